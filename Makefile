@@ -1,0 +1,42 @@
+# report_utils: one command to set up and build, one to set up and test. `make help` lists all.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium
+
+.PHONY: help setup system-deps briefing test lint lab clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+setup: system-deps $(STAMP) ## Install system packages (when missing) and the Python environment in .venv
+
+system-deps: ## Install the Debian packages the briefings need (fonts, Pango, poppler, Chromium)
+	@bash scripts/system-deps.sh $(APT_PACKAGES)
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,lab]'
+	touch $(STAMP)
+
+briefing: setup ## Build the default briefings into outputs/
+	$(BIN)/briefing build
+
+test: setup ## Run the whole test suite (lint included)
+	$(BIN)/ruff check
+	$(BIN)/pytest
+
+lint: setup ## Lint the code
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
+
+lab: setup ## Open the notebooks in JupyterLab
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+clean: ## Remove the environment and generated outputs
+	rm -rf $(VENV) build test-artifacts
+	find outputs -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -1,0 +1,3 @@
+from report_utils.cli import app
+
+app(prog_name="briefing")

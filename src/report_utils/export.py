@@ -1,0 +1,93 @@
+"""nbconvert exporters of the briefing: HTML through the package's own template, and PDF by
+printing that HTML with WeasyPrint (A4, page numbers, CJK font embedded as a CID font).
+
+Registered under the ``nbconvert.exporters`` entry point, so ``jupyter nbconvert --to
+briefing_html`` and ``--to briefing_pdf`` work too.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from nbconvert.exporters import HTMLExporter
+from traitlets import default
+
+from report_utils.errors import ReportError
+from report_utils.paths import NBCONVERT_TEMPLATES_DIR
+
+TEMPLATE = "briefing"
+
+
+class BriefingHTMLExporter(HTMLExporter):
+    """A self-contained HTML page with the briefing's outputs only (no code, no prompts)."""
+
+    export_from_notebook = "Briefing HTML"
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return TEMPLATE
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [str(NBCONVERT_TEMPLATES_DIR)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+    def from_notebook_node(self, nb, resources: dict[str, Any] | None = None, **kw):
+        resources = dict(resources or {})
+        params = nb.metadata.get("papermill", {}).get("parameters", {})
+        resources.setdefault("briefing_lang", params.get("lang") or "zh")
+        resources.setdefault("briefing_title", _first_heading(nb))
+        return super().from_notebook_node(nb, resources=resources, **kw)
+
+
+def _first_heading(nb) -> str:
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html", "")
+            match = re.search(r"<h1>(.*?)</h1>", html, re.S)
+            if match:
+                return re.sub(r"<[^>]+>", "", match.group(1))
+    return ""
+
+
+class BriefingPDFExporter(BriefingHTMLExporter):
+    """The briefing HTML printed to PDF with WeasyPrint."""
+
+    export_from_notebook = "Briefing PDF"
+    output_mimetype = "application/pdf"
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return ".pdf"
+
+    def from_notebook_node(self, nb, resources: dict[str, Any] | None = None, **kw):
+        html, resources = super().from_notebook_node(nb, resources=resources, **kw)
+        return html_to_pdf(html), resources
+
+
+def html_to_pdf(html: str) -> bytes:
+    try:
+        import weasyprint
+    except OSError as exc:  # Pango or its libraries are missing
+        raise ReportError(
+            f"WeasyPrint cannot load its system libraries ({exc}); install them as root: "
+            "apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+        ) from None
+    # WeasyPrint logs every CSS property it ignores; the template is written for it, so quiet.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    document = weasyprint.HTML(string=html, base_url=None).render()
+    return document.write_pdf()

@@ -1,0 +1,68 @@
+"""Find a font that draws Chinese, for charts (matplotlib) and the PDF (WeasyPrint/fontconfig).
+
+fontconfig is asked, not matplotlib's font cache: WeasyPrint sees fonts through fontconfig, and a
+cache built before the font was installed would hide it (see shared TOOLING.md). The font file
+fontconfig names is then added to matplotlib at run time.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from functools import cache
+
+from matplotlib import font_manager
+
+from report_utils.errors import MissingFontError
+
+# Preferred families, best first: Simplified Chinese faces before other CJK ones.
+PREFERRED = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Noto Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Noto Sans CJK JP",
+    "Droid Sans Fallback",
+)
+INSTALL_HINT = "install a CJK font, e.g. as root: apt-get install fonts-noto-cjk"
+
+
+def _fontconfig_cjk_fonts() -> list[tuple[str, str]]:
+    """(family, file) pairs of fonts fontconfig says cover Chinese."""
+    if shutil.which("fc-list") is None:
+        raise MissingFontError(
+            "fontconfig's fc-list is not installed; apt-get install fontconfig fonts-noto-cjk"
+        )
+    result = subprocess.run(
+        ["fc-list", ":lang=zh", "--format=%{family}\t%{file}\n"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    pairs = []
+    for line in result.stdout.splitlines():
+        families, _, path = line.partition("\t")
+        for family in families.split(","):
+            pairs.append((family.strip(), path.strip()))
+    return pairs
+
+
+@cache
+def cjk_font() -> str:
+    """The family name of the best CJK font on this machine, registered with matplotlib.
+
+    Raises ``MissingFontError`` naming the package to install when there is none.
+    """
+    pairs = _fontconfig_cjk_fonts()
+    if not pairs:
+        raise MissingFontError(f"No font that can draw Chinese was found; {INSTALL_HINT}")
+    ranked = sorted(pairs, key=lambda p: PREFERRED.index(p[0]) if p[0] in PREFERRED else 99)
+    family, path = ranked[0]
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    if family not in known:
+        font_manager.fontManager.addfont(path)
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    if family not in known:  # the file registers under another name (e.g. a .ttc's first face)
+        family = font_manager.FontProperties(fname=path).get_name()
+    return family
