@@ -17,8 +17,8 @@ import nbformat
 import papermill as pm
 from papermill.exceptions import PapermillExecutionError
 
-from report_utils.errors import BuildError, ParameterError, ReportError
-from report_utils.export import BriefingHTMLExporter, html_to_pdf
+from report_utils.errors import ParameterError, ReportError
+from report_utils.export import BriefingHTMLExporter, BriefingPDFExporter
 from report_utils.fonts import cjk_font
 from report_utils.load import Dataset, load_dataset
 from report_utils.paths import BRIEFING_NOTEBOOK, briefing_dir
@@ -124,14 +124,15 @@ def build_one(
             )
         except PapermillExecutionError as exc:
             _keep_failed(executed, folder)
-            result.error = _describe(exc)
+            result.error = _describe(exc, folder / "failed.ipynb", notebook.name)
             return result
         nb = nbformat.read(executed, as_version=4)
-        html, _ = BriefingHTMLExporter().from_notebook_node(nb)
         if "html" in formats:
+            html, _ = BriefingHTMLExporter().from_notebook_node(nb)
             (staging / "briefing.html").write_text(html, encoding="utf-8")
         if "pdf" in formats:
-            (staging / "briefing.pdf").write_bytes(html_to_pdf(html))
+            pdf, _ = BriefingPDFExporter().from_notebook_node(nb)
+            (staging / "briefing.pdf").write_bytes(pdf)
         for produced in sorted(staging.iterdir()):
             os.replace(produced, folder / produced.name)
             result.outputs.append(folder / produced.name)
@@ -149,15 +150,14 @@ def _keep_failed(executed: Path, folder: Path) -> None:
         os.replace(executed, folder / "failed.ipynb")
 
 
-def _describe(exc: PapermillExecutionError) -> str:
+def _describe(exc: PapermillExecutionError, executed: Path, notebook: str) -> str:
+    """Which cell failed, counted 1-based in the analyst's notebook, its first line and error."""
+    number = exc.cell_index + 1
+    if executed.exists():
+        cells = nbformat.read(executed, as_version=4).cells[: exc.cell_index]
+        number -= sum("injected-parameters" in c.metadata.get("tags", []) for c in cells)
     source = next((line for line in exc.source.splitlines() if line.strip()), "")
     return (
-        f"cell {exc.cell_index} failed (execution count {exc.exec_count}): {source.strip()}\n"
+        f"{notebook} cell {number} failed: {source.strip()}\n"
         f"{exc.ename}: {_ANSI.sub('', str(exc.evalue))}"
     )
-
-
-def raise_on_failures(results: list[BuildResult]) -> None:
-    failed = [r for r in results if not r.ok]
-    if failed:
-        raise BuildError("\n".join(f"{r.period}/{r.lang}: {r.error}" for r in failed))

@@ -29,6 +29,10 @@ class BriefingHTMLExporter(HTMLExporter):
     def _template_name_default(self) -> str:
         return TEMPLATE
 
+    @default("template_file")
+    def _template_file_default(self) -> str:
+        return "index.html.j2"  # also for the PDF exporter, which prints this HTML
+
     @default("extra_template_basedirs")
     def _extra_template_basedirs_default(self) -> list[str]:
         return [str(NBCONVERT_TEMPLATES_DIR)]

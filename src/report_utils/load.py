@@ -159,7 +159,9 @@ def _problem(case, frame: pd.DataFrame, shown: str) -> Problem:
     if check == "column_in_schema":
         return Problem(shown, 1, str(case.failure_case), "unknown column")
     line = int(frame[LINE].iloc[int(case.index)]) if pd.notna(case.index) else 1
-    if not isinstance(case.column, str):  # a check across columns of the row
+    if check in schema.CHECK_COLUMNS or not isinstance(case.column, str):
+        # A check across the columns of a row: pandera lists it under every column; report it
+        # once, under the column it is about (duplicates collapse when problems are collected).
         return Problem(shown, line, schema.CHECK_COLUMNS.get(check, "-"), check)
     value = case.failure_case
     shown_value = f": {value!r}" if isinstance(value, str) and value else ""
@@ -188,7 +190,7 @@ def _read_all(data_dir: Path, table: str, table_schema) -> tuple[pd.DataFrame, l
     for path in files:
         frame, found = read_table(path)
         problems += found
-        if frame is not None:
+        if frame is not None and not frame.empty:
             checked = check_frame(frame, table_schema)
             problems += checked
             if not checked:
@@ -266,7 +268,8 @@ def _figure_rules(figures: pd.DataFrame, indicators: pd.DataFrame) -> list[Probl
                 if ref[2] == Period(r.period_start, r.period_end)
             ):
                 problems.append(Problem(*where, "formula", "refers to itself"))
-            if round(computed, r.decimals) != round(r.value, r.decimals):
+            decimals = int(indicators.at[r.indicator, "decimals"])
+            if round(computed, decimals) != round(r.value, decimals):
                 problems.append(
                     Problem(
                         *where,
@@ -305,14 +308,15 @@ def validate(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
     regions, p2 = _read_all(data_dir, "regions", schema.REGIONS)
     sources, p3 = _read_all(data_dir, "sources", schema.SOURCES)
     problems += p1 + p2 + p3
-    ids = (indicators["id"], regions["id"], sources["id"])
+    # A metadata table that failed to load checks no ids: one missing file, one problem.
+    ids = [None if frame.empty else frame["id"] for frame in (indicators, regions, sources)]
     figures, p = _read_all(data_dir, "figures", schema.figures_schema(*ids))
     problems += p
-    events, p = _read_all(data_dir, "events", schema.events_schema(sources["id"]))
+    events, p = _read_all(data_dir, "events", schema.events_schema(ids[2]))
     problems += p
-    projects, p = _read_all(data_dir, "projects", schema.projects_schema(sources["id"]))
+    projects, p = _read_all(data_dir, "projects", schema.projects_schema(ids[2]))
     problems += p
-    cases, p = _read_all(data_dir, "cases", schema.cases_schema(sources["id"]))
+    cases, p = _read_all(data_dir, "cases", schema.cases_schema(ids[2]))
     problems += p
     if any(x.severity == "error" for x in problems):
         return None, sorted(set(problems))

@@ -53,7 +53,10 @@ def _regex(pattern: re.Pattern[str], message: str) -> pa.Check:
     return _check(lambda s: s.map(lambda v: v == "" or bool(pattern.match(v))), message)
 
 
-def _one_of(values: Iterable[str], what: str) -> pa.Check:
+def _one_of(values: Iterable[str] | None, what: str) -> list[pa.Check]:
+    """Value must be one of ``values``; no check when ``values`` is None (its table is broken)."""
+    if values is None:
+        return []
     allowed = tuple(values)
     shown = ", ".join(v for v in allowed if v) or "(none defined)"
     return _check(
@@ -71,10 +74,11 @@ SLUG = _regex(
 INTEGER = _regex(re.compile(r"^\d$"), "expected a whole number of decimals from 0 to 9")
 
 
-def _col(*checks: pa.Check, required: bool = True) -> pa.Column:
+def _col(*checks: pa.Check | list[pa.Check], required: bool = True) -> pa.Column:
     """A text column; ``required`` means it must not be empty."""
+    flat = [c for item in checks for c in (item if isinstance(item, list) else [item])]
     req = [_check(lambda s: s != "", "required value is empty")] if required else []
-    return pa.Column(str, checks=[*req, *checks], nullable=False)
+    return pa.Column(str, checks=[*req, *flat], nullable=False)
 
 
 def _schema(name: str, columns: dict[str, pa.Column], checks: list[pa.Check] | None = None):

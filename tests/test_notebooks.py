@@ -1,0 +1,43 @@
+"""The committed notebooks: thin, without outputs, with a papermill parameters cell."""
+
+import re
+
+import nbformat
+import papermill as pm
+import pytest
+
+from report_utils.paths import NOTEBOOKS_DIR
+
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_parameters_cell(path):
+    params = pm.inspect_notebook(str(path))
+    assert set(params) == {"period", "lang", "data_dir"}
+    assert params["lang"]["default"] == '"zh"'
+    assert params["period"]["default"] == "None"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_cells_are_thin_calls_without_numbers(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+            continue
+        lines = [line for line in cell.source.splitlines() if line.strip()]
+        assert len(lines) <= 3, cell.source
+        assert not re.search(r"\d", cell.source), f"a number typed into the notebook: {cell.source}"
+        assert "print(" not in cell.source
