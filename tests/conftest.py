@@ -3,13 +3,15 @@ such; the shipped data/ is never changed by a test."""
 
 from __future__ import annotations
 
+import re
 import shutil
+from functools import cache
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pytest
 
-from report_utils import build
+from report_utils import runner
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 
 SYNTHETIC_NOTE = "SYNTHETIC TEST DATA"
@@ -42,6 +44,112 @@ def default_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default briefing (latest month, zh, HTML and PDF), built once with the real kernel,
     nbconvert and WeasyPrint. Returns the briefing's folder."""
     out = tmp_path_factory.mktemp("outputs")
-    results = build.build(DATA_DIR, out, [], ["zh"], ["html", "pdf"], BRIEFING_NOTEBOOK)
+    results = runner.build(DATA_DIR, out, [], ["zh"], ["html", "pdf"], notebook=BRIEFING_NOTEBOOK)
     assert [r.error for r in results] == [""]
     return results[0].folder
+
+
+# --- built briefings and a real browser (Debian's Chromium through Playwright) ------------------
+
+
+@cache
+def narrative(lang: str, section: str) -> str:
+    """The first narrative paragraph of a section of the default briefing, as plain text, as
+    report.Briefing builds it from the tables (not read back from a built file)."""
+    from markupsafe import Markup
+
+    from report_utils.report import Briefing
+
+    html = Briefing(data_dir=DATA_DIR, lang=lang).section(section).html
+    paragraph = re.search(r'<p class="narrative"[^>]*>(.*?)</p>', html, re.S).group(1)
+    return Markup(paragraph).striptags()
+
+
+ARTIFACTS_DIR = Path(__file__).resolve().parents[1] / "test-artifacts"  # git-ignored
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def briefing_for(default_build: Path, tmp_path_factory: pytest.TempPathFactory):
+    """``briefing_for(lang)``: the folder of the default briefing (latest month, HTML and PDF) in
+    that language, built at most once per session; zh is ``default_build``."""
+    folders = {"zh": default_build}
+
+    def get(lang: str) -> Path:
+        if lang not in folders:
+            out = tmp_path_factory.mktemp(f"outputs-{lang}")
+            results = runner.build(DATA_DIR, out, [], [lang], ["html", "pdf"])
+            assert [r.error for r in results] == [""]
+            folders[lang] = results[0].folder
+        return folders[lang]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page opened on a local file, with everything that should not happen recorded: console
+    errors, uncaught exceptions, dialogs (dismissed) and requests that leave the file (blocked)."""
+
+    def __init__(self, browser, html: Path, width: int, height: int = 900):
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.outside: list[str] = []
+        self.width = width
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.page = page = self.context.new_page()
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
+        page.on("dialog", self._dialog)
+        page.on("request", self._request)
+        page.route("**/*", self._route)
+        page.goto(html.as_uri(), wait_until="load")
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def _request(self, request) -> None:
+        if not request.url.startswith(("file:", "data:")):
+            self.outside.append(request.url)
+
+    def _route(self, route) -> None:
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+    def horizontal_overflow(self) -> int:
+        """Pixels the page is wider than the window (0: no horizontal scrolling)."""
+        return self.page.evaluate(
+            "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+            " - window.innerWidth"
+        )
+
+    def screenshot(self, name: str) -> Path:
+        path = ARTIFACTS_DIR / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def close(self) -> None:
+        self.context.close()

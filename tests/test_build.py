@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from report_utils import build, sections
+from report_utils import build, runner, sections
 from report_utils.indicators import AsOf
 from report_utils.load import load_dataset
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
@@ -124,9 +124,15 @@ def test_failed_run_keeps_the_last_good_briefing(default_build, tmp_path):
     target = out / default_build.parent.name / "zh"
     shutil.copytree(default_build, target)
     before = {p.name: p.read_bytes() for p in target.iterdir()}
-    result = build.build_one(
-        failing_notebook(tmp_path), DATA_DIR, out, default_build.parent.name, "zh", ["html", "pdf"]
+    job = build.Job(
+        DATA_DIR,
+        out,
+        default_build.parent.name,
+        "zh",
+        ("html", "pdf"),
+        notebook=failing_notebook(tmp_path),
     )
+    result = build.build_one(job)
     assert not result.ok
     assert "ValueError: boom in a report cell" in result.error
     # the inserted cell is the 5th of the analyst's notebook (papermill's injected cell not counted)
@@ -138,7 +144,7 @@ def test_failed_run_keeps_the_last_good_briefing(default_build, tmp_path):
 
 
 def test_earlier_period_leaves_out_later_sections(tmp_path):
-    results = build.build(DATA_DIR, tmp_path, ["2021-09"], ["zh"], ["html"])
+    results = runner.build(DATA_DIR, tmp_path, ["2021-09"], ["zh"], ["html"])
     assert results[0].ok, results[0].error
     html = (tmp_path / "2021-09" / "zh" / "briefing.html").read_text(encoding="utf-8")
     assert "尚无数据" in html
@@ -149,7 +155,7 @@ def test_cli_build_failure_exits_non_zero(tmp_path):
     """Bad parameters are rejected before any kernel starts, without a traceback."""
     for args, message in (
         (["--period", "2021-13"], "YYYY-MM"),
-        (["--period", "2019-01"], "before the earliest data"),
+        (["--period", "2019-01"], "has no data"),
         (["--lang", "fr"], "no message catalogue"),
         (["--format", "docx"], "unknown format"),
     ):

@@ -19,7 +19,8 @@ def test_help_lists_the_commands():
 def test_validate_clean_data():
     result = run("validate", "--data", str(DATA_DIR))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("ok:")
+    # rules that do not hold are warnings (see test_reconcile.py); the last line sums up
+    assert result.stdout.splitlines()[-1].startswith("ok:")
 
 
 def test_validate_missing_folder(tmp_path):

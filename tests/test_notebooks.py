@@ -26,7 +26,7 @@ def test_committed_without_outputs(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_parameters_cell(path):
     params = pm.inspect_notebook(str(path))
-    assert set(params) == {"period", "lang", "data_dir"}
+    assert set(params) == {"period", "lang", "data_dir", "compare"}
     assert params["lang"]["default"] == '"zh"'
     assert params["period"]["default"] == "None"
 

@@ -1,157 +1,311 @@
-"""Build briefings: check parameters, execute the notebook with papermill, export, then move the
-outputs into place. Nothing in ``OUT/<period>/<lang>/`` is replaced until every output of the run
-exists, so a failed run leaves the last good briefing as it was.
+"""Build one briefing: execute the notebook with papermill, export HTML and PDF, write a manifest.
+
+Nothing in ``OUT/<period>/<lang>/`` is replaced until every output of the run exists; outputs are
+written under temporary names and renamed into place, so a failed or interrupted run never
+replaces or truncates the last good briefing.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import nbformat
-import papermill as pm
-from papermill.exceptions import PapermillExecutionError
-
+from report_utils import digests
 from report_utils.errors import ParameterError, ReportError
-from report_utils.export import BriefingHTMLExporter, BriefingPDFExporter
-from report_utils.fonts import cjk_font
-from report_utils.load import Dataset, load_dataset
-from report_utils.paths import BRIEFING_NOTEBOOK, briefing_dir
+from report_utils.paths import BRIEFING_NOTEBOOK, MESSAGES_DIR, briefing_dir
 from report_utils.periods import is_month
-from report_utils.phrasing import languages
 
 FORMATS = ("html", "pdf")
+MANIFEST = "manifest.json"
+FAILED = "failed.ipynb"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# Errors a kernel that did not start raises (ports taken, no reply in time): worth one retry.
+_START_ERRORS = (RuntimeError, TimeoutError, OSError)
+
+
+def languages() -> list[str]:
+    """Languages with a message catalogue (read without importing the phrasing machinery)."""
+    return sorted(p.stem for p in MESSAGES_DIR.glob("*.yaml"))
+
+
+@dataclass(frozen=True)
+class Job:
+    """One briefing to build. Picklable, so that a process pool can run it."""
+
+    data_dir: Path
+    out_dir: Path
+    period: str
+    lang: str
+    formats: tuple[str, ...] = FORMATS
+    notebook: Path = BRIEFING_NOTEBOOK
+    extra: tuple[tuple[str, Any], ...] = ()  # further notebook parameters, checked first
+
+    @property
+    def name(self) -> str:
+        return f"{self.period}/{self.lang}"
+
+    @property
+    def folder(self) -> Path:
+        return briefing_dir(self.out_dir, self.period, self.lang)
+
+    def parameters(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "lang": self.lang,
+            "data_dir": str(Path(self.data_dir).resolve()),
+            **dict(self.extra),
+        }
 
 
 @dataclass
 class BuildResult:
-    period: str
-    lang: str
+    name: str
     folder: Path
+    status: str = "built"  # built | skipped | failed
     outputs: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
     error: str = ""
+    attempts: int = 1
 
     @property
     def ok(self) -> bool:
-        return not self.error
+        return self.status != "failed"
 
 
-def check_parameters(
-    dataset: Dataset, periods: list[str], langs: list[str], formats: list[str]
-) -> list[str]:
-    """The periods to build (default: the latest month), after checking every parameter."""
-    available = languages()
-    for lang in langs:
-        if lang not in available:
+# --- parameters ---------------------------------------------------------------------------------
+
+
+def check_parameters(notebook: Path, parameters: dict[str, Any], months: list[str]) -> None:
+    """Reject unknown names, wrong types and values outside the data before any kernel starts
+    (papermill itself only warns about unknown names)."""
+    import papermill as pm
+
+    declared = pm.inspect_notebook(str(notebook))
+    listing = ", ".join(f"{name} (default {spec['default']})" for name, spec in declared.items())
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise ParameterError(
+            f"unknown parameter(s) {', '.join(unknown)} for {notebook.name}; "
+            f"its parameters: {listing}"
+        )
+    period, lang = parameters.get("period"), parameters.get("lang")
+    if period is not None:
+        if not isinstance(period, str) or not is_month(period):
             raise ParameterError(
-                f"no message catalogue for language {lang!r}; available: {', '.join(available)}"
+                f"period must be a month as YYYY-MM, got {period!r}; "
+                f"{notebook.name} parameters: {listing}"
             )
-    for fmt in formats:
-        if fmt not in FORMATS:
-            raise ParameterError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
-    months = dataset.months()
-    periods = periods or [dataset.latest_month()]
-    for period in periods:
-        if not is_month(period):
-            raise ParameterError(f"period must be a month as YYYY-MM, got {period!r}")
-        if period < months[0]:
+        if not months or period < months[0]:
             raise ParameterError(
-                f"period {period} is before the earliest data ({months[0]}); "
+                f"period {period} has no data (earliest: {months[0]}); "
                 f"months with data: {', '.join(months)}"
             )
-    return periods
+    compare = parameters.get("compare")
+    if compare is not None:
+        if not isinstance(compare, str) or not is_month(compare):
+            raise ParameterError(f"compare must be a month as YYYY-MM, got {compare!r}")
+        if period is not None and compare >= period:
+            raise ParameterError(f"compare ({compare}) must be before the period ({period})")
+        if not months or compare < months[0]:
+            raise ParameterError(f"compare {compare} has no data (earliest: {months[0]})")
+    if lang is not None and lang not in languages():
+        raise ParameterError(
+            f"no message catalogue for language {lang!r}; available: {', '.join(languages())}"
+        )
+    data_dir = parameters.get("data_dir")
+    if data_dir is not None and not (isinstance(data_dir, str) and Path(data_dir).is_dir()):
+        raise ParameterError(f"data_dir must be an existing folder, got {data_dir!r}")
 
 
-def build(
-    data_dir: Path,
-    out_dir: Path,
-    periods: list[str],
-    langs: list[str],
-    formats: list[str],
-    notebook: Path = BRIEFING_NOTEBOOK,
-) -> list[BuildResult]:
-    """Build every (period, lang) briefing; data, fonts and parameters are checked first."""
-    dataset = load_dataset(data_dir)
-    periods = check_parameters(dataset, periods, langs, formats)
-    cjk_font()
-    _check_writable(out_dir)
-    return [
-        build_one(notebook, data_dir, out_dir, period, lang, formats)
-        for period in periods
-        for lang in langs
-    ]
+# --- one briefing -------------------------------------------------------------------------------
 
 
-def _check_writable(out_dir: Path) -> None:
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".write-test-"):
-            pass
-    except OSError as exc:
-        raise ReportError(f"cannot write to the output folder {out_dir}: {exc.strerror}") from None
+def build_one(job: Job, stamp: dict[str, Any] | None = None) -> BuildResult:
+    """Execute, export and move into place; never raises for a failed run (see ``error``).
 
-
-def build_one(
-    notebook: Path, data_dir: Path, out_dir: Path, period: str, lang: str, formats: list[str]
-) -> BuildResult:
-    folder = briefing_dir(out_dir, period, lang)
-    folder.mkdir(parents=True, exist_ok=True)
-    result = BuildResult(period, lang, folder)
+    ``stamp`` holds the digests the runner computed (recorded in the manifest)."""
+    folder = job.folder
+    result = BuildResult(job.name, folder)
     started = time.perf_counter()
-    staging = Path(tempfile.mkdtemp(dir=folder, prefix=".staging-"))
+    staging: Path | None = None
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=folder, prefix=".staging-"))
         executed = staging / "briefing.ipynb"
+        nb = _execute(job, executed, result)
+        if nb is not None:
+            _export(nb, staging, job.formats, result)
+            result.timings["total"] = round(time.perf_counter() - started, 3)
+            _write_manifest(job, staging, result, stamp or {})
+            _move_into_place(staging, folder, result)
+    except ReportError as exc:
+        result.status, result.error = "failed", str(exc)
+    except OSError as exc:
+        result.status, result.error = "failed", f"cannot write {folder}: {exc.strerror or exc}"
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+def _execute(job: Job, executed: Path, result: BuildResult):
+    import nbformat
+    import papermill as pm
+    from nbclient.exceptions import DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    from report_utils.kernels import IPCKernelManager
+
+    started = time.perf_counter()
+    for attempt in (1, 2):
+        result.attempts = attempt
         try:
             pm.execute_notebook(
-                str(notebook),
+                str(job.notebook),
                 str(executed),
-                parameters={
-                    "period": period,
-                    "lang": lang,
-                    "data_dir": str(Path(data_dir).resolve()),
-                },
+                parameters=job.parameters(),
                 kernel_name="python3",
                 progress_bar=False,
                 log_output=False,
-                cwd=str(notebook.parent),
+                cwd=str(job.notebook.parent),
+                kernel_manager_class=IPCKernelManager,
             )
+            break
         except PapermillExecutionError as exc:
-            _keep_failed(executed, folder)
-            result.error = _describe(exc, folder / "failed.ipynb", notebook.name)
-            return result
-        nb = nbformat.read(executed, as_version=4)
-        if "html" in formats:
-            html, _ = BriefingHTMLExporter().from_notebook_node(nb)
-            (staging / "briefing.html").write_text(html, encoding="utf-8")
-        if "pdf" in formats:
-            pdf, _ = BriefingPDFExporter().from_notebook_node(nb)
-            (staging / "briefing.pdf").write_bytes(pdf)
-        for produced in sorted(staging.iterdir()):
-            os.replace(produced, folder / produced.name)
-            result.outputs.append(folder / produced.name)
-        (folder / "failed.ipynb").unlink(missing_ok=True)
-    except ReportError as exc:
-        result.error = str(exc)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        result.seconds = time.perf_counter() - started
-    return result
+            _keep_failed(executed, job.folder)
+            result.status = "failed"
+            result.error = _describe(exc, job.folder / FAILED, job.notebook.name)
+            return None
+        except DeadKernelError as exc:
+            _keep_failed(executed, job.folder)
+            result.status = "failed"
+            result.error = (
+                f"the kernel died while running {job.notebook.name} cell "
+                f"{_running_cell(job.folder / FAILED)}: {exc}"
+            )
+            return None
+        except _START_ERRORS as exc:
+            if attempt == 1 and not _any_cell_ran(executed):
+                continue  # the kernel did not start (e.g. a port race): retry once
+            _keep_failed(executed, job.folder)
+            result.status = "failed"
+            result.error = f"the kernel failed ({type(exc).__name__}): {exc}"
+            return None
+    result.timings["execute"] = round(time.perf_counter() - started, 3)
+    return nbformat.read(executed, as_version=4)
+
+
+def _export(nb, staging: Path, formats: tuple[str, ...], result: BuildResult) -> None:
+    from report_utils.export import BriefingHTMLExporter, html_to_pdf
+
+    started = time.perf_counter()
+    html, _ = BriefingHTMLExporter().from_notebook_node(nb)
+    if "html" in formats:
+        (staging / "briefing.html").write_text(html, encoding="utf-8")
+    result.timings["html"] = round(time.perf_counter() - started, 3)
+    if "pdf" in formats:
+        started = time.perf_counter()
+        # The same bytes BriefingPDFExporter (the registered nbconvert exporter) produces: it
+        # prints this HTML; calling its printer here saves rendering the template twice.
+        (staging / "briefing.pdf").write_bytes(html_to_pdf(html))
+        result.timings["pdf"] = round(time.perf_counter() - started, 3)
+
+
+def _write_manifest(job: Job, staging: Path, result: BuildResult, stamp: dict[str, Any]) -> None:
+    outputs = {
+        p.name: {"sha256": digests.sha256_file(p), "bytes": p.stat().st_size}
+        for p in sorted(staging.iterdir())
+        if p.is_file()
+    }
+    manifest = {
+        "briefing": job.name,
+        "parameters": {**job.parameters(), "formats": list(job.formats)},
+        "notebook": {"path": str(job.notebook), "sha256": digests.sha256_file(job.notebook)},
+        "inputs": {
+            "data_dir": str(Path(job.data_dir).resolve()),
+            "files": digests.file_hashes(job.data_dir),
+        },
+        "package": {
+            "report_utils": digests.library_versions()["report_utils"],
+            "code_sha256": digests.code_digest(),
+        },
+        "libraries": digests.library_versions(),
+        "timings_seconds": result.timings,
+        "peak_memory_mb": _peak_memory(),
+        "outputs": outputs,
+        "built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        **stamp,
+    }
+    (staging / MANIFEST).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+
+
+def _peak_memory() -> dict[str, float]:
+    """Peak resident memory of this process (the worker) and of its finished children (the
+    kernels it ran), in MB."""
+    import resource
+
+    to_mb = 1 / 1024  # ru_maxrss is in kB on Linux
+    return {
+        "worker": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * to_mb, 1),
+        "kernel": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * to_mb, 1),
+    }
+
+
+def _move_into_place(staging: Path, folder: Path, result: BuildResult) -> None:
+    # The manifest goes last: a briefing whose manifest matches its inputs is complete.
+    produced = sorted(staging.iterdir(), key=lambda p: p.name == MANIFEST)
+    for path in produced:
+        os.replace(path, folder / path.name)
+        if path.name != MANIFEST:
+            result.outputs.append(folder / path.name)
+    (folder / FAILED).unlink(missing_ok=True)
 
 
 def _keep_failed(executed: Path, folder: Path) -> None:
     if executed.exists():
-        os.replace(executed, folder / "failed.ipynb")
+        os.replace(executed, folder / FAILED)
 
 
-def _describe(exc: PapermillExecutionError, executed: Path, notebook: str) -> str:
+def _any_cell_ran(executed: Path) -> bool:
+    if not executed.exists():
+        return False
+    import nbformat
+
+    cells = nbformat.read(executed, as_version=4).cells
+    return any(c.get("execution_count") for c in cells if c.cell_type == "code")
+
+
+def _running_cell(executed: Path) -> str:
+    """1-based number, in the analyst's notebook, of the cell that was running."""
+    if not executed.exists():
+        return "?"
+    import nbformat
+
+    injected = 0
+    for index, cell in enumerate(nbformat.read(executed, as_version=4).cells):
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            injected = 1
+        if cell.metadata.get("papermill", {}).get("status") == "running":
+            return str(index + 1 - injected)
+    return "?"
+
+
+def _describe(exc, executed: Path, notebook: str) -> str:
     """Which cell failed, counted 1-based in the analyst's notebook, its first line and error."""
+    import nbformat
+
     number = exc.cell_index + 1
     if executed.exists():
         cells = nbformat.read(executed, as_version=4).cells[: exc.cell_index]
@@ -161,3 +315,17 @@ def _describe(exc: PapermillExecutionError, executed: Path, notebook: str) -> st
         f"{notebook} cell {number} failed: {source.strip()}\n"
         f"{exc.ename}: {_ANSI.sub('', str(exc.evalue))}"
     )
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def result_dict(result: BuildResult) -> dict[str, Any]:
+    data = asdict(result)
+    data["folder"] = str(result.folder)
+    data["outputs"] = [str(p) for p in result.outputs]
+    return data

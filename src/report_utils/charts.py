@@ -1,5 +1,7 @@
-"""Charts in one house style: seaborn on matplotlib, Chinese labels in a CJK font, values on bars,
-derived values hatched, and alt text for every image.
+"""Charts in one house style: seaborn on matplotlib, labels in a CJK font (it draws the Latin of
+English briefings too), values on bars, derived values hatched, and alt text for every image.
+Every word on a chart is passed in, from the message catalogue; nothing here is language-specific
+but the line width of labels, which the catalogue sets (``chart.wrap``).
 
 Figures are made with ``matplotlib.figure.Figure`` (not pyplot) inside ``rc_context`` so no state
 leaks from one chart into the next or into the caller's session.
@@ -10,6 +12,7 @@ from __future__ import annotations
 import base64
 import io
 import textwrap
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,7 +35,7 @@ WIDTH_IN = 7.0
 class Bar:
     label: str
     value: float
-    text: str  # the value as printed on the bar, e.g. "6.4%（推算）"
+    text: str  # the value as printed on the bar, e.g. "6.4% (derived)"
     group: str  # hue: a region or a period
     derived: bool = False
 
@@ -61,6 +64,8 @@ def house_rc() -> dict:
             "axes.titleweight": "bold",
             "axes.titlelocation": "left",
             "svg.hashsalt": "report_utils",
+            "text.parse_math": False,  # a "$" in data is text, not mathtext
+            "text.usetex": False,
         }
     )
     return rc
@@ -81,26 +86,38 @@ def _render(fig: MplFigure) -> tuple[bytes, int, int]:
 
 
 def bar_chart(
-    bars: list[Bar], title: str, axis_label: str, alt: str, palette: dict[str, str] | None = None
+    bars: list[Bar],
+    title: str,
+    axis_label: str,
+    alt: str,
+    palette: dict[str, str] | None = None,
+    wrap_width: int = 12,
 ) -> Chart:
     """Horizontal bars, one per item; bars sharing a label are grouped side by side."""
     with mpl.rc_context(house_rc()):
-        fig = draw_bars(bars, title, axis_label, palette)
+        fig = draw_bars(bars, title, axis_label, palette, wrap_width)
         png, w, h = _render(fig)
     return Chart(png, alt, w, h)
 
 
 def draw_bars(
-    bars: list[Bar], title: str, axis_label: str, palette: dict[str, str] | None = None
+    bars: list[Bar],
+    title: str,
+    axis_label: str,
+    palette: dict[str, str] | None = None,
+    wrap_width: int = 12,
 ) -> MplFigure:
     """The bar chart's figure; call inside ``rc_context(house_rc())``."""
     labels = list(dict.fromkeys(b.label for b in bars))
     groups = list(dict.fromkeys(b.group for b in bars))
     colours = palette or dict(zip(groups, [HOME, COMPARISON, OTHER], strict=False))
     rows = pd.DataFrame(
-        [{"label": wrap(b.label), "value": b.value, "group": b.group} for b in bars]
+        [{"label": wrap(b.label, wrap_width), "value": b.value, "group": b.group} for b in bars]
     )
-    height = 1.2 + 0.5 * len(labels) * (1 + 0.3 * (len(groups) - 1))
+    # Each row is tall enough for its bars and for the lines of its label.
+    lines = max((wrap(x, wrap_width).count("\n") + 1 for x in labels), default=1)
+    row = max(0.5 * (1 + 0.3 * (len(groups) - 1)), 0.2 * lines)
+    height = 1.2 + row * len(labels)
     fig = MplFigure(figsize=(WIDTH_IN, height), layout="constrained")
     ax = fig.subplots()
     sns.barplot(
@@ -109,7 +126,7 @@ def draw_bars(
         x="value",
         hue="group",
         hue_order=groups,
-        order=[wrap(x) for x in labels],
+        order=[wrap(x, wrap_width) for x in labels],
         palette=colours,
         dodge=len(groups) > 1,
         orient="h",
@@ -129,12 +146,37 @@ def draw_bars(
     return fig
 
 
+VALUE_FONTSIZE = 9
+AXES_WIDTH_IN = 0.6 * WIDTH_IN  # a safe guess at the plot area beside the bar labels
+
+
+def text_width_in(text: str, fontsize: float = VALUE_FONTSIZE) -> float:
+    """Rough printed width of a text: a CJK character is 1 em, any other about 0.58 em."""
+    ems = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.58 for c in text)
+    return ems * fontsize / 72
+
+
+def _limits(bars: list[Bar]) -> tuple[float, float]:
+    """x limits with room for the value printed beyond the end of each bar."""
+    lo = min(0.0, *(b.value for b in bars))
+    hi = max(0.0, *(b.value for b in bars))
+    span = (hi - lo) or 1.0
+    # Fractions of the plot width the longest label on each side needs (plus a small gap).
+    left = max((text_width_in(b.text) for b in bars if b.value < 0), default=0.0)
+    right = max((text_width_in(b.text) for b in bars if b.value >= 0), default=0.0)
+    f_left = (left + 0.1) / AXES_WIDTH_IN if left else 0.0
+    f_right = (right + 0.1) / AXES_WIDTH_IN
+    total = span / max(0.3, 1 - f_left - f_right)
+    margin_left = max(0.22 * span, f_left * total) if lo < 0 else 0.0
+    return lo - margin_left, hi + max(0.28 * span, f_right * total)
+
+
 def _annotate(ax, bars: list[Bar], labels: list[str]) -> None:
     """Print each value at the end of its bar; hatch derived bars."""
     lo = min(0.0, *(b.value for b in bars))
     hi = max(0.0, *(b.value for b in bars))
     span = (hi - lo) or 1.0
-    ax.set_xlim(lo - (0.22 * span if lo < 0 else 0), hi + 0.28 * span)
+    ax.set_xlim(*_limits(bars))
     unused = list(bars)
     for patch in ax.patches:
         if patch.get_height() == 0 or not patch.get_visible():
@@ -158,8 +200,69 @@ def _annotate(ax, bars: list[Bar], labels: list[str]) -> None:
             bar.text,
             va="center",
             ha="left" if bar.value >= 0 else "right",
-            fontsize=9,
+            fontsize=VALUE_FONTSIZE,
         )
+
+
+@dataclass(frozen=True)
+class Point:
+    x: str  # the period's label
+    value: float
+    text: str  # the value as printed beside the point
+    group: str  # one line per group (an indicator)
+
+
+def line_chart(points: list[Point], title: str, axis_label: str, alt: str) -> Chart:
+    """A series over periods: one line per group, every point labelled with its value."""
+    with mpl.rc_context(house_rc()):
+        fig = draw_lines(points, title, axis_label)
+        png, w, h = _render(fig)
+    return Chart(png, alt, w, h)
+
+
+def draw_lines(points: list[Point], title: str, axis_label: str) -> MplFigure:
+    """The line chart's figure; call inside ``rc_context(house_rc())``."""
+    order = list(dict.fromkeys(p.x for p in points))
+    groups = list(dict.fromkeys(p.group for p in points))
+    rows = pd.DataFrame(
+        [{"x": order.index(p.x), "value": p.value, "group": p.group} for p in points]
+    )
+    fig = MplFigure(figsize=(WIDTH_IN, 3.2 + 0.25 * len(groups)), layout="constrained")
+    ax = fig.subplots()
+    palette = dict(zip(groups, [HOME, OTHER, COMPARISON], strict=False))
+    sns.lineplot(
+        data=rows,
+        x="x",
+        y="value",
+        hue="group",
+        hue_order=groups,
+        palette=palette,
+        marker="o",
+        ax=ax,
+        legend=len(groups) > 1,
+    )
+    for p in points:
+        ax.annotate(
+            p.text,
+            (order.index(p.x), p.value),
+            textcoords="offset points",
+            xytext=(0, 7),
+            ha="center",
+            fontsize=VALUE_FONTSIZE,
+        )
+    ax.set_xticks(range(len(order)), order)
+    ax.set_xlim(-0.4, len(order) - 0.6)
+    low, high = min(p.value for p in points), max(p.value for p in points)
+    pad = (high - low) * 0.25 or abs(high) * 0.1 or 1.0
+    ax.set_ylim(min(0.0, low - pad), high + pad)
+    ax.set_title(title)
+    ax.set_xlabel("")
+    ax.set_ylabel(axis_label)
+    if len(groups) > 1:
+        handles, names = ax.get_legend_handles_labels()
+        ax.get_legend().remove()
+        fig.legend(handles, names, loc="outside lower center", ncols=len(groups), frameon=False)
+    return fig
 
 
 @dataclass(frozen=True)
@@ -170,25 +273,37 @@ class Moment:
 
 
 def timeline_chart(
-    moments: list[Moment], year: int, month_labels: list[str], title: str, alt: str
+    moments: list[Moment],
+    year: int,
+    month_labels: list[str],
+    title: str,
+    alt: str,
+    wrap_width: int = 22,
 ) -> Chart:
-    """Events as dots (ranges as bars) on a one-year axis, titles as row labels."""
+    """Events as dots (ranges as bars) on a one-year axis, titles as row labels.
+
+    A row is as tall as its label's lines, so long titles do not run into their neighbours.
+    """
+    labels = [wrap(m.label, wrap_width) for m in moments]
+    heights = [max(1.0, 0.55 * (label.count("\n") + 1)) for label in labels]
+    tops = [sum(heights[:i]) for i in range(len(heights))]
+    centres = [top + h / 2 for top, h in zip(tops, heights, strict=True)]
     rows = pd.DataFrame(
         [
-            {"label": wrap(m.label, 22), "x": date2num(m.start), "row": i}
-            for i, m in enumerate(moments)
+            {"label": label, "x": date2num(m.start), "row": y}
+            for label, m, y in zip(labels, moments, centres, strict=True)
         ]
     )
-    height = 1.0 + 0.42 * len(moments)
+    height = 1.0 + 0.42 * sum(heights)
     with mpl.rc_context(house_rc()):
         fig = MplFigure(figsize=(WIDTH_IN, height), layout="constrained")
         ax = fig.subplots()
         sns.scatterplot(data=rows, x="x", y="row", ax=ax, color=HOME, s=60, legend=False)
-        for i, m in enumerate(moments):
+        for y, m in zip(centres, moments, strict=True):
             if m.end != m.start:
-                ax.hlines(i, date2num(m.start), date2num(m.end), color=HOME, linewidth=5)
-        ax.set_yticks(range(len(moments)), list(rows["label"]), fontsize=8.5)
-        ax.set_ylim(len(moments) - 0.5, -0.5)
+                ax.hlines(y, date2num(m.start), date2num(m.end), color=HOME, linewidth=5)
+        ax.set_yticks(centres, labels, fontsize=8.5)
+        ax.set_ylim(sum(heights), 0)
         starts = [date2num(date(year, m, 1)) for m in range(1, 13)]
         ax.set_xticks(starts, month_labels)
         ax.set_xlim(date2num(date(year, 1, 1)), date2num(date(year, 12, 31)))

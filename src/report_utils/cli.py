@@ -1,78 +1,267 @@
-"""The ``briefing`` command: ``briefing validate`` and ``briefing build``."""
+"""The ``briefing`` command: ``validate``, ``build`` and ``reconcile``.
+
+Written with click rather than typer: typer builds pydantic adapters for every option on every
+call, which alone costs a no-op ``briefing build`` about a tenth of a second.
+Heavy modules (pandas, papermill, nbconvert) are imported inside the commands that need them.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import click
 from rich.console import Console
 from rich.table import Table
 
-from report_utils import build as builder
 from report_utils.errors import DataValidationError, ReportError
-from report_utils.load import validate as validate_data
 from report_utils.paths import DATA_DIR, OUTPUTS_DIR
 
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="Build briefings from the indicator tables in data/.",
-)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
-DataOption = Annotated[Path, typer.Option("--data", help="Data folder.", show_default=True)]
+data_option = click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    default=DATA_DIR,
+    show_default=True,
+    help="Data folder.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def app() -> None:
+    """Build briefings from the indicator tables in data/."""
 
 
 @app.command()
-def validate(data: DataOption = DATA_DIR) -> None:
+@data_option
+def validate(data: Path) -> None:
     """Check every table of the data folder; print each problem as path:line: column: message."""
+    from report_utils.load import validate as validate_data
+    from report_utils.reconcile import check as check_rules
+
     dataset, problems = validate_data(data)
+    if dataset is not None:  # rules/: errors in the rules, and a warning per rule that fails
+        problems = sorted([*problems, *check_rules(dataset)[1]])
     for problem in problems:
         out.print(str(problem), markup=False)
     errors = [p for p in problems if p.severity == "error"]
     if errors or dataset is None:
         err.print(f"{len(errors)} error(s)", markup=False)
-        raise typer.Exit(1)
+        raise SystemExit(1)
     out.print(f"ok: {len(dataset.files)} files, {len(dataset.figures)} figures", markup=False)
 
 
 @app.command()
+@data_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=OUTPUTS_DIR,
+    show_default=True,
+    help="Output folder.",
+)
+@click.option(
+    "--period",
+    multiple=True,
+    help="As-of month YYYY-MM (repeatable); default: the latest in the data.",
+)
+@click.option(
+    "--lang",
+    multiple=True,
+    help="Language (repeatable); default: every message catalogue (zh, en).",
+)
+@click.option("--all-periods", is_flag=True, help="Every month that has data.")
+@click.option(
+    "--format", "fmt", default="html,pdf", show_default=True, help="Comma-separated: html,pdf."
+)
+@click.option("-j", "--jobs", type=int, default=0, help="Briefings built at once; default: cores.")
+@click.option("--force", is_flag=True, help="Rebuild even when up to date.")
+@click.option("--compare", help="Month to compare with (YYYY-MM); default: the previous one.")
+@click.option("-p", "--param", multiple=True, help="Extra notebook parameter NAME=VALUE.")
+@click.option(
+    "--wait",
+    type=float,
+    default=600.0,
+    show_default=True,
+    help="Seconds to wait for another build on the same output folder.",
+)
 def build(
-    data: DataOption = DATA_DIR,
-    out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = OUTPUTS_DIR,
-    period: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--period", help="As-of month YYYY-MM (repeatable); default: the latest in the data."
-        ),
-    ] = None,
-    lang: Annotated[
-        list[str] | None, typer.Option("--lang", help="Language (repeatable); default: zh.")
-    ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="Comma-separated: html,pdf.")] = "html,pdf",
+    data: Path,
+    out_dir: Path,
+    period: tuple[str, ...],
+    lang: tuple[str, ...],
+    all_periods: bool,
+    fmt: str,
+    jobs: int,
+    force: bool,
+    compare: str | None,
+    param: tuple[str, ...],
+    wait: float,
 ) -> None:
-    """Execute the briefing notebook and export HTML and PDF into OUT/<period>/<lang>/."""
+    """Execute the briefing notebook and export HTML and PDF into OUT/<period>/<lang>/.
+
+    Briefings whose inputs are unchanged are skipped; a summary table lists every briefing."""
+    from report_utils import runner
+
     formats = [f.strip() for f in fmt.split(",") if f.strip()]
+    workers = jobs if jobs > 0 else runner.default_workers()
     try:
-        results = builder.build(data, out_dir, period or [], lang or ["zh"], formats)
+        extra = dict(_parse_param(item) for item in param)
+        if compare:
+            extra["compare"] = compare
+
+        def make_plan():
+            return runner.plan(
+                data,
+                out_dir,
+                list(period),
+                list(lang),
+                formats,
+                all_periods=all_periods,
+                force=force,
+                extra=extra,
+            )
+
+        # Data, parameters, fonts and the output folder are checked before anything is written.
+        plan, results = make_plan(), []
+        if plan.jobs:
+            lock, waited = runner.output_lock(out_dir, wait, lambda m: err.print(m, markup=False))
+            with lock:
+                if waited:
+                    plan = make_plan()
+                results = _run_with_progress(runner, plan, workers)
+                runner.write_index(out_dir)
+        elif plan.skipped and not (out_dir / "index.html").exists():
+            runner.write_index(out_dir)
     except DataValidationError as exc:
         for problem in exc.problems:
             err.print(str(problem), markup=False)
-        raise typer.Exit(1) from None
+        raise SystemExit(1) from None
     except ReportError as exc:
         err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(1) from None
+        raise SystemExit(1) from None
+    _summary(plan.skipped + results)
+
+
+def _parse_param(item: str) -> tuple[str, str]:
+    name, sep, value = item.partition("=")
+    if not sep or not name.strip():
+        raise ReportError(f"--param expects NAME=VALUE, got {item!r}")
+    return name.strip(), value
+
+
+def _run_with_progress(runner, plan, workers: int):
+    if not plan.jobs:
+        return []
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (
+        TextColumn("building"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("", total=len(plan.jobs))
+
+        def done(result) -> None:
+            bar.update(task, advance=1, description=f"{result.name} {result.status}")
+
+        return runner.run(plan, workers=workers, on_done=done)
+
+
+def _summary(results) -> None:
     table = Table("briefing", "status", "seconds", "outputs")
-    for r in results:
-        outputs = ", ".join(str(p) for p in r.outputs) or "-"
-        table.add_row(
-            f"{r.period}/{r.lang}", "built" if r.ok else "failed", f"{r.seconds:.1f}", outputs
-        )
+    for r in sorted(results, key=lambda r: r.name):
+        outputs = ", ".join(p.name for p in r.outputs) or "-"
+        table.add_row(r.name, r.status, f"{r.seconds:.1f}", outputs)
     out.print(table)
-    failed = [r for r in results if not r.ok]
+    failed = [r for r in results if r.status == "failed"]
+    counts = {s: sum(r.status == s for r in results) for s in ("built", "skipped", "failed")}
+    out.print(", ".join(f"{n} {s}" for s, n in counts.items()), markup=False)
     for r in failed:
-        err.print(f"{r.period}/{r.lang} failed: {r.error}", markup=False)
+        err.print(f"{r.name} failed: {r.error}", markup=False)
     if failed:
-        raise typer.Exit(1)
+        raise SystemExit(1)
+
+
+RECONCILE_FORMATS = ("table", "csv", "json")
+RECONCILE_COLUMNS = (
+    "id",
+    "kind",
+    "status",
+    "checked",
+    "reported",
+    "recomputed",
+    "difference",
+    "tolerance",
+    "expression",
+    "figures",
+    "explanation_zh",
+    "explanation_en",
+    "path",
+    "line",
+)
+
+
+@app.command()
+@data_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(RECONCILE_FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+def reconcile(data: Path, fmt: str) -> None:
+    """Check the relations between figures declared in rules/*.csv: rates, gaps, changes.
+
+    Lists every rule with its reported and recomputed value. Exit 0 even when some do not hold
+    (this is a report); exit 1 when the data or the rules have errors."""
+    import csv
+    import json
+    import sys
+
+    from report_utils.load import load_dataset
+    from report_utils.reconcile import reconcile as reconcile_rules
+
+    try:
+        results = reconcile_rules(load_dataset(data))
+    except DataValidationError as exc:
+        errors = [p for p in exc.problems if p.severity == "error"]
+        for problem in errors:
+            err.print(str(problem), markup=False)
+        err.print(f"{len(errors)} error(s)", markup=False)
+        raise SystemExit(1) from None
+    records = [r.record() for r in results]
+    if fmt == "json":
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=RECONCILE_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            figures = (f"{f['reference']}={f['value']:g}" for f in record["figures"])
+            writer.writerow({**record, "figures": "; ".join(figures)})
+    else:
+        table = Table()
+        for header in ("rule", "status", "reported", "recomputed", "tolerance"):
+            right = header not in ("rule", "status")
+            table.add_column(header, overflow="fold", justify="right" if right else "left")
+        for r in results:
+            table.add_row(
+                r.id,
+                "ok" if r.ok else "[bold red]mismatch[/]",
+                f"{r.reported:.{r.decimals}f}",
+                f"{r.recomputed:.6g}",
+                f"±{r.tolerance:g}",
+            )
+        out.print(table)
+        mismatches = [r for r in results if not r.ok]
+        ok = len(results) - len(mismatches)
+        out.print(f"{len(results)} rules: {ok} ok, {len(mismatches)} mismatch", markup=False)
+        for r in mismatches:
+            out.print(str(r.warning()), markup=False)

@@ -47,7 +47,10 @@ def evaluate(formula: str, lookup: Callable[[FigureKey], float | None]) -> float
     names: dict[str, float] = {}
 
     def substitute(match: re.Match[str]) -> str:
-        key = (match.group(1), match.group(2).strip(), Period.parse(match.group(3)))
+        try:
+            key = (match.group(1), match.group(2).strip(), Period.parse(match.group(3)))
+        except ValueError as exc:
+            raise FormulaError(f"bad period in {match.group(0)}: {exc}") from None
         value = lookup(key)
         if value is None:
             raise FormulaError(f"refers to a figure that is not in the data: {match.group(0)}")
@@ -60,9 +63,11 @@ def evaluate(formula: str, lookup: Callable[[FigureKey], float | None]) -> float
         raise FormulaError("no reference of the form indicator[region,YYYY-MM..YYYY-MM]")
     try:
         tree = ast.parse(expression, mode="eval")
+        return _eval(tree.body, names, formula)
     except SyntaxError:
         raise FormulaError(f"cannot read formula: {formula}") from None
-    return _eval(tree.body, names, formula)
+    except (RecursionError, MemoryError):
+        raise FormulaError(f"formula too long or nested too deeply: {len(formula)} chars") from None
 
 
 def _eval(node: ast.AST, names: dict[str, float], formula: str) -> float:

@@ -102,6 +102,25 @@ class AsOf:
         ]
         return None if rows.empty else self._figure(rows.iloc[0])
 
+    def series(self, indicator: str, region: str | None = None) -> list[Figure]:
+        """Every visible figure of an indicator for a region whose period is of the same kind
+        as the latest one's (cumulative from January, single month, ...), oldest first."""
+        latest = self.latest(indicator, region)
+        if latest is None:
+            return []
+        rows = self._visible[
+            (self._visible["indicator"] == indicator)
+            & (self._visible["region"] == (region or self.home))
+        ]
+        figures = [self._figure(row) for _, row in rows.iterrows()]
+        same_kind = [f for f in figures if f.period.kind == latest.period.kind]
+        return sorted(same_kind, key=lambda f: (f.period.end, f.period.start))
+
+    def indicators(self) -> list[tuple[str, str]]:
+        """(indicator, region) pairs with a visible figure, in table order."""
+        pairs = zip(self._visible["indicator"], self._visible["region"], strict=True)
+        return list(dict.fromkeys(pairs))
+
     def _figure(self, row: pd.Series) -> Figure:
         return Figure(
             table="figures",

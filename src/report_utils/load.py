@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pandera.pandas as pa
 
-from report_utils import schema
+from report_utils import schema, spreadsheets
 from report_utils.errors import DataValidationError, Problem, display_path
 from report_utils.formula import FormulaError, evaluate, references
 from report_utils.paths import FACT_TABLES, META_SUBDIR, META_TABLES
@@ -27,7 +27,12 @@ from report_utils.periods import Period
 
 LINE = "_line"
 FILE = "_file"
-TABLE_SUFFIXES = (".csv",)
+TABLE_SUFFIXES = (".csv", ".xlsx")
+# Spreadsheet files that look like tables but cannot be read: reported, never silently skipped.
+UNSUPPORTED_SUFFIXES = {
+    ".xls": "old Excel format (.xls) is not read; save it as 'Excel Workbook (.xlsx)' or CSV UTF-8",
+    ".ods": "OpenDocument spreadsheets (.ods) are not read; save it as .xlsx or CSV UTF-8",
+}
 
 
 @dataclass
@@ -60,8 +65,11 @@ class Dataset:
         return max(months)
 
     def months(self) -> list[str]:
-        """Every month a briefing can be as of: the end months of the data, in order."""
-        return sorted(set(self.figures["period_end"]) | {d[:7] for d in self.events["date_end"]})
+        """Every month a briefing can be as of, in order: months in which a reported figure's
+        period or an event ends. (A derived figure, e.g. last year's share worked back from this
+        year's, was not known in its own month, so it does not make a month.)"""
+        reported = self.figures[self.figures["status"] == "reported"]
+        return sorted(set(reported["period_end"]) | {d[:7] for d in self.events["date_end"]})
 
 
 # --- reading one file --------------------------------------------------------------------------
@@ -89,53 +97,67 @@ def decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
 
 
 def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """One table file as text cells, with the physical line of each row in ``_line``.
+    """One table file as text cells, with the line of each row in ``_line``.
 
-    Hand-written on the ``csv`` module because pandas does not report the line a row came from,
-    and an analyst needs it to find the cell.
+    A CSV file is read with the ``csv`` module, because pandas does not report the line a row came
+    from and an analyst needs it to find the cell; an ``.xlsx`` workbook's first worksheet is read
+    as the text Excel would save as CSV (see ``spreadsheets``), its lines being row numbers.
     """
     shown = display_path(path)
     if not path.is_file():
         return None, [Problem(shown, 0, "-", "file is missing")]
-    text, problems = decode(path.read_bytes(), path)
-    if text is None:
+    suffix = path.suffix.lower()
+    if suffix in UNSUPPORTED_SUFFIXES:
+        return None, [Problem(shown, 0, "-", UNSUPPORTED_SUFFIXES[suffix])]
+    if suffix == ".xlsx":
+        records, problems = spreadsheets.read_records(path, shown)
+    else:
+        text, problems = decode(path.read_bytes(), path)
+        records = None if text is None else _csv_records(text)
+    if records is None:
         return None, problems
-    if not text.strip():
-        return None, [Problem(shown, 1, "-", "file is empty")]
+    if not records:
+        return None, problems or [Problem(shown, 1, "-", "file is empty")]
 
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header: list[str] | None = None
+    (header_line, header), *body = records
+    header = [c.strip() for c in header]
     rows: list[list[str]] = []
     lines: list[int] = []
-    line_before = 0
-    for record in reader:
-        first_line = line_before + 1
-        line_before = reader.line_num
+    for line, record in body:
         cells = [c.strip() for c in record]
-        if not any(cells):
-            continue  # blank line
-        if header is None:
-            header = cells
-            continue
         if len(cells) != len(header):
             problems.append(
-                Problem(shown, first_line, "-", f"expected {len(header)} cells, found {len(cells)}")
+                Problem(shown, line, "-", f"expected {len(header)} cells, found {len(cells)}")
             )
             continue
         rows.append(cells)
-        lines.append(first_line)
-    assert header is not None  # the text is not blank, so some record had a cell
+        lines.append(line)
     duplicated = {c for c in header if header.count(c) > 1}
     for column in sorted(duplicated):
-        problems.append(Problem(shown, 1, column, "column appears more than once in the header"))
+        problems.append(
+            Problem(shown, header_line, column, "column appears more than once in the header")
+        )
     if not rows and not problems:
-        problems.append(Problem(shown, 1, "-", "no data rows, only a header"))
+        problems.append(Problem(shown, header_line, "-", "no data rows, only a header"))
     if duplicated:
         return None, problems
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame[LINE] = lines
     frame[FILE] = shown
     return frame, problems
+
+
+def _csv_records(text: str) -> list[tuple[int, list[str]]]:
+    """The non-blank records of CSV text, each with the physical line it starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records = []
+    line_before = 0
+    for record in reader:
+        first_line = line_before + 1
+        line_before = reader.line_num
+        if any(c.strip() for c in record):
+            records.append((first_line, record))
+    return records
 
 
 def check_frame(frame: pd.DataFrame, table_schema: pa.DataFrameSchema) -> list[Problem]:
@@ -172,10 +194,16 @@ def _problem(case, frame: pd.DataFrame, shown: str) -> Problem:
 
 
 def table_files(data_dir: Path, table: str) -> list[Path]:
+    """The files of a table: ``meta/<table>.csv`` for metadata; for facts every ``.csv`` and
+    ``.xlsx`` file of its folder (and ``.xls``/``.ods`` ones, to report them), but not the
+    ``~$name.xlsx`` lock files Excel leaves next to a workbook it has open."""
     if table in META_TABLES:
         return [data_dir / META_SUBDIR / f"{table}.csv"]
     folder = data_dir / table
-    return sorted(p for p in folder.glob("*") if p.suffix.lower() in TABLE_SUFFIXES)
+    wanted = (*TABLE_SUFFIXES, *UNSUPPORTED_SUFFIXES)
+    return sorted(
+        p for p in folder.glob("*") if p.suffix.lower() in wanted and not p.name.startswith("~$")
+    )
 
 
 def _read_all(data_dir: Path, table: str, table_schema) -> tuple[pd.DataFrame, list[Problem]]:

@@ -3,10 +3,20 @@
 All words live in the language's message catalogue (``messages/<lang>.yaml``); this module only
 chooses among them and fills in figures. Every number is rendered by ``amt``/``val``, which tag it
 with its lineage reference, so the text never holds a number that did not come from a table.
+
+HTML the phrasebook writes, and what the lineage test relies on:
+
+- ``<a class="fig" data-ref="Fn">`` around every number taken from a table;
+- ``<span class="period">`` around period and date labels (their digits are years, months, days);
+- ``<span class="unit">`` around units (a unit such as "× 100 million yuan" has digits of its own);
+- ``<span class="name">`` around proper names from the metadata (project names hold capacities).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -37,14 +47,40 @@ def catalogue(lang: str) -> dict[str, Any]:
 _ENV = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
 
 
-class Phrasebook:
-    """Renders catalogue templates for one briefing, recording the figures it shows."""
+@dataclass
+class Paragraph:
+    """Rendered text together with its lineage: the figures whose numbers it shows."""
 
-    def __init__(self, lang: str, lineage: Lineage, source_titles: dict[str, str]):
+    html: Markup
+    figures: list[Figure] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return str(self.html)
+
+
+class Phrasebook:
+    """Renders catalogue templates for one briefing, recording the figures it shows.
+
+    ``unit_names`` maps an indicator id to its unit in this language, from the indicator
+    metadata (``unit_en``); units of other tables are translated by the catalogue's ``units``.
+    ``readable_formula`` spells a derived figure's formula for the reader (names, not ids).
+    """
+
+    def __init__(
+        self,
+        lang: str,
+        lineage: Lineage,
+        source_titles: dict[str, str],
+        unit_names: Mapping[str, str] | None = None,
+        readable_formula: Callable[[str], str] | None = None,
+    ):
         self.lang = lang
         self.messages = catalogue(lang)
         self.lineage = lineage
         self.source_titles = source_titles
+        self.unit_names = dict(unit_names or {})
+        self.readable_formula = readable_formula or (lambda formula: formula)
+        self._recorders: list[list[Figure]] = []
 
     # --- lookup ---------------------------------------------------------------------------
 
@@ -60,7 +96,15 @@ class Phrasebook:
         compiled = _ENV.from_string(text)
         return Markup(
             compiled.render(
-                amt=self.amt, val=self.val, period=self.period, phrase=self.phrase, **values
+                amt=self.amt,
+                val=self.val,
+                mark=self.mark,
+                ordinal=self.ordinal,
+                period=self.period,
+                phrase=self.phrase,
+                month_names=self.messages.get("month_names", []),
+                month_abbrs=self.messages.get("month_abbrs", []),
+                **values,
             ).strip()
         )
 
@@ -68,42 +112,116 @@ class Phrasebook:
         """A catalogue entry as plain text (for chart labels and alt text)."""
         return _plain(self.render(key, **values))
 
+    def paragraph(self, key: str, **values: Any) -> Paragraph:
+        """A catalogue entry rendered with the figures it shows."""
+        with self.recording() as used:
+            html = self.render(key, **values)
+        return Paragraph(html, used)
+
+    @contextmanager
+    def recording(self) -> Iterator[list[Figure]]:
+        """Collect, in order of first use, the figures rendered inside the ``with`` block."""
+        used: list[Figure] = []
+        self._recorders.append(used)
+        try:
+            yield used
+        finally:
+            self._recorders.remove(used)
+
     # --- numbers --------------------------------------------------------------------------
+
+    def number(self, figure: Figure, abs: bool = False) -> str:
+        """The figure's number as written in the table, grouped in thousands where the
+        language does (``number.thousands_sep``); never rounded or rescaled."""
+        text = figure.number(absolute=abs)
+        sep = self.message("number.thousands_sep")
+        if not sep:
+            return text
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+        whole, dot, fraction = digits.partition(".")
+        grouped = f"{int(whole):,}".replace(",", sep)
+        return f"{sign}{grouped}{dot}{fraction}"
+
+    def unit(self, figure: Figure) -> str:
+        """The figure's unit in this language, as it follows the number (with its space)."""
+        unit = (self.unit_names.get(figure.indicator) if figure.table == "figures" else "") or (
+            figure.unit
+        )
+        table = self.messages.get("units")
+        if table is None:  # the data's own language: units as written in the tables
+            return unit
+        if unit not in table:
+            raise ParameterError(
+                f"unit {unit!r} has no translation in messages/{self.lang}.yaml (units)"
+            )
+        entry = table[unit]
+        if isinstance(entry, dict):
+            return entry["one"] if self.number(figure) == "1" else entry["other"]
+        return entry
+
+    def qualifier(self, figure: Figure) -> tuple[str, str]:
+        """The words before and after the number for the figure's qualifier (约, 左右, ...)."""
+        if not figure.qualifier:
+            return "", ""
+        before, after = self.message("number.qualifiers")[figure.qualifier]
+        return before, after
 
     def val(self, figure: Figure, abs: bool = False) -> Markup:
         ref = self.lineage.ref(figure)
+        for used in self._recorders:
+            if figure not in used:
+                used.append(figure)
         title = self.render(
             "number.source_title",
-            source=self.source_titles[figure.source],
+            source=self.source_titles.get(figure.source, figure.source),
             quote=figure.quote.replace("**", ""),
         )
-        number = figure.number(absolute=abs)
         return Markup(
             '<a class="fig{cls}" href="#ref-{ref}" data-ref="{ref}" title="{title}">{number}</a>'
         ).format(
-            cls=" derived" if figure.derived else "", ref=ref, title=_plain(title), number=number
+            cls=" derived" if figure.derived else "",
+            ref=ref,
+            title=_plain(title),
+            number=self.number(figure, abs),
         )
 
-    def amt(self, figure: Figure, abs: bool = False) -> Markup:
-        """Number with qualifier and unit, marked when derived: 约160亿元, 80%左右, 6.4%（推算）."""
-        numbers = self.message("number")
-        before = figure.qualifier if figure.qualifier in numbers["qualifier_before"] else ""
-        after = figure.qualifier if figure.qualifier in numbers["qualifier_after"] else ""
-        html = Markup("{}{}{}{}").format(before, self.val(figure, abs=abs), figure.unit, after)
-        if figure.derived:
-            title = self.render("number.derived_title", formula=figure.formula)
-            html += Markup('<span class="derived-mark" title="{}">{}</span>').format(
-                _plain(title), numbers["derived_mark"]
-            )
-        return html
+    def mark(self, figure: Figure) -> Markup:
+        """The derived mark (（推算）, (derived)) when the figure is derived, else nothing."""
+        if not figure.derived:
+            return Markup("")
+        title = self.render("number.derived_title", formula=self.readable_formula(figure.formula))
+        return Markup('<span class="derived-mark" title="{}">{}</span>').format(
+            _plain(title), self.message("number.derived_mark")
+        )
 
-    def plain_amount(self, figure: Figure) -> str:
-        """``amt`` as plain text, without recording lineage (chart labels)."""
-        numbers = self.message("number")
-        before = figure.qualifier if figure.qualifier in numbers["qualifier_before"] else ""
-        after = figure.qualifier if figure.qualifier in numbers["qualifier_after"] else ""
-        mark = numbers["derived_mark"] if figure.derived else ""
-        return f"{before}{figure.number()}{figure.unit}{after}{mark}"
+    def amt(self, figure: Figure, abs: bool = False, unit: bool = True) -> Markup:
+        """Number with qualifier and unit, marked when derived: 约160亿元, 80%左右, 6.4%（推算）.
+
+        ``unit=False`` leaves the unit out, for sentences that name the counted thing.
+        """
+        before, after = self.qualifier(figure)
+        shown = self.unit(figure) if unit else ""
+        units = Markup('<span class="unit">{}</span>').format(shown) if shown else ""
+        return Markup("{}{}{}{}{}").format(
+            before, self.val(figure, abs=abs), units, after, self.mark(figure)
+        )
+
+    def plain_amount(self, figure: Figure, unit: bool = True, mark: bool = True) -> str:
+        """``amt`` as plain text, without recording lineage (chart labels, appendix)."""
+        before, after = self.qualifier(figure)
+        shown = self.unit(figure) if unit else ""
+        derived = self.message("number.derived_mark") if mark and figure.derived else ""
+        return f"{before}{self.number(figure)}{shown}{after}{derived}"
+
+    def ordinal(self, figure: Figure) -> str:
+        """The ordinal suffix of a whole number (st, nd, rd, th; nothing in Chinese).
+
+        ``number.ordinal`` maps the last two digits, then the last digit, to a suffix, with
+        ``other`` for the rest.
+        """
+        table = self.message("number.ordinal")
+        n = abs(round(figure.value))
+        return str(table.get(str(n % 100), table.get(str(n % 10), table["other"])))
 
     def phrase(self, name: str, figure: Figure | None, **values: Any) -> Markup:
         if figure is None:
@@ -112,7 +230,7 @@ class Phrasebook:
 
     # --- periods and dates ------------------------------------------------------------------
 
-    def period(self, item: Figure | Period) -> str:
+    def period_text(self, item: Figure | Period) -> str:
         period = item.period if isinstance(item, Figure) else item
         keys = {
             "year": period.year,
@@ -120,22 +238,50 @@ class Phrasebook:
             "start": period.start_month,
             "start_year": int(period.start[:4]),
         }
-        if period.kind == "ytd":
+        if period.kind == "ytd" and period.end_month > 1:
             key = {12: "full_year", 6: "first_half"}.get(period.end_month, "ytd")
+        elif period.kind == "ytd":
+            key = "month"
         else:
             key = period.kind
         return self.text(f"period.{key}", **keys)
 
-    def month(self, month: str) -> str:
+    def period(self, item: Figure | Period) -> Markup:
+        """The period label of a figure or period, marked as a label in HTML."""
+        return _label(self.period_text(item))
+
+    def month_text(self, month: str) -> str:
         return self.text("period.as_of", year=int(month[:4]), month=int(month[5:7]))
 
-    def date(self, start: str, end: str) -> str:
+    def month(self, month: str) -> Markup:
+        return _label(self.month_text(month))
+
+    def date_text(self, start: str, end: str | None = None) -> str:
+        end = end or start
         parts = {"year": int(start[:4]), "month": int(start[5:7]), "day": int(start[8:10])}
         if start == end:
             return self.text("period.date", **parts)
         return self.text(
             "period.date_range", **parts, end_month=int(end[5:7]), end_day=int(end[8:10])
         )
+
+    def date(self, start: str, end: str | None = None) -> Markup:
+        return _label(self.date_text(start, end))
+
+    # --- names and lists --------------------------------------------------------------------
+
+    def join(self, items: list[Any], sep_key: str = "number.list_sep") -> Markup:
+        """Items (escaped unless already HTML) joined with a separator of the catalogue."""
+        return Markup(self.message(sep_key)).join(items)
+
+
+def name(text: str) -> Markup:
+    """A proper name from the metadata, marked as such in HTML."""
+    return Markup('<span class="name">{}</span>').format(text)
+
+
+def _label(text: str) -> Markup:
+    return Markup('<span class="period">{}</span>').format(text)
 
 
 def _plain(html: Markup | str) -> str:

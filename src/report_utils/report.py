@@ -22,6 +22,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from report_utils import sections
+from report_utils.changes import check_compare
 from report_utils.errors import ParameterError
 from report_utils.fonts import cjk_font
 from report_utils.formula import REF_RE
@@ -29,7 +30,7 @@ from report_utils.indicators import AsOf, Figure, Lineage
 from report_utils.load import load_dataset
 from report_utils.paths import DATA_DIR
 from report_utils.periods import Period
-from report_utils.phrasing import Phrasebook, catalogue
+from report_utils.phrasing import Paragraph, Phrasebook, catalogue
 
 
 class Block:
@@ -45,9 +46,18 @@ class Block:
         return self.html.striptags()
 
 
+# The language of the data's free-text columns (date_text, status_text, expected, company, place,
+# subject, quote): a briefing in this language may show them as written.
+SOURCE_LANG = "zh"
+
+
 class Briefing:
     def __init__(
-        self, data_dir: str | Path | None = None, period: str | None = None, lang: str = "zh"
+        self,
+        data_dir: str | Path | None = None,
+        period: str | None = None,
+        lang: str = "zh",
+        compare: str | None = None,
     ):
         catalogue(lang)  # unknown language: ParameterError before anything else
         cjk_font()  # no CJK font: MissingFontError naming the package, before any work
@@ -55,37 +65,53 @@ class Briefing:
         self.data_dir = Path(data_dir) if data_dir else DATA_DIR
         self.dataset = load_dataset(self.data_dir)
         self.asof = AsOf(self.dataset, period)
+        check_compare(self.dataset, self.asof.month, compare)
+        self.compare = compare  # the month "since the last briefing" compares with
         self.lineage = Lineage()
-        titles = {sid: self._source_ref(sid) for sid in self.dataset.sources.index}
-        self.phrases = Phrasebook(lang, self.lineage, titles)
+        indicators = self.dataset.indicators
+        units = indicators[f"unit_{lang}"] if f"unit_{lang}" in indicators else indicators["unit"]
+        self.phrases = Phrasebook(
+            lang,
+            self.lineage,
+            {},
+            unit_names={str(k): str(v) for k, v in units.items() if v},
+            readable_formula=self._readable,
+        )
+        self.phrases.source_titles.update(
+            {sid: self._source_ref(sid) for sid in self.dataset.sources.index}
+        )
         self.shown_sources: set[str] = set()
+
+    @property
+    def in_source_language(self) -> bool:
+        return self.lang == SOURCE_LANG
 
     # --- names from the metadata ------------------------------------------------------------
 
+    def localized(self, row: pd.Series, stem: str) -> str:
+        """``row[stem_<lang>]`` when given, else the Chinese form ``row[stem_zh]``; a column
+        without language forms (``company``, ``place``) is shown as written."""
+        for column in (f"{stem}_{self.lang}", f"{stem}_{SOURCE_LANG}", stem):
+            if column in row.index and row[column]:
+                return str(row[column])
+        return ""
+
     def indicator_name(self, indicator: str) -> str:
-        row = self.dataset.indicators.loc[indicator]
-        return str(row["name_en"] if self.lang == "en" and row["name_en"] else row["name_zh"])
+        return self.localized(self.dataset.indicators.loc[indicator], "name")
 
     def region_name(self, region: str) -> str:
-        if self.lang == "en":
-            return str(self.dataset.regions.loc[region, "name_en"] or region)
-        return region
-
-    def localized(self, row: pd.Series, stem: str) -> str:
-        """``row[stem_en]`` in English when given, else the Chinese form."""
-        if self.lang != "zh" and row.get(f"{stem}_{self.lang}"):
-            return str(row[f"{stem}_{self.lang}"])
-        return str(row[f"{stem}_zh"])
+        regions = self.dataset.regions
+        if region not in regions.index:
+            return region
+        return self.localized(regions.loc[region], "name") or region
 
     def _source_ref(self, source_id: str) -> str:
         s = self.dataset.sources.loc[source_id]
-        return self.phrases_text(
-            "briefing.source_ref", publisher=s["publisher_zh"], title=s["title_zh"]
+        return self.phrases.text(
+            "briefing.source_ref",
+            publisher=self.localized(s, "publisher"),
+            title=self.localized(s, "title"),
         )
-
-    def phrases_text(self, key: str, **values) -> str:
-        # Used before self.phrases exists (source titles feed the phrasebook).
-        return Phrasebook(self.lang, Lineage(), {}).text(key, **values)
 
     # --- blocks -------------------------------------------------------------------------
 
@@ -96,11 +122,12 @@ class Briefing:
                 '<header class="briefing-title"><h1>{}</h1><p class="subtitle">{}</p></header>'
             ).format(
                 p.text("briefing.title", region=self.region_name(self.asof.home)),
-                p.text("briefing.subtitle", as_of=p.month(self.asof.month)),
+                p.render("briefing.subtitle", as_of=p.month(self.asof.month)),
             )
         )
 
-    def headlines(self) -> Block:
+    def headline_cards(self) -> list[Paragraph]:
+        """One card per headline indicator with a figure as of the month, with its figures."""
         p, a = self.phrases, self.asof
         cards = []
         for indicator, related in sections.HEADLINES.items():
@@ -108,29 +135,51 @@ class Briefing:
             if main is None:
                 continue
             others = {name: a.at(ind, main.period) for name, ind in related.items()}
-            comparison = p.render(f"headline.{indicator}.comparison", **others)
+            with p.recording() as used:
+                big = p.amt(main)
+                comparison = p.render(f"headline.{indicator}.comparison", **others)
             self.shown_sources.update(f.source for f in [main, *others.values()] if f)
-            cards.append(
-                Markup(
-                    '<div class="card"><div class="big">{}</div><div class="label">{}</div>'
-                    '<div class="period">{}</div><div class="comparison">{}</div></div>'
-                ).format(
-                    p.amt(main), p.text(f"headline.{indicator}.label"), p.period(main), comparison
-                )
+            html = Markup(
+                '<div class="card" data-refs="{}"><div class="big">{}</div>'
+                '<div class="label">{}</div><div class="period">{}</div>'
+                '<div class="comparison">{}</div></div>'
+            ).format(
+                _refs(self.lineage, used),
+                big,
+                p.text(f"headline.{indicator}.label"),
+                p.period(main),
+                comparison,
             )
-        body = Markup("").join(cards) if cards else self._omitted(p.text("briefing.headlines"))
+            cards.append(Paragraph(html, used))
+        return cards
+
+    def headlines(self) -> Block:
+        p = self.phrases
+        cards = self.headline_cards()
+        body = (
+            Markup("").join(c.html for c in cards)
+            if cards
+            else self._omitted(p.text("briefing.headlines"))
+        )
         return Block(
             Markup(
                 '<section class="headlines"><h2>{}</h2><div class="cards">{}</div></section>'
             ).format(p.text("briefing.headlines"), body)
         )
 
-    def section(self, name: str) -> Block:
+    def build_section(self, name: str) -> sections.Section | None:
+        """The section as data: paragraphs with their figures, chart, table, sources."""
         if name not in sections.BUILDERS:
             raise ParameterError(
                 f"unknown section {name!r}; sections: {', '.join(sections.BUILDERS)}"
             )
         built = sections.BUILDERS[name](self)
+        if built is not None:
+            sections.add_series(self, built)
+        return built
+
+    def section(self, name: str) -> Block:
+        built = self.build_section(name)
         p = self.phrases
         if built is None:
             title = p.text(f"section.{name}.title")
@@ -141,7 +190,12 @@ class Briefing:
             )
         self.shown_sources |= built.sources
         parts = [Markup("<h2>{}</h2>").format(built.title)]
-        parts += [Markup('<p class="narrative">{}</p>').format(par) for par in built.paragraphs]
+        parts += [
+            Markup('<p class="narrative" data-refs="{}">{}</p>').format(
+                _refs(self.lineage, par.figures), par.html
+            )
+            for par in built.paragraphs
+        ]
         if built.chart is not None:
             parts.append(
                 Markup(
@@ -152,6 +206,19 @@ class Briefing:
                     built.chart.alt,
                     built.chart.width_px // 2,
                     built.chart.height_px // 2,
+                    self._source_note(built),
+                )
+            )
+        if built.series is not None:
+            parts.append(
+                Markup(
+                    '<figure class="chart series"><img src="{}" alt="{}" width="{}" height="{}">'
+                    "<figcaption>{}</figcaption></figure>"
+                ).format(
+                    built.series.data_uri(),
+                    built.series.alt,
+                    built.series.width_px // 2,
+                    built.series.height_px // 2,
                     self._source_note(built),
                 )
             )
@@ -172,15 +239,16 @@ class Briefing:
         entries = []
         for sid in sorted(self.shown_sources | {f.source for f in self.lineage.figures}):
             s = self.dataset.sources.loc[sid]
+            title = self.localized(s, "title")
             entries.append(
                 Markup("<li>{}</li>").format(
                     p.render(
                         "briefing.source_entry",
-                        publisher=s["publisher_zh"],
-                        title=s["title_zh"],
+                        publisher=self.localized(s, "publisher"),
+                        title=title,
+                        original=s["title_zh"] if s["title_zh"] != title else "",
                         authors=s["authors"],
-                        published=s["published"],
-                        note="",
+                        published=p.date_text(s["published"]) if s["published"] else "",
                     )
                 )
             )
@@ -202,65 +270,126 @@ class Briefing:
             )
         )
 
+    def analyst_notes(self) -> Block:
+        """The relations declared in the data's rules, recomputed: mismatches listed, never
+        fixed. For the analyst; the last block of the briefing."""
+        from report_utils.reconcile import reconcile
+
+        p = self.phrases
+        results = reconcile(self.dataset)
+        rows = [
+            [
+                r.id,
+                r.explanation_zh if self.lang == "zh" else r.explanation_en,
+                f"{r.reported:.{r.decimals}f}",
+                f"{r.recomputed:.{r.decimals + 2}f}",
+                f"±{r.tolerance:g}",
+                p.text(f"analyst.{'ok' if r.ok else 'mismatch'}"),
+            ]
+            for r in results
+            if r.checked.period.end <= self.asof.month
+        ]
+        note = p.text("analyst.intro")
+        if rows and all(r[-1] == p.text("analyst.ok") for r in rows):
+            note += " " + p.text("analyst.all_ok")
+        table = _table(sections.Table(p.message("analyst.columns"), rows)) if rows else ""
+        return Block(
+            Markup('<section class="analyst" id="analyst"><h2>{}</h2><p>{}</p>{}</section>').format(
+                p.text("analyst.title"), note, table
+            )
+        )
+
     # --- helpers ------------------------------------------------------------------------
 
     def _omitted(self, title: str) -> Markup:
         p = self.phrases
         return Markup('<p class="omitted-note">{}</p>').format(
-            p.text("briefing.omitted", section=title, as_of=p.month(self.asof.month))
+            p.render("briefing.omitted", section=title, as_of=p.month(self.asof.month))
         )
 
     def _source_note(self, built: sections.Section) -> Markup:
         p = self.phrases
-        refs = "；".join(self.phrases.source_titles[s] for s in sorted(built.sources))
-        note = p.text("briefing.source_note", sources=refs)
-        if any(f.derived for f in built.figures):
-            note += p.text("briefing.source_note_derived")
+        refs = p.message("briefing.source_sep").join(
+            p.source_titles[s] for s in sorted(built.sources)
+        )
+        derived = any(f.derived for f in built.figures)
+        note = p.text("briefing.source_note", sources=refs, derived=derived)
         return Markup('<span class="source-note">{}</span>').format(note)
 
-    def _appendix_row(self, number: int, f: Figure) -> Markup:
+    def describe(self, f: Figure) -> str:
+        """What a figure is, for the appendix: indicator (region, period), or subject: measure."""
         p = self.phrases
         if f.table == "figures":
-            what = p.text(
+            return p.text(
                 "briefing.appendix_what",
                 name=self.indicator_name(f.indicator),
                 region=self.region_name(f.region),
-                when=p.period(f),
+                when=p.period_text(f),
             )
-        else:
-            what = p.text(
-                "briefing.appendix_what",
-                name=f.indicator,
-                region=f.region,
-                when=p.month(f.period.end),
+        when = p.month_text(f.period.end)
+        if f.table == "projects":
+            row = self.dataset.projects.set_index("id").loc[f.indicator]
+            return p.text(
+                "briefing.appendix_case",
+                subject=self.localized(row, "name"),
+                measure=p.text("briefing.capacity"),
+                when=when,
             )
+        row = self.dataset.cases.set_index("id").loc[f.indicator]
+        return p.text(
+            "briefing.appendix_case",
+            subject=self._subject(row),
+            measure=self.localized(row, "measure"),
+            when=when,
+        )
+
+    def _subject(self, case: pd.Series) -> str:
+        """The name of a case's subject: an event's title, a project's name, else as written."""
+        if case["subject_kind"] == "event":
+            events = self.dataset.events.set_index("id")
+            if case["subject"] in events.index:
+                return self.localized(events.loc[case["subject"]], "title")
+        if case["subject_kind"] == "project":
+            projects = self.dataset.projects
+            match = projects[projects["name_zh"] == case["subject"]]
+            if not match.empty:
+                return self.localized(match.iloc[0], "name")
+        return str(case["subject"])
+
+    def _appendix_row(self, number: int, f: Figure) -> Markup:
+        p = self.phrases
         status = (
             p.text("briefing.derived_formula", formula=self._readable(f.formula))
             if f.derived
             else p.text("briefing.reported")
         )
-        row = f"{self._relative(f.file)}:{f.line}"
+        before, after = p.qualifier(f)
+        value = Markup('<strong>{}<span class="number">{}</span>{}{}</strong>').format(
+            before, p.number(f), p.unit(f), after
+        )
         return Markup(
             '<tr id="ref-F{n}"><td>F{n}</td><td>{what}</td>'
-            '<td><strong>{value}</strong><br><span class="status">{status}</span></td>'
-            '<td>“{quote}”<br><span class="row-ref">{row}</span></td></tr>'
+            '<td class="value">{value}<br><span class="status">{status}</span></td>'
+            '<td>{quote}<br><span class="row-ref">{row}</span></td></tr>'
         ).format(
             n=number,
-            what=what,
-            row=row,
-            value=f"{f.number()}{f.unit}",
+            what=self.describe(f),
+            row=f"{self._relative(f.file)}:{f.line}",
+            value=value,
             status=status,
-            quote=display_quote(f.quote),
+            quote=p.text("briefing.appendix_quote", quote=display_quote(f.quote)),
         )
 
     def _readable(self, formula: str) -> str:
-        """A formula with each reference spelled as name（region，period）."""
+        """A formula with each reference spelled as name (region, period)."""
+        p = self.phrases
 
         def spell(match: re.Match[str]) -> str:
-            period = self.phrases.period(Period.parse(match.group(3)))
-            return (
-                f"{self.indicator_name(match.group(1))}（{self.region_name(match.group(2))}，"
-                f"{period}）"
+            return p.text(
+                "briefing.formula_ref",
+                name=self.indicator_name(match.group(1)),
+                region=self.region_name(match.group(2).strip()),
+                when=p.period_text(Period.parse(match.group(3))),
             )
 
         return REF_RE.sub(spell, formula).replace(" - ", " − ")
@@ -271,6 +400,11 @@ class Briefing:
             return str(path.relative_to(self.data_dir.resolve()))
         except ValueError:
             return path.name
+
+
+def _refs(lineage: Lineage, figures: list[Figure]) -> str:
+    """The lineage references (F1 F2 ...) of figures, as an attribute value."""
+    return " ".join(lineage.ref(f) for f in figures)
 
 
 def display_quote(quote: str) -> str:

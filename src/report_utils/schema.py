@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import pandas as pd
 import pandera.pandas as pa
 
+from report_utils.formula import REF_RE
 from report_utils.periods import DATE_RE, MONTH_RE
 
 INDICATOR_KINDS = ("growth", "share", "rank", "count", "amount", "capacity", "difference")
@@ -251,3 +252,32 @@ KEYS = {
     "projects": ("id",),
     "cases": ("id",),
 }
+
+
+# --- reconciliation rules (rules/*.csv): relations between figures, see ``reconcile`` ----------
+
+RULE_KINDS = ("rate", "gap", "change", "rank_change", "total")
+_ONE_REFERENCE_RE = re.compile(rf"^{REF_RE.pattern}$")
+
+RULES = _schema(
+    "rules",
+    {
+        "id": _col(SLUG),
+        "kind": _col(_one_of(RULE_KINDS, "kind")),
+        "checked": _col(
+            _regex(
+                _ONE_REFERENCE_RE,
+                "expected one figure reference: indicator[region,YYYY-MM..YYYY-MM]",
+            )
+        ),
+        "expression": _col(
+            _check(
+                lambda s: s.map(lambda v: bool(REF_RE.search(v))),
+                "expected figure references indicator[region,YYYY-MM..YYYY-MM] "
+                "joined by + - * / and parentheses",
+            )
+        ),
+        "explanation_zh": _col(),
+        "explanation_en": _col(),
+    },
+)

@@ -16,6 +16,9 @@ from markupsafe import Markup
 
 from report_utils import charts
 from report_utils.indicators import Figure
+from report_utils.load import FILE, LINE
+from report_utils.periods import Period
+from report_utils.phrasing import Paragraph, name
 
 if TYPE_CHECKING:
     from report_utils.report import Briefing
@@ -29,13 +32,23 @@ class Table:
 
 @dataclass
 class Section:
+    """A built section: its paragraphs carry the figures they show (their lineage), the chart
+    the figures it draws."""
+
     id: str
     title: str
-    paragraphs: list[Markup]
+    paragraphs: list[Paragraph]
     chart: charts.Chart | None = None
     table: Table | None = None
-    figures: list[Figure] = field(default_factory=list)  # shown in the chart: for its source note
+    chart_figures: list[Figure] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
+    series: charts.Chart | None = None  # a line chart when an indicator has 3+ periods
+
+    @property
+    def figures(self) -> list[Figure]:
+        """Every figure the section shows in its text or its chart, in order of first use."""
+        seen = [f for par in self.paragraphs for f in par.figures] + self.chart_figures
+        return list(dict.fromkeys(seen))
 
 
 def _present(**figures: Figure | None) -> list[Figure]:
@@ -54,32 +67,53 @@ def _bars(b: Briefing, items: list[tuple[str, Figure | None, str]]) -> list[char
 def _bar_section(
     b: Briefing,
     sid: str,
-    paragraph: Markup,
+    paragraphs: list[Paragraph],
     bars: list[charts.Bar],
     figures: list[Figure],
     palette: dict[str, str] | None = None,
 ) -> Section:
     p = b.phrases
     title = p.text(f"section.{sid}.chart_title")
-    items = "；".join(p.text("briefing.alt_item", label=x.label, value=x.text) for x in bars)
+    grouped = len({x.group for x in bars}) > 1
+    items = p.message("briefing.alt_sep").join(
+        p.text(
+            "briefing.alt_item",
+            label=x.label,
+            group=x.group if grouped and x.group not in x.label else "",
+            value=x.text,
+        )
+        for x in bars
+    )
     alt = p.text("briefing.alt_bar", title=title, items=items)
-    chart = charts.bar_chart(bars, title, p.text(f"section.{sid}.axis"), alt, palette)
+    chart = charts.bar_chart(
+        bars, title, p.text(f"section.{sid}.axis"), alt, palette, p.message("chart.wrap")
+    )
+    shown = list(dict.fromkeys([f for par in paragraphs for f in par.figures] + figures))
     return Section(
         sid,
         p.text(f"section.{sid}.title"),
-        [paragraph],
+        paragraphs,
         chart,
         None,
         figures,
-        {f.source for f in figures},
+        {f.source for f in shown},
     )
 
 
 def _label(b: Briefing, f: Figure, with_period: bool = True) -> str:
-    name = b.indicator_name(f.indicator)
-    region = "" if f.region == b.asof.home else f"{b.region_name(f.region)}："
-    period = f"\n（{b.phrases.period(f)}）" if with_period else ""
-    return f"{region}{name}{period}"
+    """A bar label: the indicator's name, the region unless it is the home region, the period."""
+    p = b.phrases
+    region = "" if f.region == b.asof.home else b.region_name(f.region)
+    label = p.text("chart.label", region=region, name=b.indicator_name(f.indicator))
+    if with_period:
+        label += "\n" + p.text("chart.label_period", when=p.period_text(f))
+    return label
+
+
+def _text(brief: Briefing, sid: str, /, **figures: Figure | None) -> Paragraph:
+    """The section's paragraph, with the home region's name available to the template."""
+    home = brief.region_name(brief.asof.home)
+    return brief.phrases.paragraph(f"section.{sid}.text", home=home, **figures)
 
 
 def growth(b: Briefing) -> Section | None:
@@ -104,7 +138,7 @@ def growth(b: Briefing) -> Section | None:
         ),
         "tax": a.at("ind_tax_growth", same),
     }
-    text = b.phrases.render("section.growth.text", **fig)
+    text = _text(b, "growth", **fig)
     home, other = b.region_name(a.home), b.region_name(a.comparison[0]) if a.comparison else ""
     bars = _bars(
         b,
@@ -115,7 +149,7 @@ def growth(b: Briefing) -> Section | None:
             (_label(b, fig["tax"], False) if fig["tax"] else "", fig["tax"], home),
         ],
     )
-    return _bar_section(b, "growth", text, bars, _present(**fig))
+    return _bar_section(b, "growth", [text], bars, _present(**fig))
 
 
 def shares(b: Briefing) -> Section | None:
@@ -132,12 +166,12 @@ def shares(b: Briefing) -> Section | None:
         "s_prev": a.at("ind_va_gdp_share", before),
         "m_prev": a.at("mfg_va_gdp_share", before),
     }
-    text = b.phrases.render("section.shares.text", **fig)
+    text = _text(b, "shares", **fig)
     inv, inv_prev = (
         a.at("ind_industry_inv_fai_share", same),
         a.at("ind_industry_inv_fai_share", before),
     )
-    now, then = b.phrases.period(same), b.phrases.period(before)
+    now, then = b.phrases.period_text(same), b.phrases.period_text(before)
     bars = _bars(
         b,
         [
@@ -151,7 +185,7 @@ def shares(b: Briefing) -> Section | None:
     )
     palette = {then: charts.COMPARISON, now: charts.HOME}
     return _bar_section(
-        b, "shares", text, bars, _present(**fig, inv=inv, inv_prev=inv_prev), palette
+        b, "shares", [text], bars, _present(**fig, inv=inv, inv_prev=inv_prev), palette
     )
 
 
@@ -174,7 +208,7 @@ def investment(b: Briefing) -> Section | None:
             None,
         ),
     }
-    text = b.phrases.render("section.investment.text", **fig)
+    text = _text(b, "investment", **fig)
     home = b.region_name(a.home)
     other = b.region_name(a.comparison[0]) if a.comparison else ""
     bars = _bars(
@@ -185,7 +219,7 @@ def investment(b: Briefing) -> Section | None:
             if f
         ],
     )
-    return _bar_section(b, "investment", text, bars, _present(**fig))
+    return _bar_section(b, "investment", [text], bars, _present(**fig))
 
 
 def industries(b: Briefing) -> Section | None:
@@ -207,12 +241,12 @@ def industries(b: Briefing) -> Section | None:
         "out": a.at("output_growth", z and z.period),
         "z_share": a.at("zone_output_share", z and z.period),
     }
-    text = b.phrases.render("section.industries.text", **fig)
+    text = _text(b, "industries", **fig)
     home = b.region_name(a.home)
     bars = _bars(
         b, [(_label(b, f), f, home) for f in (t_out, t_va, z, fig["out"]) if f is not None]
     )
-    return _bar_section(b, "industries", text, bars, _present(**fig))
+    return _bar_section(b, "industries", [text], bars, _present(**fig))
 
 
 def projects(b: Briefing) -> Section | None:
@@ -227,7 +261,7 @@ def projects(b: Briefing) -> Section | None:
         "p": a.at("projects_in_production", i.period),
         "pr": a.at("projects_in_production_rate", i.period),
     }
-    text = b.phrases.render("section.projects.text", **fig)
+    text = _text(b, "projects", **fig)
     home = b.region_name(a.home)
     bars = _bars(
         b,
@@ -237,7 +271,7 @@ def projects(b: Briefing) -> Section | None:
             if f is not None
         ],
     )
-    return _bar_section(b, "projects", text, bars, _present(**fig))
+    return _bar_section(b, "projects", [text], bars, _present(**fig))
 
 
 INNOVATION = (
@@ -255,33 +289,29 @@ def innovation(b: Briefing) -> Section | None:
     if not found:
         return None
     p = b.phrases
-    sep = p.message("number")["list_sep"]
+    home = b.region_name(a.home)
     # Group by period so that each sentence states its own period.
     paragraphs = []
     for period in dict.fromkeys(f.period for f in found):
         same = [f for f in found if f.period == period]
-        items = Markup(sep).join(
-            p.render("section.innovation.item", name=b.indicator_name(f.indicator), amount=p.amt(f))
-            for f in same
-        )
-        paragraphs.append(p.render("section.innovation.text", first=same[0], items=items))
-    bars = _bars(b, [(b.indicator_name(f.indicator), f, b.region_name(a.home)) for f in found])
-    section = _bar_section(b, "innovation", paragraphs[0], bars, found)
-    section.paragraphs = paragraphs
+        with p.recording() as used:
+            items = p.join(
+                [
+                    p.render("section.innovation.item", name=b.indicator_name(f.indicator), f=f)
+                    for f in same
+                ],
+                "section.innovation.item_sep",
+            )
+            html = p.render("section.innovation.text", first=same[0], items=items, home=home)
+        paragraphs.append(Paragraph(html, used))
+    bars = _bars(b, [(b.indicator_name(f.indicator), f, home) for f in found])
+    section = _bar_section(b, "innovation", paragraphs, bars, found)
     cases = a.cases("company")
     if not cases.empty:
         rows = []
         for _, row in cases.iterrows():
             f = a.case_figure(row)
-            rows.append(
-                [
-                    row["subject"],
-                    row["measure_zh"]
-                    if p.lang == "zh"
-                    else (row["measure_en"] or row["measure_zh"]),
-                    p.amt(f),
-                ]
-            )
+            rows.append([name(row["subject"]), b.localized(row, "measure"), p.amt(f)])
             section.sources.add(f.source)
         section.table = Table(p.message("section.innovation.cases_columns"), rows)
     return section
@@ -293,25 +323,28 @@ def events(b: Briefing) -> Section | None:
     if visible.empty:
         return None
     p = b.phrases
-    sep = p.message("number")["list_sep"]
     by_event: dict[str, list[tuple[Figure, str]]] = {}
     for _, row in a.cases("event").iterrows():
-        by_event.setdefault(row["subject"], []).append((a.case_figure(row), _measure(p.lang, row)))
-    rows, moments = [], []
+        by_event.setdefault(row["subject"], []).append(
+            (a.case_figure(row), b.localized(row, "measure"))
+        )
+    rows, moments, alt_items = [], [], []
     for _, ev in visible.iterrows():
         title = b.localized(ev, "title")
-        when = (
-            ev["date_text"]
-            if p.lang == "zh" and ev["date_text"]
-            else p.date(ev["date_start"], ev["date_end"])
+        if b.in_source_language and ev["date_text"]:
+            when = Markup('<span class="date">{}</span>').format(ev["date_text"])
+        else:
+            when = p.date(ev["date_start"], ev["date_end"])
+        figures = p.join(
+            [
+                p.render("section.events.figure", measure=measure, f=f)
+                for f, measure in by_event.get(ev["id"], [])
+            ],
+            "section.events.figure_sep",
         )
-        detail = Markup("")
-        if ev["id"] in by_event:
-            items = Markup(sep).join(
-                Markup("{}{}").format(measure, p.amt(f)) for f, measure in by_event[ev["id"]]
-            )
-            detail = p.render("section.events.figures", items=items)
-        rows.append([when, Markup("{}{}").format(title, detail)])
+        cell = p.render("section.events.entry", title=name(title), figures=figures)
+        rows.append([when, cell])
+        alt_items.append(f"{when.striptags()} {cell.striptags()}")
         moments.append(
             charts.Moment(
                 date.fromisoformat(ev["date_start"]), date.fromisoformat(ev["date_end"]), title
@@ -320,14 +353,16 @@ def events(b: Briefing) -> Section | None:
     year = int(a.month[:4])
     title = p.text("section.events.chart_title")
     alt = p.text(
-        "briefing.alt_timeline",
-        title=title,
-        items="；".join(f"{r[0]} {Markup(r[1]).striptags()}" for r in rows),
+        "briefing.alt_timeline", title=title, items=p.message("briefing.alt_sep").join(alt_items)
     )
     ticks = [p.text("period.month_tick", month=m) for m in range(1, 13)]
     in_year = [m for m in moments if m.start.year == year]
-    chart = charts.timeline_chart(in_year, year, ticks, title, alt) if in_year else None
-    text = p.render("section.events.text", as_of=p.month(a.month))
+    chart = (
+        charts.timeline_chart(in_year, year, ticks, title, alt, p.message("chart.timeline_wrap"))
+        if in_year
+        else None
+    )
+    text = p.paragraph("section.events.text", as_of=p.month(a.month))
     return Section(
         "events",
         p.text("section.events.title"),
@@ -339,28 +374,40 @@ def events(b: Briefing) -> Section | None:
     )
 
 
-def _measure(lang: str, row) -> str:
-    return row["measure_zh"] if lang == "zh" else (row["measure_en"] or row["measure_zh"])
-
-
 def major_projects(b: Briefing) -> Section | None:
     a = b.asof
     visible = a.projects()
     if visible.empty:
         return None
     p = b.phrases
-    sep = p.message("number")["list_sep"]
+    statuses: dict[str, str] = p.message("project_status")
     rows, groups = [], {}
     for _, row in visible.iterrows():
-        name = b.localized(row, "name")
-        groups.setdefault(row["status"], []).append(name)
-        size = ""
-        if row["capacity_unit"]:
-            size = Markup("{}{}").format(p.amt(_capacity_figure(row)), row["capacity_unit"])
-        rows.append([name, row["company"], row["place"], size, row["status_text"], row["expected"]])
-    ordered = [(s, sep.join(groups[s])) for s in ("开工", "在建", "筹建", "投产") if s in groups]
-    text = p.render("section.major_projects.text", groups=ordered)
-    note = p.render("section.major_projects.as_of", as_of=p.month(max(visible["as_of"])))
+        project = b.localized(row, "name")
+        groups.setdefault(row["status"], []).append(name(project))
+        size = p.amt(capacity_figure(row)) if row["capacity_unit"] else ""
+        progress = p.text(
+            "section.major_projects.progress",
+            status=statuses[row["status"]],
+            text=row["status_text"],
+        )
+        rows.append(
+            [
+                name(project),
+                name(row["company"]),
+                name(row["place"]),
+                size,
+                progress,
+                row["expected"],
+            ]
+        )
+    ordered = [
+        (label, p.join(groups[code], "section.major_projects.name_sep"))
+        for code, label in statuses.items()
+        if code in groups
+    ]
+    text = p.paragraph("section.major_projects.text", groups=ordered)
+    note = p.paragraph("section.major_projects.as_of", as_of=p.month(max(visible["as_of"])))
     return Section(
         "major_projects",
         p.text("section.major_projects.title"),
@@ -372,10 +419,8 @@ def major_projects(b: Briefing) -> Section | None:
     )
 
 
-def _capacity_figure(row) -> Figure:
-    from report_utils.load import FILE, LINE
-    from report_utils.periods import Period
-
+def capacity_figure(row) -> Figure:
+    """A project's capacity as a figure (number and unit as the projects table writes them)."""
     text = f"{row['capacity']:g}"
     return Figure(
         "projects",
@@ -384,7 +429,7 @@ def _capacity_figure(row) -> Figure:
         Period(row["as_of"], row["as_of"]),
         float(row["capacity"]),
         len(text.partition(".")[2]),
-        "",
+        row["capacity_unit"],
         "",
         "reported",
         "",
@@ -396,7 +441,45 @@ def _capacity_figure(row) -> Figure:
 
 
 # Order of the briefing.
+def add_series(b: Briefing, section: Section) -> None:
+    """Give the section a line chart of every indicator its text shows, for the home region,
+    that has three or more periods of the same kind (those sharing the first one's unit)."""
+    shown = [
+        f.indicator
+        for par in section.paragraphs
+        for f in par.figures
+        if f.table == "figures" and f.region == b.asof.home
+    ]
+    long = [s for s in (b.asof.series(i) for i in dict.fromkeys(shown)) if len(s) >= 3]
+    if not long:
+        return
+    unit = long[0][0].unit
+    long = [s for s in long if s[0].unit == unit]
+    p = b.phrases
+    points = [
+        charts.Point(p.period_text(f), f.value, p.plain_amount(f), b.indicator_name(f.indicator))
+        for s in long
+        for f in s
+    ]
+    names = p.message("briefing.alt_sep").join(dict.fromkeys(x.group for x in points))
+    title = p.text("series.title", names=names)
+    items = p.message("briefing.alt_sep").join(f"{x.group} {x.x} {x.text}" for x in points)
+    axis = p.text("series.axis", unit=p.unit(long[0][0]))
+    section.series = charts.line_chart(
+        points, title, axis, p.text("series.alt", title=title, items=items)
+    )
+    section.chart_figures += [f for s in long for f in s]
+    section.sources |= {f.source for s in long for f in s}
+
+
+def changes(b: Briefing) -> Section | None:
+    from report_utils.changes import section
+
+    return section(b)
+
+
 BUILDERS: dict[str, Callable[[Briefing], Section | None]] = {
+    "changes": changes,
     "growth": growth,
     "shares": shares,
     "investment": investment,

@@ -1,0 +1,101 @@
+"""Content hashes of everything a briefing depends on, for incremental rebuilds.
+
+Standard library only, on purpose: a no-op ``briefing build`` must decide that nothing changed in
+well under a second, without importing pandas, papermill or nbconvert.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import site
+import sys
+from functools import cache
+from pathlib import Path
+
+from report_utils import __version__
+from report_utils.paths import PACKAGE_DIR
+
+# Libraries whose version changes what a briefing looks like or says.
+KEY_LIBRARIES = (
+    "pandas",
+    "pandera",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbclient",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
+    "jinja2",
+    "markupsafe",
+    "weasyprint",
+    "pydyf",
+    "fonttools",
+    "pyyaml",
+    "openpyxl",
+)
+DATA_SUFFIXES = (".csv", ".xlsx")
+CODE_SUFFIXES = (".py", ".yaml", ".j2", ".css", ".json")
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def digest_of(value: object) -> str:
+    """Hash of a JSON-serialisable value, independent of dict order."""
+    return sha256_bytes(json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    """Every table file of a data folder (documentation and the source texts are not inputs)."""
+    return sorted(
+        p
+        for p in Path(data_dir).rglob("*")
+        if p.is_file() and p.suffix.lower() in DATA_SUFFIXES and not p.name.startswith((".", "~$"))
+    )
+
+
+def file_hashes(data_dir: Path) -> dict[str, str]:
+    """``{path relative to the data folder: sha256}`` of every table file."""
+    return {str(p.relative_to(data_dir)): sha256_file(p) for p in data_files(data_dir)}
+
+
+@cache
+def code_digest() -> str:
+    """Hash of the package's code, message catalogues and templates."""
+    parts = {
+        str(p.relative_to(PACKAGE_DIR)): sha256_file(p)
+        for p in sorted(PACKAGE_DIR.rglob("*"))
+        if p.is_file() and p.suffix in CODE_SUFFIXES and "__pycache__" not in p.parts
+    }
+    return digest_of(parts)
+
+
+@cache
+def library_versions() -> dict[str, str]:
+    """Versions of the key libraries, read from the installed distributions' folder names
+    (one directory listing; ``importlib.metadata`` would cost a tenth of a second)."""
+    versions: dict[str, str] = {"python": sys.version.split()[0], "report_utils": __version__}
+    wanted = {name.replace("-", "_").lower() for name in KEY_LIBRARIES}
+    for folder in {*site.getsitepackages(), *sys.path}:
+        path = Path(folder)
+        if not path.is_dir():
+            continue
+        for entry in path.iterdir():
+            if entry.suffix != ".dist-info":
+                continue
+            name, _, version = entry.stem.partition("-")
+            if name.lower() in wanted:
+                versions.setdefault(name.lower(), version)
+    return dict(sorted(versions.items()))
