@@ -67,6 +67,21 @@ def test_timeline():
 
 
 def test_wrap_keeps_explicit_lines():
-    assert charts.wrap("一二三四\n（五）", 2) == "一二\n三四\n（五\n）"
+    assert charts.wrap("一二三四\n（五）", 4) == "一二\n三四\n（五\n）"
     assert charts.wrap("短", 8) == "短"
-    assert all(len(line) <= 8 for line in charts.wrap("一二三四五六七八九十", 8).split("\n"))
+
+
+def test_wrap_counts_display_width():
+    lines = charts.wrap("一二三四五六七八九十", 8).split("\n")
+    assert lines == ["一二三四", "五六七八", "九十"]
+    assert charts.wrap("Industrial tax revenue", 12) == "Industrial\ntax revenue"
+    mixed = charts.wrap("Value of 贵州省开发区 zones", 12).split("\n")
+    assert all(charts.display_width(line) <= 12 for line in mixed)
+
+
+def test_wrap_caps_very_long_labels():
+    wrapped = charts.wrap("A" * 300, 20, max_lines=3).split("\n")
+    assert len(wrapped) == 3 and wrapped[-1].endswith("…")
+    assert all(charts.display_width(line) <= 20 for line in wrapped)
+    cjk = charts.wrap("长" * 200, 20, max_lines=4).split("\n")
+    assert len(cjk) == 4 and all(charts.display_width(line) <= 20 for line in cjk)

@@ -41,3 +41,26 @@ def test_cells_are_thin_calls_without_numbers(path):
         assert len(lines) <= 3, cell.source
         assert not re.search(r"\d", cell.source), f"a number typed into the notebook: {cell.source}"
         assert "print(" not in cell.source
+
+
+@pytest.mark.e2e
+def test_runs_top_to_bottom_with_its_defaults(tmp_path):
+    """As an analyst runs it in JupyterLab: no injected parameters, the notebook's own folder as
+    the working directory, every cell in order."""
+    from report_utils.kernels import IPCKernelManager
+
+    out = tmp_path / "executed.ipynb"
+    pm.execute_notebook(
+        str(NOTEBOOKS_DIR / "briefing.ipynb"),
+        str(out),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(NOTEBOOKS_DIR),
+        kernel_manager_class=IPCKernelManager,
+    )
+    nb = nbformat.read(out, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code)
+    assert not [o for c in code for o in c.outputs if o.output_type in ("error", "stream")]
+    html = [o for c in code for o in c.outputs if "text/html" in o.get("data", {})]
+    assert len(html) == len(code) - 1  # every cell but the parameters shows a block

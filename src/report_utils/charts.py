@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import io
-import textwrap
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -71,11 +70,61 @@ def house_rc() -> dict:
     return rc
 
 
-def wrap(label: str, width: int = 12) -> str:
-    """Wrap each line of a label to ``width`` characters (CJK text has no spaces to break at)."""
-    return "\n".join(
-        part for line in label.split("\n") for part in (textwrap.wrap(line, width) or [line])
-    )
+def display_width(text: str) -> int:
+    """Columns ``text`` takes: East Asian wide and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap(label: str, width: int = 24, max_lines: int = 4) -> str:
+    """Wrap each line of a label to ``width`` display columns, at most ``max_lines`` lines
+    (the rest ends in "…": alt text and tables carry the full text).
+
+    Hand-written because textwrap counts characters, and a Chinese character is twice as wide as
+    a Latin one; Latin words are kept whole when they fit, Chinese breaks between characters.
+    """
+    lines: list[str] = []
+    for text in label.split("\n"):
+        line = ""
+        for word in _tokens(text):
+            if display_width(line + word) <= width or not line.strip():
+                line += word
+            else:
+                lines.append(line.rstrip())
+                line = word.lstrip()
+            while display_width(line) > width:  # one word longer than a line
+                cut = _cut(line, width)
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line.rstrip())
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], _ellipsis(lines[max_lines - 1], width)]
+    return "\n".join(lines)
+
+
+def _tokens(text: str) -> list[str]:
+    """Break opportunities: each space, each wide character, and runs of anything else."""
+    tokens, word = [], ""
+    for char in text:
+        if char.isspace() or display_width(char) == 2:
+            tokens += [word, char] if word else [char]
+            word = ""
+        else:
+            word += char
+    return [*tokens, word] if word else tokens
+
+
+def _cut(text: str, width: int) -> int:
+    """The longest prefix of ``text`` that fits ``width`` columns (at least one character)."""
+    used = 0
+    for i, char in enumerate(text):
+        used += display_width(char)
+        if used > width:
+            return max(i, 1)
+    return len(text)
+
+
+def _ellipsis(line: str, width: int) -> str:
+    return line[: _cut(line, width - 1)] + "…"
 
 
 def _render(fig: MplFigure) -> tuple[bytes, int, int]:
@@ -91,7 +140,7 @@ def bar_chart(
     axis_label: str,
     alt: str,
     palette: dict[str, str] | None = None,
-    wrap_width: int = 12,
+    wrap_width: int = 24,
 ) -> Chart:
     """Horizontal bars, one per item; bars sharing a label are grouped side by side."""
     with mpl.rc_context(house_rc()):
@@ -105,7 +154,7 @@ def draw_bars(
     title: str,
     axis_label: str,
     palette: dict[str, str] | None = None,
-    wrap_width: int = 12,
+    wrap_width: int = 24,
 ) -> MplFigure:
     """The bar chart's figure; call inside ``rc_context(house_rc())``."""
     labels = list(dict.fromkeys(b.label for b in bars))
@@ -278,7 +327,7 @@ def timeline_chart(
     month_labels: list[str],
     title: str,
     alt: str,
-    wrap_width: int = 22,
+    wrap_width: int = 44,
 ) -> Chart:
     """Events as dots (ranges as bars) on a one-year axis, titles as row labels.
 

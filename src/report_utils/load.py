@@ -3,7 +3,7 @@
 Layout of a data folder::
 
     meta/indicators.csv  meta/regions.csv  meta/sources.csv     metadata, one file each
-    figures/*.csv  events/*.csv  projects/*.csv  cases/*.csv    facts, any number of files each
+    figures/  events/  projects/  cases/  rules/   facts, any number of .csv or .xlsx files each
 
 Every problem is collected (not just the first) and reported as ``path:line: column: message``.
 """
@@ -26,6 +26,7 @@ from report_utils.paths import FACT_TABLES, META_SUBDIR, META_TABLES
 from report_utils.periods import Period
 
 LINE = "_line"
+HEADER_LINE = "header_line"
 FILE = "_file"
 TABLE_SUFFIXES = (".csv", ".xlsx")
 # Spreadsheet files that look like tables but cannot be read: reported, never silently skipped.
@@ -144,6 +145,7 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame[LINE] = lines
     frame[FILE] = shown
+    frame.attrs[HEADER_LINE] = header_line  # a spreadsheet's header need not be on row 1
     return frame, problems
 
 
@@ -176,11 +178,12 @@ def check_frame(frame: pd.DataFrame, table_schema: pa.DataFrameSchema) -> list[P
 
 def _problem(case, frame: pd.DataFrame, shown: str) -> Problem:
     check = str(case.check)
+    header = int(frame.attrs.get(HEADER_LINE, 1))
     if check == "column_in_dataframe":
-        return Problem(shown, 1, str(case.failure_case), "required column is missing")
+        return Problem(shown, header, str(case.failure_case), "required column is missing")
     if check == "column_in_schema":
-        return Problem(shown, 1, str(case.failure_case), "unknown column")
-    line = int(frame[LINE].iloc[int(case.index)]) if pd.notna(case.index) else 1
+        return Problem(shown, header, str(case.failure_case), "unknown column")
+    line = int(frame[LINE].iloc[int(case.index)]) if pd.notna(case.index) else header
     if check in schema.CHECK_COLUMNS or not isinstance(case.column, str):
         # A check across the columns of a row: pandera lists it under every column; report it
         # once, under the column it is about (duplicates collapse when problems are collected).
@@ -212,7 +215,10 @@ def _read_all(data_dir: Path, table: str, table_schema) -> tuple[pd.DataFrame, l
     if not files:
         problems.append(
             Problem(
-                display_path(data_dir / table), 0, "-", f"no {table} files (*.csv) in this folder"
+                display_path(data_dir / table),
+                0,
+                "-",
+                f"no {table} files (*.csv or *.xlsx) in this folder",
             )
         )
     for path in files:

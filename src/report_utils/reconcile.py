@@ -20,7 +20,7 @@ from pathlib import Path
 from report_utils import schema
 from report_utils.errors import DataValidationError, Problem
 from report_utils.formula import FigureKey, FormulaError, evaluate, references
-from report_utils.load import FILE, LINE, TABLE_SUFFIXES, Dataset, check_frame, read_table
+from report_utils.load import FILE, LINE, Dataset, check_frame, read_table, table_files
 from report_utils.periods import Period
 
 RULES_SUBDIR = "rules"
@@ -132,8 +132,7 @@ def tolerance(decimals: int) -> float:
 
 
 def rule_files(data_dir: Path) -> list[Path]:
-    folder = Path(data_dir) / RULES_SUBDIR
-    return sorted(p for p in folder.glob("*") if p.suffix.lower() in TABLE_SUFFIXES)
+    return table_files(Path(data_dir), RULES_SUBDIR)  # .csv/.xlsx, not Excel's ~$ lock files
 
 
 def read_rules(data_dir: Path) -> tuple[list[Rule], list[Problem]]:
