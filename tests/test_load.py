@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from report_utils import runner
 from report_utils.errors import DataValidationError
 from report_utils.load import load_dataset, validate
 
@@ -277,6 +278,11 @@ def test_each_error_is_reported_at_its_file_line_and_column(
         assert not missing, shown
     else:
         assert shown == expected
+    # A build over the broken data stops at planning: no kernel, nothing in the output folder.
+    out = data_dir.parent / "out"
+    with pytest.raises(DataValidationError):
+        runner.plan(data_dir, out, [], ["zh"], ["html", "pdf"])
+    assert not out.exists()
 
 
 def test_load_dataset_raises_with_every_problem(data_dir: Path) -> None:

@@ -188,10 +188,7 @@ def draw_bars(
     ax.set_xlabel(axis_label)
     ax.set_ylabel("")
     ax.axvline(0, color="#444444", linewidth=0.8)
-    if len(groups) > 1:  # below the chart, where it hides no bar, label or title
-        handles, names = ax.get_legend_handles_labels()
-        ax.get_legend().remove()
-        fig.legend(handles, names, loc="outside lower center", ncols=len(groups), frameon=False)
+    _legend_below(fig, ax, len(groups))
     return fig
 
 
@@ -307,11 +304,16 @@ def draw_lines(points: list[Point], title: str, axis_label: str) -> MplFigure:
     ax.set_title(title)
     ax.set_xlabel("")
     ax.set_ylabel(axis_label)
-    if len(groups) > 1:
+    _legend_below(fig, ax, len(groups))
+    return fig
+
+
+def _legend_below(fig: MplFigure, ax, groups: int) -> None:
+    """One legend entry per group, below the chart, where it hides no bar, label or title."""
+    if groups > 1:
         handles, names = ax.get_legend_handles_labels()
         ax.get_legend().remove()
-        fig.legend(handles, names, loc="outside lower center", ncols=len(groups), frameon=False)
-    return fig
+        fig.legend(handles, names, loc="outside lower center", ncols=groups, frameon=False)
 
 
 @dataclass(frozen=True)

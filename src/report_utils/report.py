@@ -196,32 +196,22 @@ class Briefing:
             )
             for par in built.paragraphs
         ]
-        if built.chart is not None:
-            parts.append(
-                Markup(
-                    '<figure class="chart"><img src="{}" alt="{}" width="{}" height="{}">'
-                    "<figcaption>{}</figcaption></figure>"
-                ).format(
-                    built.chart.data_uri(),
-                    built.chart.alt,
-                    built.chart.width_px // 2,
-                    built.chart.height_px // 2,
-                    self._source_note(built),
+        note = self._source_note(built)
+        for chart, kind in ((built.chart, "chart"), (built.series, "chart series")):
+            if chart is not None:
+                parts.append(
+                    Markup(
+                        '<figure class="{}"><img src="{}" alt="{}" width="{}" height="{}">'
+                        "<figcaption>{}</figcaption></figure>"
+                    ).format(
+                        kind,
+                        chart.data_uri(),
+                        chart.alt,
+                        chart.width_px // 2,
+                        chart.height_px // 2,
+                        note,
+                    )
                 )
-            )
-        if built.series is not None:
-            parts.append(
-                Markup(
-                    '<figure class="chart series"><img src="{}" alt="{}" width="{}" height="{}">'
-                    "<figcaption>{}</figcaption></figure>"
-                ).format(
-                    built.series.data_uri(),
-                    built.series.alt,
-                    built.series.width_px // 2,
-                    built.series.height_px // 2,
-                    self._source_note(built),
-                )
-            )
         if built.table is not None:
             parts.append(_table(built.table))
             if built.chart is None:

@@ -182,7 +182,8 @@ def events_schema(sources: Iterable[str]):
             "id": _col(SLUG),
             "date_start": _col(DATE),
             "date_end": _col(DATE),
-            "date_text": _col(required=False),
+            "date_text": _col(required=False),  # the source's wording of an imprecise date
+            "date_text_en": _col(required=False),
             "title_zh": _col(),
             "title_en": _col(required=False),
             "place": _col(required=False),

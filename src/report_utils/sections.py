@@ -331,8 +331,9 @@ def events(b: Briefing) -> Section | None:
     rows, moments, alt_items = [], [], []
     for _, ev in visible.iterrows():
         title = b.localized(ev, "title")
-        if b.in_source_language and ev["date_text"]:
-            when = Markup('<span class="date">{}</span>').format(ev["date_text"])
+        written = ev["date_text"] if b.in_source_language else ev.get(f"date_text_{b.lang}")
+        if written:  # the source's wording ("3月中下旬"), not a precision it does not have
+            when = Markup('<span class="date">{}</span>').format(written)
         else:
             when = p.date(ev["date_start"], ev["date_end"])
         figures = p.join(
