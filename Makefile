@@ -13,6 +13,7 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 setup: system-deps $(STAMP) ## Install system packages (when missing) and the Python environment in .venv
+	@$(BIN)/python -m compileall -q src  # bytecode for our package too (PYTHONDONTWRITEBYTECODE may be set)
 
 system-deps: ## Install the Debian packages the briefings need (fonts, Pango, poppler, Chromium)
 	@bash scripts/system-deps.sh $(APT_PACKAGES)
@@ -20,8 +21,14 @@ system-deps: ## Install the Debian packages the briefings need (fonts, Pango, po
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,lab]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
 	touch $(STAMP)
+
+# JupyterLab only for `make lab`: its dependencies (jsonschema's format checkers) add a second to
+# every nbformat import, so the build and test environment does without them.
+$(VENV)/.lab-installed: $(STAMP)
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test,lab]'
+	touch $@
 
 briefing: setup ## Build the default briefings into outputs/
 	$(BIN)/briefing build
@@ -34,7 +41,7 @@ lint: setup ## Lint the code
 	$(BIN)/ruff check
 	$(BIN)/ruff format --check
 
-lab: setup ## Open the notebooks in JupyterLab
+lab: setup $(VENV)/.lab-installed ## Open the notebooks in JupyterLab
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 clean: ## Remove the environment and generated outputs

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -166,6 +167,9 @@ def _execute(job: Job, executed: Path, result: BuildResult):
 
     from report_utils.kernels import IPCKernelManager
 
+    # While the kernel works (another process), load the exporters on this process's idle core.
+    warm = threading.Thread(target=_import_exporters, daemon=True)
+    warm.start()
     started = time.perf_counter()
     for attempt in (1, 2):
         result.attempts = attempt
@@ -203,6 +207,10 @@ def _execute(job: Job, executed: Path, result: BuildResult):
             return None
     result.timings["execute"] = round(time.perf_counter() - started, 3)
     return nbformat.read(executed, as_version=4)
+
+
+def _import_exporters() -> None:
+    import report_utils.export  # noqa: F401  (nbconvert's HTML exporter, WeasyPrint)
 
 
 def _export(nb, staging: Path, formats: tuple[str, ...], result: BuildResult) -> None:
