@@ -11,8 +11,6 @@ import shutil
 import subprocess
 from functools import cache
 
-from matplotlib import font_manager
-
 from report_utils.errors import MissingFontError
 
 # Preferred families, best first: Simplified Chinese faces before other CJK ones.
@@ -48,6 +46,13 @@ def _fontconfig_cjk_fonts() -> list[tuple[str, str]]:
     return pairs
 
 
+def require_cjk_font() -> None:
+    """Raise ``MissingFontError`` unless fontconfig knows a font that draws Chinese (without
+    importing matplotlib: the build checks this before any kernel starts)."""
+    if not _fontconfig_cjk_fonts():
+        raise MissingFontError(f"No font that can draw Chinese was found; {INSTALL_HINT}")
+
+
 @cache
 def cjk_font() -> str:
     """The family name of the best CJK font on this machine, registered with matplotlib.
@@ -59,6 +64,8 @@ def cjk_font() -> str:
         raise MissingFontError(f"No font that can draw Chinese was found; {INSTALL_HINT}")
     ranked = sorted(pairs, key=lambda p: PREFERRED.index(p[0]) if p[0] in PREFERRED else 99)
     family, path = ranked[0]
+    from matplotlib import font_manager
+
     known = {f.name for f in font_manager.fontManager.ttflist}
     if family not in known:
         font_manager.fontManager.addfont(path)

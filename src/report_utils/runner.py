@@ -107,7 +107,7 @@ def plan(
 
     # Something may need building: check everything before any kernel starts.
     from report_utils.build import check_parameters
-    from report_utils.fonts import cjk_font
+    from report_utils.fonts import require_cjk_font
 
     dataset = dataset or _dataset(data_dir)
     months = dataset.months()
@@ -125,7 +125,7 @@ def plan(
         result.jobs.append(job)
         result.stamps[job.name] = {"fingerprint": fingerprint, "content_digest": content}
     if result.jobs:
-        cjk_font()
+        require_cjk_font()
         check_writable(out_dir)
     return result
 
