@@ -7,6 +7,8 @@ replaces or truncates the last good briefing.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 import re
@@ -160,22 +162,22 @@ def build_one(job: Job, stamp: dict[str, Any] | None = None) -> BuildResult:
 
 
 def _execute(job: Job, executed: Path, result: BuildResult):
-    import nbformat
     import papermill as pm
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     from report_utils.kernels import IPCKernelManager
 
-    # While the kernel works (another process), load the exporters on this process's idle core.
-    # (Printing a warm-up page here too was measured: it slowed the kernel more than it saved.)
-    warm = threading.Thread(target=_import_exporters, daemon=True)
+    # While the kernel works (another process), this process's idle core loads the exporters and
+    # prints a one-line page: a first WeasyPrint document pays ~0.4 s to load its fonts. (Measured
+    # slower when the kernel itself was still importing; with a spare kernel it no longer is.)
+    warm = threading.Thread(target=_warm_exporters, args=(job.lang,), daemon=True)
     warm.start()
     started = time.perf_counter()
     for attempt in (1, 2):
         result.attempts = attempt
         try:
-            pm.execute_notebook(
+            executed_nb = pm.execute_notebook(
                 str(job.notebook),
                 str(executed),
                 parameters=job.parameters(),
@@ -184,6 +186,8 @@ def _execute(job: Job, executed: Path, result: BuildResult):
                 log_output=False,
                 cwd=str(job.notebook.parent),
                 kernel_manager_class=IPCKernelManager,
+                # Every output has arrived when the last cell replies: no polite wait for exit.
+                shutdown_kernel="immediate",
             )
             break
         except PapermillExecutionError as exc:
@@ -207,12 +211,27 @@ def _execute(job: Job, executed: Path, result: BuildResult):
             result.error = f"the kernel failed ({type(exc).__name__}): {exc}"
             return None
     result.timings["execute"] = round(time.perf_counter() - started, 3)
-    warm.join()
-    return nbformat.read(executed, as_version=4)
+    warm.join()  # WeasyPrint is not used from two threads at once
+    return executed_nb  # the notebook papermill also wrote to ``executed``
 
 
-def _import_exporters() -> None:
-    import report_utils.export  # noqa: F401  (nbconvert's HTML exporter, WeasyPrint)
+@functools.cache
+def _warm_exporters(lang: str) -> None:
+    from markupsafe import Markup
+    from nbformat import v4
+
+    from report_utils.export import BriefingHTMLExporter, html_to_pdf
+    from report_utils.phrasing import catalogue
+
+    # Headings of the briefing's language and of Chinese (names stay Chinese in every language):
+    # the fonts of the real page, regular and bold.
+    words = [catalogue(code)["briefing"]["headlines"] for code in dict.fromkeys((lang, "zh"))]
+    html = Markup("<h1>{}</h1><p>{}</p>").format(" ".join(words), " ".join(words))
+    cell = v4.new_code_cell()
+    cell.outputs = [v4.new_output("display_data", data={"text/html": str(html)})]
+    page = v4.new_notebook(cells=[cell], metadata={"papermill": {"parameters": {"lang": lang}}})
+    with contextlib.suppress(Exception):  # only a warm-up: the real export reports problems
+        html_to_pdf(BriefingHTMLExporter().from_notebook_node(page)[0])
 
 
 def _export(nb, staging: Path, formats: tuple[str, ...], result: BuildResult) -> None:

@@ -103,7 +103,7 @@ def build(
     """Execute the briefing notebook and export HTML and PDF into OUT/<period>/<lang>/.
 
     Briefings whose inputs are unchanged are skipped; a summary table lists every briefing."""
-    from report_utils import runner
+    from report_utils import runner, spares
 
     formats = [f.strip() for f in fmt.split(",") if f.strip()]
     workers = jobs if jobs > 0 else runner.default_workers()
@@ -122,7 +122,13 @@ def build(
                 all_periods=all_periods,
                 force=force,
                 extra=extra,
+                on_pending=start_spares,
             )
+
+        def start_spares(count: int) -> None:
+            # A single-process run gets a spare kernel importing while the checks go on.
+            if runner.in_process(workers, count):
+                spares.reserve(count)
 
         # Data, parameters, fonts and the output folder are checked before anything is written.
         plan, results = make_plan(), []
@@ -142,6 +148,8 @@ def build(
     except ReportError as exc:
         err.print(f"error: {exc}", markup=False)
         raise SystemExit(1) from None
+    finally:
+        spares.release()
     _summary(plan.skipped + results)
 
 

@@ -5,16 +5,27 @@ race for the same port (papermill issues #511 and #239), and ipykernel's warning
 unencrypted TCP goes away. Each kernel's sockets get a path of their own: jupyter_client's default
 ("kernel-ipc" in the working folder, numbered by probing for free names) lets two kernels started
 at once in the same folder pick the same sockets.
+
+A spare kernel process (``report_utils.spares``), when this process reserved one, becomes the
+kernel instead of a fresh interpreter.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
+
+from report_utils import spares
+
+_LAUNCHER = ["-m", "ipykernel_launcher"]
 
 
 class IPCKernelManager(AsyncKernelManager):
@@ -26,3 +37,28 @@ class IPCKernelManager(AsyncKernelManager):
     def _default_ip(self) -> str:
         # Socket paths must stay short (about 100 bytes on Linux): the temp folder, not the cwd.
         return str(Path(tempfile.gettempdir()) / f"briefing-kernel-{uuid.uuid4().hex[:16]}")
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        spare = spares.take() if kernel_cmd[1:3] == _LAUNCHER else None
+        if spare is None or kernel_cmd[0] != sys.executable:
+            if spare is not None:
+                spares.end(spare)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            return
+        env = {**(kw.get("env") or os.environ), "JPY_PARENT_PID": str(os.getpid())}
+        request = {"argv": kernel_cmd[3:], "cwd": kw.get("cwd"), "env": env}
+        assert spare.stdin is not None
+        try:
+            spare.stdin.write((json.dumps(request) + "\n").encode())
+            spare.stdin.flush()
+        except OSError:  # it died in the meantime
+            spares.end(spare)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            return
+        provisioner = self.provisioner
+        assert provisioner is not None
+        provisioner.process = spare  # type: ignore[attr-defined]
+        provisioner.pid = spare.pid  # type: ignore[attr-defined]
+        provisioner.pgid = os.getpgid(spare.pid)  # type: ignore[attr-defined]
+        provisioner.cwd = kw.get("cwd") or Path.cwd()  # type: ignore[attr-defined]
+        self._reconcile_connection_info(provisioner.connection_info)

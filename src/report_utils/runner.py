@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from report_utils import digests
+from report_utils import digests, spares
 from report_utils.build import FORMATS, BuildResult, Job, build_one, languages, read_manifest
 from report_utils.errors import BuildError, ParameterError, ReportError
 from report_utils.paths import FACT_TABLES, TEMPLATES_DIR
@@ -43,6 +43,11 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+def in_process(workers: int, jobs: int) -> bool:
+    """Whether ``run`` builds in this process (one worker or one briefing: no pool start-up)."""
+    return workers <= 1 or jobs <= 1
+
+
 def plan(
     data_dir: Path,
     out_dir: Path,
@@ -54,7 +59,10 @@ def plan(
     force: bool = False,
     extra: dict[str, Any] | None = None,
     notebook: Path | None = None,
+    on_pending: Callable[[int], None] | None = None,
 ) -> Plan:
+    """``on_pending`` hears how many briefings may need building as soon as the hashes tell,
+    before the slower checks (the CLI starts spare kernel processes then)."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     for fmt in formats:
         if fmt not in FORMATS:
@@ -104,6 +112,8 @@ def plan(
         pending.append((job, fingerprint))
     if not pending:
         return result
+    if on_pending is not None:
+        on_pending(len(pending))
 
     # Something may need building: check everything before any kernel starts.
     from report_utils.build import check_parameters
@@ -233,16 +243,28 @@ def run(
 ) -> list[BuildResult]:
     """Build the plan's jobs; results in the plan's order. A failure never stops the others."""
     done = on_done or (lambda result: None)
-    if executor is None and (workers <= 1 or len(p.jobs) <= 1):
+    if executor is None and in_process(workers, len(p.jobs)):
         results = []
-        for job in p.jobs:  # in-process: no worker start-up for a single briefing
-            results.append(build_one(job, p.stamps[job.name]))
-            done(results[-1])
+        spares.reserve(len(p.jobs))
+        try:
+            for job in p.jobs:  # in-process: no worker start-up for a single briefing
+                results.append(build_one(job, p.stamps[job.name]))
+                done(results[-1])
+        finally:
+            spares.release()
         return results
     own = executor is None
-    pool = executor or ProcessPoolExecutor(
-        max_workers=min(workers, len(p.jobs)), mp_context=multiprocessing.get_context("spawn")
-    )
+    if own:
+        count = min(workers, len(p.jobs))
+        pool = ProcessPoolExecutor(
+            max_workers=count,
+            mp_context=multiprocessing.get_context("spawn"),
+            # Each worker keeps a spare kernel process importing while its current one runs.
+            initializer=spares.reserve,
+            initargs=(-(-len(p.jobs) // count),),
+        )
+    else:
+        pool = executor
     by_name: dict[str, BuildResult] = {}
     try:
         futures = {pool.submit(build_one, job, p.stamps[job.name]): job for job in p.jobs}
