@@ -187,3 +187,26 @@ def test_jupyter_nbconvert_uses_the_registered_exporter(default_build, tmp_path)
     pdf = tmp_path / "briefing.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     assert "工业经济简报" in pdf_text(pdf)
+
+
+def test_a_kernel_that_does_not_start_is_retried_once(tmp_path, monkeypatch):
+    """The first kernel process reads its connection file and exits without ever answering (a
+    real process that fails to become a kernel); the run is retried with a fresh kernel."""
+    from report_utils import spares
+
+    def not_a_kernel():
+        return subprocess.Popen(
+            [sys.executable, "-c", "import sys; sys.stdin.readline()"], stdin=subprocess.PIPE
+        )
+
+    monkeypatch.setattr(spares, "_spawn", not_a_kernel)
+    spares.reserve(1)
+    try:
+        month = load_dataset(DATA_DIR).latest_month()
+        result = build.build_one(build.Job(DATA_DIR, tmp_path, month, "zh", ("html",)))
+    finally:
+        spares.release()
+    assert result.status == "built", result.error
+    assert result.attempts == 2
+    assert (tmp_path / month / "zh" / "briefing.html").is_file()
+    assert not (tmp_path / month / "zh" / build.FAILED).exists()

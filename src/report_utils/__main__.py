@@ -1,3 +1,3 @@
-from report_utils.cli import app
+from report_utils.cli import main
 
-app(prog_name="briefing")
+main()

@@ -273,3 +273,33 @@ def reconcile(data: Path, fmt: str) -> None:
         out.print(f"{len(results)} rules: {ok} ok, {len(mismatches)} mismatch", markup=False)
         for r in mismatches:
             out.print(str(r.warning()), markup=False)
+
+
+def main() -> None:
+    """The console script (and ``python -m report_utils``): run the command, then leave without
+    tearing the interpreter down.
+
+    A build has loaded pandas, matplotlib, nbconvert and WeasyPrint; freeing all of it at exit
+    took about 0.4 s of every ``briefing build`` (measured), more than a whole no-op build. What
+    must happen at exit happens first: the output lock is released by its ``with`` block, spare
+    kernel processes are ended, logging and both consoles are flushed.
+    """
+    import logging
+    import os
+    import sys
+
+    from report_utils import spares
+
+    try:
+        app(prog_name="briefing")
+        code: int = 0
+    except SystemExit as exc:
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        spares.release()
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)

@@ -20,15 +20,44 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import default
+from traitlets import DottedObjectName, default
 
 from report_utils import spares
 
 _LAUNCHER = ["-m", "ipykernel_launcher"]
 
 
+class BriefingKernelClient(AsyncKernelClient):
+    """jupyter_client's client, less an idle wait at start-up.
+
+    Its ``wait_for_ready`` ends by draining IOPub until 0.2 s pass without a message: a fixed
+    0.2 s per kernel (a twentieth of a briefing). Start-up messages that come later are harmless:
+    nbclient keeps only the messages whose parent is the cell it runs. Shortening that wait on the
+    IOPub channel, only while ``wait_for_ready`` runs, keeps the rest of jupyter_client's logic
+    rather than copying it.
+    """
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        channel = self.iopub_channel
+        get_msg = channel.get_msg
+
+        async def quick_get_msg(timeout: float | None = None, **kw: Any):
+            return await get_msg(timeout=None if timeout is None else min(timeout, 0.02), **kw)
+
+        channel.get_msg = quick_get_msg  # type: ignore[method-assign]
+        try:
+            await super()._async_wait_for_ready(timeout)
+        finally:
+            del channel.get_msg  # back to the class's method
+
+    wait_for_ready = _async_wait_for_ready  # type: ignore[assignment]
+
+
 class IPCKernelManager(AsyncKernelManager):
+    client_class = DottedObjectName("report_utils.kernels.BriefingKernelClient")
+
     @default("transport")
     def _default_transport(self) -> str:
         return "ipc"
@@ -50,7 +79,7 @@ class IPCKernelManager(AsyncKernelManager):
         assert spare.stdin is not None
         try:
             spare.stdin.write((json.dumps(request) + "\n").encode())
-            spare.stdin.flush()
+            spare.stdin.close()  # the hand-over is all it reads; nothing is left open to leak
         except OSError:  # it died in the meantime
             spares.end(spare)
             await super()._async_launch_kernel(kernel_cmd, **kw)
