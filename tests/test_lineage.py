@@ -353,13 +353,43 @@ def test_english_pdf_period_labels(english_pdf, asof):
     assert "年" not in english_pdf.split("Sources and data appendix")[0].split("Company")[0]
 
 
-def test_english_pdf_keeps_chinese_names_and_draws_them(built, english_pdf, asof):
-    """Names without an English form stay Chinese; the PDF embeds the CJK font that draws them."""
-    companies = asof.cases("company")["subject"]
-    assert len(companies) > 0
-    for company in set(companies):
-        assert company in english_pdf.replace(" ", "")
+def test_english_pdf_draws_the_chinese_it_quotes(built, english_pdf, asof):
+    """The English PDF quotes its Chinese source; the CJK font that draws those quotes is
+    embedded (names without an English form fall back to the same font)."""
+    reported = asof.dataset.figures
+    quote = reported[reported["status"] == "reported"].iloc[0]["quote"].replace("**", "")
+    assert CHINESE.search(quote)
+    assert quote[:12] in re.sub(r"\s", "", english_pdf)
     fonts = subprocess.run(
         ["pdffonts", str(built["en"] / "briefing.pdf")], capture_output=True, text=True, check=True
     ).stdout
     assert "CJK" in fonts
+
+
+# --- the language of a briefing -----------------------------------------------------------------
+
+CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]+")
+
+
+def test_a_briefing_in_another_language_quotes_its_source_and_nothing_else_in_chinese(built):
+    """Chinese shows in a non-Chinese briefing only where the source is quoted: the quote column
+    of the appendix, and the source's own title and authors in the list of sources. Names,
+    companies, places, expected dates, events and alt texts all have their translation."""
+    others = [lang for lang in built if lang != "zh"]
+    assert others, "no second language to check"
+    for lang in others:
+        dom = parse((built[lang] / "briefing.html").read_text(encoding="utf-8"))
+        body = dom.find_all("main")[0]
+        sources = body.find_all("section", "sources")[0]
+        rest = body.text(skip={"sources"})
+        assert not CHINESE.findall(rest), (lang, CHINESE.findall(rest))
+        for row in sources.find_all("tr"):
+            described = "".join(cell.text() for cell in row.find_all("td")[:3])
+            assert not CHINESE.findall(described), (lang, described)
+        alts = [img.attrs.get("alt", "") for img in body.find_all("img")]
+        assert alts and not [a for a in alts if CHINESE.search(a)], (lang, alts)
+
+
+def test_the_language_check_would_catch_a_chinese_name():
+    body = parse('<main><p>Company: <span class="name">宁德时代</span></p></main>')
+    assert CHINESE.findall(body.find_all("main")[0].text(skip={"sources"})) == ["宁德时代"]

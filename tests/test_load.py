@@ -154,8 +154,8 @@ def unknown_event_subject(data: Path) -> None:
     replace_once(
         data,
         CASES,
-        "event,ev-2021-07-26-major-projects-start,总投资",
-        "event,ev-2021-07-27-major-projects-start,总投资",
+        "event,ev-2021-07-26-major-projects-start,,总投资",
+        "event,ev-2021-07-27-major-projects-start,,总投资",
     )
 
 

@@ -223,30 +223,53 @@ def test_names_come_from_the_metadata(brief_en, dataset):
 
 
 def test_chinese_names_without_english_form_are_kept(data_copy, dataset):
-    """Companies and places have no English form; a project or event without one falls back
-    to its Chinese name. All still render, in Chinese."""
+    """A project, event, company, place or case subject without an English form falls back to
+    its Chinese name; all still render, in Chinese."""
     project = dataset.projects.iloc[0]
     event = dataset.events.iloc[-1]
+    companies = dataset.cases[dataset.cases["subject_kind"] == "company"]["subject"]
 
     def drop_project_en(row):
         if row["id"] == project["id"]:
-            row["name_en"] = ""
+            row["name_en"] = row["company_en"] = row["place_en"] = ""
 
     def drop_event_en(row):
         if row["id"] == event["id"]:
             row["title_en"] = ""
 
+    def drop_subject_en(row):
+        row["subject_en"] = ""
+
     rewrite(data_copy / "projects" / "guizhou-industry-2021.csv", drop_project_en)
     rewrite(data_copy / "events" / "guizhou-industry-2021.csv", drop_event_en)
+    rewrite(data_copy / "cases" / "guizhou-industry-2021.csv", drop_subject_en)
     b = Briefing(data_dir=data_copy, lang="en")
     projects = Markup(b.section("major_projects").html).unescape()
     assert project["name_zh"] in projects and project["name_en"] not in projects
-    assert project["company"] in projects
+    assert project["company"] in projects and project["place"] in projects
     events = Markup(b.section("events").html).unescape()
     assert event["title_zh"] in events
     innovation = Markup(b.section("innovation").html).unescape()
-    for company in dataset.cases[dataset.cases["subject_kind"] == "company"]["subject"]:
+    assert len(companies) > 0
+    for company in companies:
         assert company in innovation
+
+
+def test_companies_places_and_expected_dates_have_english_forms(brief_en, dataset):
+    """Where the data gives an English form it is shown, and the Chinese one is not."""
+    # Visible text only: a figure's link carries its Chinese quote in its title attribute.
+    projects = Markup(brief_en.section("major_projects").html).striptags()
+    shown = dataset.projects[dataset.projects["as_of"] <= brief_en.asof.month]
+    for column in ("company", "place", "expected"):
+        given = shown[shown[f"{column}_en"] != ""]
+        assert len(given) > 0, column
+        for _, row in given.iterrows():
+            assert row[f"{column}_en"] in projects
+            assert row[column] not in projects
+    innovation = Markup(brief_en.section("innovation").html).striptags()
+    cases = dataset.cases[dataset.cases["subject_kind"] == "company"]
+    for _, row in cases.iterrows():
+        assert row["subject_en"] in innovation and row["subject"] not in innovation
 
 
 def test_units_of_the_data_have_english_forms(brief_en, dataset):

@@ -47,7 +47,8 @@ class Block:
 
 
 # The language of the data's free-text columns (date_text, status_text, expected, company, place,
-# subject, quote): a briefing in this language may show them as written.
+# subject, quote): a briefing in this language shows them as written; another language shows
+# their ``<column>_<lang>`` form where the data gives one (quotes always stay as written).
 SOURCE_LANG = "zh"
 
 
@@ -328,13 +329,14 @@ class Briefing:
         row = self.dataset.cases.set_index("id").loc[f.indicator]
         return p.text(
             "briefing.appendix_case",
-            subject=self._subject(row),
+            subject=self.subject_name(row),
             measure=self.localized(row, "measure"),
             when=when,
         )
 
-    def _subject(self, case: pd.Series) -> str:
-        """The name of a case's subject: an event's title, a project's name, else as written."""
+    def subject_name(self, case: pd.Series) -> str:
+        """The name of a case's subject: an event's title, a project's name, else the subject in
+        this language (``subject_en``) or as written."""
         if case["subject_kind"] == "event":
             events = self.dataset.events.set_index("id")
             if case["subject"] in events.index:
@@ -344,7 +346,7 @@ class Briefing:
             match = projects[projects["name_zh"] == case["subject"]]
             if not match.empty:
                 return self.localized(match.iloc[0], "name")
-        return str(case["subject"])
+        return self.localized(case, "subject")
 
     def _appendix_row(self, number: int, f: Figure) -> Markup:
         p = self.phrases

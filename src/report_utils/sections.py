@@ -311,7 +311,7 @@ def innovation(b: Briefing) -> Section | None:
         rows = []
         for _, row in cases.iterrows():
             f = a.case_figure(row)
-            rows.append([name(row["subject"]), b.localized(row, "measure"), p.amt(f)])
+            rows.append([name(b.subject_name(row)), b.localized(row, "measure"), p.amt(f)])
             section.sources.add(f.source)
         section.table = Table(p.message("section.innovation.cases_columns"), rows)
     return section
@@ -386,20 +386,24 @@ def major_projects(b: Briefing) -> Section | None:
     for _, row in visible.iterrows():
         project = b.localized(row, "name")
         groups.setdefault(row["status"], []).append(name(project))
-        size = p.amt(capacity_figure(row)) if row["capacity_unit"] else ""
-        progress = p.text(
+        size = (
+            Markup('<span class="amount">{}</span>').format(p.amt(capacity_figure(row)))
+            if row["capacity_unit"]
+            else ""
+        )
+        progress = p.render(
             "section.major_projects.progress",
-            status=statuses[row["status"]],
-            text=row["status_text"],
+            status=Markup('<span class="label">{}</span>').format(statuses[row["status"]]),
+            text=b.localized(row, "status_text"),
         )
         rows.append(
             [
                 name(project),
-                name(row["company"]),
-                name(row["place"]),
+                name(b.localized(row, "company")),
+                name(b.localized(row, "place")),
                 size,
                 progress,
-                row["expected"],
+                b.localized(row, "expected"),
             ]
         )
     ordered = [
