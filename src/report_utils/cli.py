@@ -38,11 +38,12 @@ def app() -> None:
 def validate(data: Path) -> None:
     """Check every table of the data folder; print each problem as path:line: column: message."""
     from report_utils.load import validate as validate_data
+    from report_utils.phrasing import untranslated_units
     from report_utils.reconcile import check as check_rules
 
     dataset, problems = validate_data(data)
     if dataset is not None:  # rules/: errors in the rules, and a warning per rule that fails
-        problems = sorted([*problems, *check_rules(dataset)[1]])
+        problems = sorted([*problems, *check_rules(dataset)[1], *untranslated_units(dataset)])
     for problem in problems:
         out.print(str(problem), markup=False)
     errors = [p for p in problems if p.severity == "error"]

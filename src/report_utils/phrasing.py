@@ -24,7 +24,7 @@ import yaml
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
-from report_utils.errors import ParameterError
+from report_utils.errors import ParameterError, Problem
 from report_utils.indicators import Figure, Lineage
 from report_utils.paths import MESSAGES_DIR
 from report_utils.periods import Period
@@ -42,6 +42,41 @@ def catalogue(lang: str) -> dict[str, Any]:
             f"no message catalogue for language {lang!r}; available: {', '.join(languages())}"
         )
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def untranslated_units(dataset, langs: list[str] | None = None) -> list[Problem]:
+    """Units in the data that a catalogue cannot say, one problem per table cell: found by
+    ``briefing validate`` and before a build starts a kernel, not halfway through a notebook.
+
+    A figure's unit is its indicator's ``unit_<lang>`` (else ``unit``) in meta/indicators.csv; a
+    case's is ``unit`` and a project's ``capacity_unit``. The data's own language (no ``units``
+    table in its catalogue) writes units as the tables do."""
+    from report_utils.load import FILE, LINE
+
+    problems: list[Problem] = []
+    for lang in langs or languages():
+        table = catalogue(lang).get("units")
+        if table is None:
+            continue
+        where = f"no translation in messages/{lang}.yaml (units)"
+        indicators = dataset.indicators
+        column = f"unit_{lang}" if f"unit_{lang}" in indicators else "unit"
+        for indicator in sorted(set(dataset.figures["indicator"])):
+            row = indicators.loc[indicator]
+            unit = row[column] or row["unit"]
+            if unit not in table:
+                problems.append(
+                    Problem(row[FILE], int(row[LINE]), column, f"unit {unit!r} has {where}")
+                )
+        for frame, column in ((dataset.cases, "unit"), (dataset.projects, "capacity_unit")):
+            for _, row in frame.iterrows():
+                if row[column] and row[column] not in table:
+                    problems.append(
+                        Problem(
+                            row[FILE], int(row[LINE]), column, f"unit {row[column]!r} has {where}"
+                        )
+                    )
+    return sorted(set(problems))
 
 
 _ENV = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)

@@ -25,7 +25,7 @@ from typing import Any
 
 from report_utils import digests, spares
 from report_utils.build import FORMATS, BuildResult, Job, build_one, languages, read_manifest
-from report_utils.errors import BuildError, ParameterError, ReportError
+from report_utils.errors import BuildError, DataValidationError, ParameterError, ReportError
 from report_utils.paths import FACT_TABLES, TEMPLATES_DIR
 
 STATE = ".build-state.json"
@@ -118,8 +118,12 @@ def plan(
     # Something may need building: check everything before any kernel starts.
     from report_utils.build import check_parameters
     from report_utils.fonts import require_cjk_font
+    from report_utils.phrasing import untranslated_units
 
     dataset = dataset or _dataset(data_dir)
+    untranslated = untranslated_units(dataset, sorted({job.lang for job, _ in pending}))
+    if untranslated:
+        raise DataValidationError(untranslated)
     months = dataset.months()
     for job, fingerprint in pending:
         check_parameters(job.notebook, job.parameters(), months)
