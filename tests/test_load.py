@@ -488,3 +488,28 @@ def test_a_file_neither_utf8_nor_gb18030_is_rejected(data_dir: Path, raw: bytes)
     dataset, problems = validate(data_dir)
     assert dataset is None
     assert [str(p) for p in problems] == [UNREADABLE]
+
+
+def test_errors_of_different_kinds_in_different_tables_come_in_one_run(data_dir: Path) -> None:
+    """A cell error in projects/ does not hide a cross-table error in figures/ (unit against the
+    indicator's) or in cases/ (an unknown event): the analyst fixes all three after one run."""
+    capacity_without_unit(data_dir)
+    wrong_unit(data_dir)
+    unknown_event_subject(data_dir)
+    dataset, problems = validate(data_dir)
+    assert dataset is None
+    shown = [str(p) for p in problems]
+    together = "capacity and capacity_unit must be given together"
+    assert f"{PROJECTS}:2: capacity_unit: {together}" in shown
+    assert any(s.startswith(f"{FIGURES}:11: unit: '个百分点' differs") for s in shown), shown
+    assert any(s.startswith(f"{CASES}:3: subject: unknown event id") for s in shown), shown
+
+
+def test_cross_table_checks_skip_a_table_with_cell_errors(data_dir: Path) -> None:
+    """A figures file with a bad cell is left out, so its derived formulas are not checked
+    against rows that are missing: only the cell error is reported, no follow-on noise."""
+    chinese_numeral_value(data_dir)
+    _, problems = validate(data_dir)
+    assert [str(p) for p in problems if p.severity == "error"] == [
+        f"{FIGURES}:2: value: expected a number: '十一'"
+    ]

@@ -344,22 +344,25 @@ def validate(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
     problems += p1 + p2 + p3
     # A metadata table that failed to load checks no ids: one missing file, one problem.
     ids = [None if frame.empty else frame["id"] for frame in (indicators, regions, sources)]
-    figures, p = _read_all(data_dir, "figures", schema.figures_schema(*ids))
-    problems += p
-    events, p = _read_all(data_dir, "events", schema.events_schema(ids[2]))
-    problems += p
-    projects, p = _read_all(data_dir, "projects", schema.projects_schema(ids[2]))
-    problems += p
-    cases, p = _read_all(data_dir, "cases", schema.cases_schema(ids[2]))
-    problems += p
-    if any(x.severity == "error" for x in problems):
-        return None, sorted(set(problems))
+    figures, p4 = _read_all(data_dir, "figures", schema.figures_schema(*ids))
+    events, p5 = _read_all(data_dir, "events", schema.events_schema(ids[2]))
+    projects, p6 = _read_all(data_dir, "projects", schema.projects_schema(ids[2]))
+    cases, p7 = _read_all(data_dir, "cases", schema.cases_schema(ids[2]))
+    problems += p4 + p5 + p6 + p7
 
-    indicators = indicators.set_index("id")
-    indicators["decimals"] = indicators["decimals"].astype(int)
-    figures = _to_numbers(figures, "figures")
-    problems += _figure_rules(figures, indicators)
-    problems += _event_rules(cases, events)
+    # Checks across tables run wherever the tables they read are clean, so that one run of
+    # validate reports, say, a bad cell in cases/ and a unit mismatch in figures/ together.
+    # (A table with an error lacks the rows of its bad file: checking it would only add noise.)
+    def clean(*found: list[Problem]) -> bool:
+        return not any(x.severity == "error" for group in found for x in group)
+
+    if clean(p1, p4):
+        indicators = indicators.set_index("id")
+        indicators["decimals"] = indicators["decimals"].astype(int)
+        figures = _to_numbers(figures, "figures")
+        problems += _figure_rules(figures, indicators)
+    if clean(p5, p7):
+        problems += _event_rules(cases, events)
     if any(x.severity == "error" for x in problems):
         return None, sorted(set(problems))
     files = [p for table in (*META_TABLES, *FACT_TABLES) for p in table_files(data_dir, table)]
