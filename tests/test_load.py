@@ -513,3 +513,24 @@ def test_cross_table_checks_skip_a_table_with_cell_errors(data_dir: Path) -> Non
     assert [str(p) for p in problems if p.severity == "error"] == [
         f"{FIGURES}:2: value: expected a number: '十一'"
     ]
+
+
+def test_translation_columns_may_be_left_out(data_dir: Path) -> None:
+    """A data folder made before company_en, place_en, expected_en and subject_en existed still
+    loads; the columns read as empty (the English briefing then shows the Chinese)."""
+    left_out = {"projects": ["company_en", "place_en", "expected_en"], "cases": ["subject_en"]}
+    for table, columns in left_out.items():
+        path = data_dir / table / "guizhou-industry-2021.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        kept = [c for c in rows[0] if c not in columns]
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=kept, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+    dataset, problems = validate(data_dir)
+    assert dataset is not None, [str(p) for p in problems]
+    for table, columns in left_out.items():
+        frame = getattr(dataset, table)
+        for column in columns:
+            assert (frame[column] == "").all()

@@ -3,6 +3,7 @@ briefing as a freshly started kernel, and a spare that died or was not needed co
 
 import os
 import signal
+import sys
 from pathlib import Path
 
 import nbformat
@@ -89,3 +90,25 @@ def test_an_unneeded_spare_exits_on_end_of_input():
     spares._spares.process = None  # let it go the way a build that needed none does
     spare.stdin.close()
     assert spare.wait(timeout=60) == 0  # it finished its imports, read nothing and ended
+
+
+def test_a_spare_serves_only_a_kernel_it_can_be(tmp_path):
+    from report_utils.kernels import _spare_can_serve
+
+    launcher = [sys.executable, "-m", "ipykernel_launcher", "-f", "kernel.json"]
+    assert _spare_can_serve(launcher, str(spares.SPARE_CWD))
+    assert _spare_can_serve(launcher, str(tmp_path))  # no matplotlibrc there
+    (tmp_path / "matplotlibrc").write_text("lines.linewidth: 9\n")
+    assert not _spare_can_serve(launcher, str(tmp_path))  # its settings are read on import
+    assert not _spare_can_serve(["/usr/bin/python3", *launcher[1:]], str(spares.SPARE_CWD))
+    assert not _spare_can_serve([sys.executable, "-m", "other_kernel"], str(spares.SPARE_CWD))
+
+
+def test_a_spare_that_cannot_be_started_is_no_spare(monkeypatch):
+    def no_process(*args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(spares.subprocess, "Popen", no_process)
+    spares.reserve(2)  # nothing raised: kernels will start the ordinary way
+    assert spares._spares.process is None
+    assert spares.take() is None

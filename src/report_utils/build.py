@@ -162,17 +162,24 @@ def build_one(job: Job, stamp: dict[str, Any] | None = None) -> BuildResult:
 
 
 def _execute(job: Job, executed: Path, result: BuildResult):
+    # While the kernel works (another process), this process's idle core loads the exporters and
+    # prints a one-line page: a first WeasyPrint document pays ~0.4 s to load its fonts. (Measured
+    # slower when the kernel itself was still importing; with a spare kernel it no longer is.)
+    warm = threading.Thread(target=_warm_exporters, args=(job.lang,), daemon=True)
+    warm.start()
+    try:
+        return _run_notebook(job, executed, result)
+    finally:
+        warm.join()  # WeasyPrint is not used from two threads at once, even after a failure
+
+
+def _run_notebook(job: Job, executed: Path, result: BuildResult):
     import papermill as pm
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     from report_utils.kernels import IPCKernelManager
 
-    # While the kernel works (another process), this process's idle core loads the exporters and
-    # prints a one-line page: a first WeasyPrint document pays ~0.4 s to load its fonts. (Measured
-    # slower when the kernel itself was still importing; with a spare kernel it no longer is.)
-    warm = threading.Thread(target=_warm_exporters, args=(job.lang,), daemon=True)
-    warm.start()
     started = time.perf_counter()
     for attempt in (1, 2):
         result.attempts = attempt
@@ -211,7 +218,6 @@ def _execute(job: Job, executed: Path, result: BuildResult):
             result.error = f"the kernel failed ({type(exc).__name__}): {exc}"
             return None
     result.timings["execute"] = round(time.perf_counter() - started, 3)
-    warm.join()  # WeasyPrint is not used from two threads at once
     return executed_nb  # the notebook papermill also wrote to ``executed``
 
 

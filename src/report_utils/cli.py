@@ -137,6 +137,8 @@ def build(
             lock, waited = runner.output_lock(out_dir, wait, lambda m: err.print(m, markup=False))
             with lock:
                 if waited:
+                    # The code may have changed while this build waited: a new spare imports it.
+                    spares.release()
                     plan = make_plan()
                 results = _run_with_progress(runner, plan, workers)
                 runner.write_index(out_dir)

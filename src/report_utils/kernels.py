@@ -29,6 +29,15 @@ from report_utils import spares
 _LAUNCHER = ["-m", "ipykernel_launcher"]
 
 
+def _spare_can_serve(kernel_cmd: list[str], cwd: str | None) -> bool:
+    """A spare is this interpreter's ipykernel, and has read matplotlib's settings where it
+    started: it serves a kernel of the same command whose folder has no matplotlibrc of its own."""
+    if kernel_cmd[:1] != [sys.executable] or kernel_cmd[1:3] != _LAUNCHER:
+        return False
+    folder = Path(cwd) if cwd else Path.cwd()
+    return folder.resolve() == spares.SPARE_CWD.resolve() or not (folder / "matplotlibrc").exists()
+
+
 class BriefingKernelClient(AsyncKernelClient):
     """jupyter_client's client, less an idle wait at start-up.
 
@@ -68,10 +77,8 @@ class IPCKernelManager(AsyncKernelManager):
         return str(Path(tempfile.gettempdir()) / f"briefing-kernel-{uuid.uuid4().hex[:16]}")
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        spare = spares.take() if kernel_cmd[1:3] == _LAUNCHER else None
-        if spare is None or kernel_cmd[0] != sys.executable:
-            if spare is not None:
-                spares.end(spare)
+        spare = spares.take() if _spare_can_serve(kernel_cmd, kw.get("cwd")) else None
+        if spare is None:
             await super()._async_launch_kernel(kernel_cmd, **kw)
             return
         env = {**(kw.get("env") or os.environ), "JPY_PARENT_PID": str(os.getpid())}

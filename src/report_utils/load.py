@@ -231,6 +231,10 @@ def _read_all(data_dir: Path, table: str, table_schema) -> tuple[pd.DataFrame, l
                 frames.append(frame)
     columns = [*table_schema.columns, LINE, FILE]
     combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    # Columns a file may leave out (translations) read as empty, in every file of the table.
+    for column, spec in table_schema.columns.items():
+        if not spec.required:
+            combined[column] = combined[column].fillna("") if column in combined else ""
     problems += _duplicates(combined, table)
     return combined, problems
 

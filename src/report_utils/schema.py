@@ -82,6 +82,12 @@ def _col(*checks: pa.Check | list[pa.Check], required: bool = True) -> pa.Column
     return pa.Column(str, checks=[*req, *flat], nullable=False)
 
 
+def _translation() -> pa.Column:
+    """A column translating another one for a briefing language (``company_en``): it may be
+    empty, and a data folder made before the column existed may leave it out altogether."""
+    return pa.Column(str, nullable=False, required=False)
+
+
 def _schema(name: str, columns: dict[str, pa.Column], checks: list[pa.Check] | None = None):
     return pa.DataFrameSchema(columns, name=name, strict=True, checks=checks or [])
 
@@ -202,15 +208,15 @@ def projects_schema(sources: Iterable[str]):
             "name_zh": _col(),
             "name_en": _col(required=False),
             "company": _col(required=False),
-            "company_en": _col(required=False),
+            "company_en": _translation(),
             "place": _col(required=False),
-            "place_en": _col(required=False),
+            "place_en": _translation(),
             "capacity": _col(NUMBER, required=False),
             "capacity_unit": _col(required=False),
             "status": _col(_one_of(PROJECT_STATUSES, "status")),
             "status_text": _col(required=False),
             "expected": _col(required=False),
-            "expected_en": _col(required=False),
+            "expected_en": _translation(),
             "as_of": _col(MONTH),
             "source": _col(_one_of(sources, "source id (see meta/sources.csv)")),
             "quote": _col(),
@@ -232,7 +238,7 @@ def cases_schema(sources: Iterable[str]):
             "id": _col(SLUG),
             "subject_kind": _col(_one_of(SUBJECT_KINDS, "subject_kind")),
             "subject": _col(),
-            "subject_en": _col(required=False),  # companies, parks (events, projects: their names)
+            "subject_en": _translation(),  # companies, parks (events, projects: their names)
             "measure_zh": _col(),
             "measure_en": _col(required=False),
             "value": _col(NUMBER),

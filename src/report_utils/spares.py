@@ -18,6 +18,10 @@ import os
 import subprocess
 import sys
 
+from report_utils.paths import BRIEFING_NOTEBOOK
+
+SPARE_CWD = BRIEFING_NOTEBOOK.parent
+
 
 class _Spares:
     """At most one spare per process, replaced while more kernels are still reserved."""
@@ -36,11 +40,11 @@ class _Spares:
     def take(self) -> subprocess.Popen | None:
         process, self.process = self.process, None
         self.needed = max(self.needed - 1, 0)
-        if self.needed:
-            self.process = _spawn()  # imports while this kernel runs
         if process is not None and process.poll() is not None:
             end(process)  # it died: the kernel starts the ordinary way
-            return None
+            process = None
+        if self.needed:
+            self.process = _spawn()  # imports while this kernel runs
         return process
 
     def release(self) -> None:
@@ -50,18 +54,27 @@ class _Spares:
             end(process)
 
 
-def _spawn() -> subprocess.Popen:
+def _spawn() -> subprocess.Popen | None:
+    """A new spare, or None when the system cannot start one now (kernels then start the
+    ordinary way, which reports such a failure properly)."""
     env = os.environ.copy()
     env.pop("PYTHONEXECUTABLE", None)  # as jupyter_client's provisioner does for Python kernels
     # As jupyter_client's launcher: the kernel ends if this process goes. ipykernel reads it on
     # import, which in a spare is now.
     env["JPY_PARENT_PID"] = str(os.getpid())
-    return subprocess.Popen(
-        [sys.executable, "-m", "report_utils.kernel_launcher"],
-        stdin=subprocess.PIPE,
-        env=env,
-        start_new_session=True,  # as jupyter_client launches kernels: interrupts go to its group
-    )
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "report_utils.kernel_launcher"],
+            stdin=subprocess.PIPE,
+            env=env,
+            # matplotlib reads ./matplotlibrc when imported: in a spare that is now, so it starts
+            # where the kernel of the briefing notebook works (kernels.py declines a spare for a
+            # notebook elsewhere that has a matplotlibrc of its own).
+            cwd=SPARE_CWD,
+            start_new_session=True,  # as jupyter_client launches kernels: interrupts, own group
+        )
+    except OSError:
+        return None
 
 
 def end(process: subprocess.Popen) -> None:
