@@ -229,7 +229,7 @@ def _warm_exporters(lang: str) -> None:
     from report_utils.export import BriefingHTMLExporter, html_to_pdf
     from report_utils.phrasing import catalogue
 
-    # Headings of the briefing's language and of Chinese (names stay Chinese in every language):
+    # Headings of the briefing's language and of Chinese (quotes stay Chinese in every language):
     # the fonts of the real page, regular and bold.
     words = [catalogue(code)["briefing"]["headlines"] for code in dict.fromkeys((lang, "zh"))]
     html = Markup("<h1>{}</h1><p>{}</p>").format(" ".join(words), " ".join(words))

@@ -44,6 +44,13 @@ def catalogue(lang: str) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def indicator_units(indicators, lang: str) -> dict[str, str]:
+    """Each indicator's unit in ``lang`` as meta/indicators.csv gives it (``unit_<lang>``, else
+    ``unit``); indicators without one are left out (their figures' own unit applies)."""
+    units = indicators[f"unit_{lang}"] if f"unit_{lang}" in indicators else indicators["unit"]
+    return {str(k): str(v) for k, v in units.items() if v}
+
+
 def untranslated_units(dataset, langs: list[str] | None = None) -> list[Problem]:
     """Units in the data that a catalogue cannot say, one problem per table cell: found by
     ``briefing validate`` and before a build starts a kernel, not halfway through a notebook.
@@ -60,10 +67,11 @@ def untranslated_units(dataset, langs: list[str] | None = None) -> list[Problem]
             continue
         where = f"no translation in messages/{lang}.yaml (units)"
         indicators = dataset.indicators
+        names = indicator_units(indicators, lang)
         column = f"unit_{lang}" if f"unit_{lang}" in indicators else "unit"
         for indicator in sorted(set(dataset.figures["indicator"])):
             row = indicators.loc[indicator]
-            unit = row[column] or row["unit"]
+            unit = names.get(indicator) or row["unit"]
             if unit not in table:
                 problems.append(
                     Problem(row[FILE], int(row[LINE]), column, f"unit {unit!r} has {where}")

@@ -30,7 +30,7 @@ from report_utils.indicators import AsOf, Figure, Lineage
 from report_utils.load import load_dataset
 from report_utils.paths import DATA_DIR
 from report_utils.periods import Period
-from report_utils.phrasing import Paragraph, Phrasebook, catalogue
+from report_utils.phrasing import Paragraph, Phrasebook, catalogue, indicator_units
 
 
 class Block:
@@ -69,13 +69,11 @@ class Briefing:
         check_compare(self.dataset, self.asof.month, compare)
         self.compare = compare  # the month "since the last briefing" compares with
         self.lineage = Lineage()
-        indicators = self.dataset.indicators
-        units = indicators[f"unit_{lang}"] if f"unit_{lang}" in indicators else indicators["unit"]
         self.phrases = Phrasebook(
             lang,
             self.lineage,
             {},
-            unit_names={str(k): str(v) for k, v in units.items() if v},
+            unit_names=indicator_units(self.dataset.indicators, lang),
             readable_formula=self._readable,
         )
         self.phrases.source_titles.update(
