@@ -54,8 +54,8 @@ def median(values: list[float]) -> float:
 
 def latest_and_languages() -> tuple[list[str], list[str]]:
     sys.path.insert(0, str(ROOT / "src"))
-    from report_utils.build import languages
-    from report_utils.load import load_dataset
+    from report_utils.build.execute import languages
+    from report_utils.tables.load import load_dataset
 
     return load_dataset(ROOT / "data").months(), languages()
 

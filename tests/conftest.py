@@ -11,7 +11,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pytest
 
-from report_utils import runner
+from report_utils.build import runner
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 
 SYNTHETIC_NOTE = "SYNTHETIC TEST DATA"
@@ -58,7 +58,7 @@ def narrative(lang: str, section: str) -> str:
     report.Briefing builds it from the tables (not read back from a built file)."""
     from markupsafe import Markup
 
-    from report_utils.report import Briefing
+    from report_utils.briefing.report import Briefing
 
     html = Briefing(data_dir=DATA_DIR, lang=lang).section(section).html
     paragraph = re.search(r'<p class="narrative"[^>]*>(.*?)</p>', html, re.S).group(1)

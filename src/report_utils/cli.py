@@ -37,9 +37,9 @@ def app() -> None:
 @data_option
 def validate(data: Path) -> None:
     """Check every table of the data folder; print each problem as path:line: column: message."""
-    from report_utils.load import validate as validate_data
-    from report_utils.phrasing import untranslated_units
-    from report_utils.reconcile import check as check_rules
+    from report_utils.briefing.phrasing import untranslated_units
+    from report_utils.tables.load import validate as validate_data
+    from report_utils.tables.reconcile import check as check_rules
 
     dataset, problems = validate_data(data)
     if dataset is not None:  # rules/: errors in the rules, and a warning per rule that fails
@@ -104,7 +104,7 @@ def build(
     """Execute the briefing notebook and export HTML and PDF into OUT/<period>/<lang>/.
 
     Briefings whose inputs are unchanged are skipped; a summary table lists every briefing."""
-    from report_utils import runner, spares
+    from report_utils.build import runner, spares
 
     formats = [f.strip() for f in fmt.split(",") if f.strip()]
     workers = jobs if jobs > 0 else runner.default_workers()
@@ -237,8 +237,8 @@ def reconcile(data: Path, fmt: str) -> None:
     import json
     import sys
 
-    from report_utils.load import load_dataset
-    from report_utils.reconcile import reconcile as reconcile_rules
+    from report_utils.tables.load import load_dataset
+    from report_utils.tables.reconcile import reconcile as reconcile_rules
 
     try:
         results = reconcile_rules(load_dataset(data))
@@ -291,7 +291,7 @@ def main() -> None:
     import os
     import sys
 
-    from report_utils import spares
+    from report_utils.build import spares
 
     try:
         app(prog_name="briefing")

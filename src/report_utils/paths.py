@@ -18,9 +18,10 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 OUTPUTS_DIR = PROJECT_ROOT / "outputs"
 BRIEFING_NOTEBOOK = NOTEBOOKS_DIR / "briefing.ipynb"
 
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
-NBCONVERT_TEMPLATES_DIR = TEMPLATES_DIR / "nbconvert"
-MESSAGES_DIR = PACKAGE_DIR / "messages"
+# Package data, one folder per stage that reads it.
+MESSAGES_DIR = PACKAGE_DIR / "briefing" / "messages"
+NBCONVERT_TEMPLATES_DIR = PACKAGE_DIR / "export" / "templates" / "nbconvert"
+INDEX_TEMPLATES_DIR = PACKAGE_DIR / "build" / "templates"
 
 # Layout of a data folder, relative to it.
 META_SUBDIR = "meta"

@@ -1,0 +1,344 @@
+"""Numbers and sentences in the phrasing of a language's statistical releases.
+
+All words live in the language's message catalogue (``messages/<lang>.yaml``); this module only
+chooses among them and fills in figures. Every number is rendered by ``amt``/``val``, which tag it
+with its lineage reference, so the text never holds a number that did not come from a table.
+
+HTML the phrasebook writes, and what the lineage test relies on:
+
+- ``<a class="fig" data-ref="Fn">`` around every number taken from a table;
+- ``<span class="period">`` around period and date labels (their digits are years, months, days);
+- ``<span class="unit">`` around units (a unit such as "× 100 million yuan" has digits of its own);
+- ``<span class="name">`` around proper names from the metadata (project names hold capacities).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import yaml
+from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup, escape
+
+from report_utils.briefing.figures import Figure, Lineage
+from report_utils.errors import ParameterError, Problem
+from report_utils.paths import MESSAGES_DIR
+from report_utils.tables.periods import Period
+
+
+def languages() -> list[str]:
+    return sorted(p.stem for p in MESSAGES_DIR.glob("*.yaml"))
+
+
+@cache
+def catalogue(lang: str) -> dict[str, Any]:
+    path = MESSAGES_DIR / f"{lang}.yaml"
+    if not path.is_file():
+        raise ParameterError(
+            f"no message catalogue for language {lang!r}; available: {', '.join(languages())}"
+        )
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def indicator_units(indicators, lang: str) -> dict[str, str]:
+    """Each indicator's unit in ``lang`` as meta/indicators.csv gives it (``unit_<lang>``, else
+    ``unit``); indicators without one are left out (their figures' own unit applies)."""
+    units = indicators[f"unit_{lang}"] if f"unit_{lang}" in indicators else indicators["unit"]
+    return {str(k): str(v) for k, v in units.items() if v}
+
+
+def untranslated_units(dataset, langs: list[str] | None = None) -> list[Problem]:
+    """Units in the data that a catalogue cannot say, one problem per table cell: found by
+    ``briefing validate`` and before a build starts a kernel, not halfway through a notebook.
+
+    A figure's unit is its indicator's ``unit_<lang>`` (else ``unit``) in meta/indicators.csv; a
+    case's is ``unit`` and a project's ``capacity_unit``. The data's own language (no ``units``
+    table in its catalogue) writes units as the tables do."""
+    from report_utils.tables.load import FILE, LINE
+
+    problems: list[Problem] = []
+    for lang in langs or languages():
+        table = catalogue(lang).get("units")
+        if table is None:
+            continue
+        where = f"no translation in messages/{lang}.yaml (units)"
+        indicators = dataset.indicators
+        names = indicator_units(indicators, lang)
+        column = f"unit_{lang}" if f"unit_{lang}" in indicators else "unit"
+        for indicator in sorted(set(dataset.figures["indicator"])):
+            row = indicators.loc[indicator]
+            unit = names.get(indicator) or row["unit"]
+            if unit not in table:
+                problems.append(
+                    Problem(row[FILE], int(row[LINE]), column, f"unit {unit!r} has {where}")
+                )
+        for frame, column in ((dataset.cases, "unit"), (dataset.projects, "capacity_unit")):
+            for _, row in frame.iterrows():
+                if row[column] and row[column] not in table:
+                    problems.append(
+                        Problem(
+                            row[FILE], int(row[LINE]), column, f"unit {row[column]!r} has {where}"
+                        )
+                    )
+    return sorted(set(problems))
+
+
+_ENV = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
+
+
+@cache
+def _compiled(text: str):
+    """Compile a catalogue template once per process (from_string does not cache; compiling
+    was a tenth of the time of a section)."""
+    return _ENV.from_string(text)
+
+
+@dataclass
+class Paragraph:
+    """Rendered text together with its lineage: the figures whose numbers it shows."""
+
+    html: Markup
+    figures: list[Figure] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return str(self.html)
+
+
+class Phrasebook:
+    """Renders catalogue templates for one briefing, recording the figures it shows.
+
+    ``unit_names`` maps an indicator id to its unit in this language, from the indicator
+    metadata (``unit_en``); units of other tables are translated by the catalogue's ``units``.
+    ``readable_formula`` spells a derived figure's formula for the reader (names, not ids).
+    """
+
+    def __init__(
+        self,
+        lang: str,
+        lineage: Lineage,
+        source_titles: dict[str, str],
+        unit_names: Mapping[str, str] | None = None,
+        readable_formula: Callable[[str], str] | None = None,
+    ):
+        self.lang = lang
+        self.messages = catalogue(lang)
+        self.lineage = lineage
+        self.source_titles = source_titles
+        self.unit_names = dict(unit_names or {})
+        self.readable_formula = readable_formula or (lambda formula: formula)
+        self._recorders: list[list[Figure]] = []
+
+    # --- lookup ---------------------------------------------------------------------------
+
+    def message(self, key: str) -> Any:
+        node: Any = self.messages
+        for part in key.split("."):
+            node = node[part]
+        return node
+
+    def render(self, key_or_template: str, /, *, template: bool = False, **values: Any) -> Markup:
+        """Render the catalogue entry ``key`` (or a template string) as escaped HTML."""
+        text = key_or_template if template else self.message(key_or_template)
+        return Markup(
+            _compiled(text)
+            .render(
+                amt=self.amt,
+                val=self.val,
+                mark=self.mark,
+                ordinal=self.ordinal,
+                period=self.period,
+                phrase=self.phrase,
+                month_names=self.messages.get("month_names", []),
+                month_abbrs=self.messages.get("month_abbrs", []),
+                **values,
+            )
+            .strip()
+        )
+
+    def text(self, key: str, **values: Any) -> str:
+        """A catalogue entry as plain text (for chart labels and alt text)."""
+        return _plain(self.render(key, **values))
+
+    def paragraph(self, key: str, **values: Any) -> Paragraph:
+        """A catalogue entry rendered with the figures it shows."""
+        with self.recording() as used:
+            html = self.render(key, **values)
+        return Paragraph(html, used)
+
+    @contextmanager
+    def recording(self) -> Iterator[list[Figure]]:
+        """Collect, in order of first use, the figures rendered inside the ``with`` block."""
+        used: list[Figure] = []
+        self._recorders.append(used)
+        try:
+            yield used
+        finally:
+            self._recorders.remove(used)
+
+    # --- numbers --------------------------------------------------------------------------
+
+    def number(self, figure: Figure, abs: bool = False) -> str:
+        """The figure's number as written in the table, grouped in thousands where the
+        language does (``number.thousands_sep``); never rounded or rescaled."""
+        text = figure.number(absolute=abs)
+        sep = self.message("number.thousands_sep")
+        if not sep:
+            return text
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+        whole, dot, fraction = digits.partition(".")
+        grouped = f"{int(whole):,}".replace(",", sep)
+        return f"{sign}{grouped}{dot}{fraction}"
+
+    def unit(self, figure: Figure) -> str:
+        """The figure's unit in this language, as it follows the number (with its space)."""
+        unit = (self.unit_names.get(figure.indicator) if figure.table == "figures" else "") or (
+            figure.unit
+        )
+        table = self.messages.get("units")
+        if table is None:  # the data's own language: units as written in the tables
+            return unit
+        if unit not in table:
+            raise ParameterError(
+                f"unit {unit!r} has no translation in messages/{self.lang}.yaml (units)"
+            )
+        entry = table[unit]
+        if isinstance(entry, dict):
+            return entry["one"] if self.number(figure) == "1" else entry["other"]
+        return entry
+
+    def qualifier(self, figure: Figure) -> tuple[str, str]:
+        """The words before and after the number for the figure's qualifier (约, 左右, ...)."""
+        if not figure.qualifier:
+            return "", ""
+        before, after = self.message("number.qualifiers")[figure.qualifier]
+        return before, after
+
+    def val(self, figure: Figure, abs: bool = False) -> Markup:
+        ref = self.lineage.ref(figure)
+        for used in self._recorders:
+            if figure not in used:
+                used.append(figure)
+        title = self.render(
+            "number.source_title",
+            source=self.source_titles.get(figure.source, figure.source),
+            quote=figure.quote.replace("**", ""),
+        )
+        return Markup(
+            '<a class="fig{cls}" href="#ref-{ref}" data-ref="{ref}" title="{title}">{number}</a>'
+        ).format(
+            cls=" derived" if figure.derived else "",
+            ref=ref,
+            title=_plain(title),
+            number=self.number(figure, abs),
+        )
+
+    def mark(self, figure: Figure) -> Markup:
+        """The derived mark (（推算）, (derived)) when the figure is derived, else nothing."""
+        if not figure.derived:
+            return Markup("")
+        title = self.render("number.derived_title", formula=self.readable_formula(figure.formula))
+        return Markup('<span class="derived-mark" title="{}">{}</span>').format(
+            _plain(title), self.message("number.derived_mark")
+        )
+
+    def amt(self, figure: Figure, abs: bool = False, unit: bool = True) -> Markup:
+        """Number with qualifier and unit, marked when derived: 约160亿元, 80%左右, 6.4%（推算）.
+
+        ``unit=False`` leaves the unit out, for sentences that name the counted thing.
+        """
+        before, after = self.qualifier(figure)
+        shown = self.unit(figure) if unit else ""
+        units = Markup('<span class="unit">{}</span>').format(shown) if shown else ""
+        return Markup("{}{}{}{}{}").format(
+            before, self.val(figure, abs=abs), units, after, self.mark(figure)
+        )
+
+    def plain_amount(self, figure: Figure, unit: bool = True, mark: bool = True) -> str:
+        """``amt`` as plain text, without recording lineage (chart labels, appendix)."""
+        before, after = self.qualifier(figure)
+        shown = self.unit(figure) if unit else ""
+        derived = self.message("number.derived_mark") if mark and figure.derived else ""
+        return f"{before}{self.number(figure)}{shown}{after}{derived}"
+
+    def ordinal(self, figure: Figure) -> str:
+        """The ordinal suffix of a whole number (st, nd, rd, th; nothing in Chinese).
+
+        ``number.ordinal`` maps the last two digits, then the last digit, to a suffix, with
+        ``other`` for the rest.
+        """
+        table = self.message("number.ordinal")
+        n = abs(round(figure.value))
+        return str(table.get(str(n % 100), table.get(str(n % 10), table["other"])))
+
+    def phrase(self, name: str, figure: Figure | None, **values: Any) -> Markup:
+        if figure is None:
+            return Markup("")
+        return self.render(f"phrase.{name}", f=figure, **values)
+
+    # --- periods and dates ------------------------------------------------------------------
+
+    def period_text(self, item: Figure | Period) -> str:
+        period = item.period if isinstance(item, Figure) else item
+        keys = {
+            "year": period.year,
+            "end": period.end_month,
+            "start": period.start_month,
+            "start_year": int(period.start[:4]),
+        }
+        if period.kind == "ytd" and period.end_month > 1:
+            key = {12: "full_year", 6: "first_half"}.get(period.end_month, "ytd")
+        elif period.kind == "ytd":
+            key = "month"
+        else:
+            key = period.kind
+        return self.text(f"period.{key}", **keys)
+
+    def period(self, item: Figure | Period) -> Markup:
+        """The period label of a figure or period, marked as a label in HTML."""
+        return _label(self.period_text(item))
+
+    def month_text(self, month: str) -> str:
+        return self.text("period.as_of", year=int(month[:4]), month=int(month[5:7]))
+
+    def month(self, month: str) -> Markup:
+        return _label(self.month_text(month))
+
+    def date_text(self, start: str, end: str | None = None) -> str:
+        end = end or start
+        parts = {"year": int(start[:4]), "month": int(start[5:7]), "day": int(start[8:10])}
+        if start == end:
+            return self.text("period.date", **parts)
+        return self.text(
+            "period.date_range", **parts, end_month=int(end[5:7]), end_day=int(end[8:10])
+        )
+
+    def date(self, start: str, end: str | None = None) -> Markup:
+        return _label(self.date_text(start, end))
+
+    # --- names and lists --------------------------------------------------------------------
+
+    def join(self, items: list[Any], sep_key: str = "number.list_sep") -> Markup:
+        """Items (escaped unless already HTML) joined with a separator of the catalogue."""
+        return Markup(self.message(sep_key)).join(items)
+
+
+def name(text: str) -> Markup:
+    """A proper name from the metadata, marked as such in HTML."""
+    return Markup('<span class="name">{}</span>').format(text)
+
+
+def _label(text: str) -> Markup:
+    return Markup('<span class="period">{}</span>').format(text)
+
+
+def _plain(html: Markup | str) -> str:
+    """Text of rendered HTML (tags dropped, entities decoded)."""
+    return Markup(html).striptags()
+
+
+def escape_text(value: object) -> Markup:
+    return escape(value)

@@ -1,0 +1,366 @@
+"""Build one briefing: execute the notebook with papermill, export HTML and PDF, write a manifest.
+
+Nothing in ``OUT/<period>/<lang>/`` is replaced until every output of the run exists; outputs are
+written under temporary names and renamed into place, so a failed or interrupted run never
+replaces or truncates the last good briefing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from report_utils.build import digests
+from report_utils.errors import ParameterError, ReportError
+from report_utils.paths import BRIEFING_NOTEBOOK, MESSAGES_DIR, briefing_dir
+from report_utils.tables.periods import is_month
+
+FORMATS = ("html", "pdf")
+MANIFEST = "manifest.json"
+FAILED = "failed.ipynb"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# Errors a kernel that did not start raises (ports taken, no reply in time): worth one retry.
+_START_ERRORS = (RuntimeError, TimeoutError, OSError)
+
+
+def languages() -> list[str]:
+    """Languages with a message catalogue (read without importing the phrasing machinery)."""
+    return sorted(p.stem for p in MESSAGES_DIR.glob("*.yaml"))
+
+
+@dataclass(frozen=True)
+class Job:
+    """One briefing to build. Picklable, so that a process pool can run it."""
+
+    data_dir: Path
+    out_dir: Path
+    period: str
+    lang: str
+    formats: tuple[str, ...] = FORMATS
+    notebook: Path = BRIEFING_NOTEBOOK
+    extra: tuple[tuple[str, Any], ...] = ()  # further notebook parameters, checked first
+
+    @property
+    def name(self) -> str:
+        return f"{self.period}/{self.lang}"
+
+    @property
+    def folder(self) -> Path:
+        return briefing_dir(self.out_dir, self.period, self.lang)
+
+    def parameters(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "lang": self.lang,
+            "data_dir": str(Path(self.data_dir).resolve()),
+            **dict(self.extra),
+        }
+
+
+@dataclass
+class BuildResult:
+    name: str
+    folder: Path
+    status: str = "built"  # built | skipped | failed
+    outputs: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    error: str = ""
+    attempts: int = 1
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+
+# --- parameters ---------------------------------------------------------------------------------
+
+
+def check_parameters(notebook: Path, parameters: dict[str, Any], months: list[str]) -> None:
+    """Reject unknown names, wrong types and values outside the data before any kernel starts
+    (papermill itself only warns about unknown names)."""
+    import papermill as pm
+
+    declared = pm.inspect_notebook(str(notebook))
+    listing = ", ".join(f"{name} (default {spec['default']})" for name, spec in declared.items())
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise ParameterError(
+            f"unknown parameter(s) {', '.join(unknown)} for {notebook.name}; "
+            f"its parameters: {listing}"
+        )
+    period, lang = parameters.get("period"), parameters.get("lang")
+    if period is not None:
+        if not isinstance(period, str) or not is_month(period):
+            raise ParameterError(
+                f"period must be a month as YYYY-MM, got {period!r}; "
+                f"{notebook.name} parameters: {listing}"
+            )
+        if not months or period < months[0]:
+            raise ParameterError(
+                f"period {period} has no data (earliest: {months[0]}); "
+                f"months with data: {', '.join(months)}"
+            )
+    compare = parameters.get("compare")
+    if compare is not None:
+        if not isinstance(compare, str) or not is_month(compare):
+            raise ParameterError(f"compare must be a month as YYYY-MM, got {compare!r}")
+        if period is not None and compare >= period:
+            raise ParameterError(f"compare ({compare}) must be before the period ({period})")
+        if not months or compare < months[0]:
+            raise ParameterError(f"compare {compare} has no data (earliest: {months[0]})")
+    if lang is not None and lang not in languages():
+        raise ParameterError(
+            f"no message catalogue for language {lang!r}; available: {', '.join(languages())}"
+        )
+    data_dir = parameters.get("data_dir")
+    if data_dir is not None and not (isinstance(data_dir, str) and Path(data_dir).is_dir()):
+        raise ParameterError(f"data_dir must be an existing folder, got {data_dir!r}")
+
+
+# --- one briefing -------------------------------------------------------------------------------
+
+
+def build_one(job: Job, stamp: dict[str, Any] | None = None) -> BuildResult:
+    """Execute, export and move into place; never raises for a failed run (see ``error``).
+
+    ``stamp`` holds the digests the runner computed (recorded in the manifest)."""
+    folder = job.folder
+    result = BuildResult(job.name, folder)
+    started = time.perf_counter()
+    staging: Path | None = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=folder, prefix=".staging-"))
+        executed = staging / "briefing.ipynb"
+        nb = _execute(job, executed, result)
+        if nb is not None:
+            _export(nb, staging, job.formats, result)
+            result.timings["total"] = round(time.perf_counter() - started, 3)
+            _write_manifest(job, staging, result, stamp or {})
+            _move_into_place(staging, folder, result)
+    except ReportError as exc:
+        result.status, result.error = "failed", str(exc)
+    except OSError as exc:
+        result.status, result.error = "failed", f"cannot write {folder}: {exc.strerror or exc}"
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+def _execute(job: Job, executed: Path, result: BuildResult):
+    # While the kernel works (another process), this process's idle core loads the exporters and
+    # prints a one-line page: a first WeasyPrint document pays ~0.4 s to load its fonts. (Measured
+    # slower when the kernel itself was still importing; with a spare kernel it no longer is.)
+    warm = threading.Thread(target=_warm_exporters, args=(job.lang,), daemon=True)
+    warm.start()
+    try:
+        return _run_notebook(job, executed, result)
+    finally:
+        warm.join()  # WeasyPrint is not used from two threads at once, even after a failure
+
+
+def _run_notebook(job: Job, executed: Path, result: BuildResult):
+    import papermill as pm
+    from nbclient.exceptions import DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    from report_utils.build.kernels import IPCKernelManager
+
+    started = time.perf_counter()
+    for attempt in (1, 2):
+        result.attempts = attempt
+        try:
+            executed_nb = pm.execute_notebook(
+                str(job.notebook),
+                str(executed),
+                parameters=job.parameters(),
+                kernel_name="python3",
+                progress_bar=False,
+                log_output=False,
+                cwd=str(job.notebook.parent),
+                kernel_manager_class=IPCKernelManager,
+                # Every output has arrived when the last cell replies: no polite wait for exit.
+                shutdown_kernel="immediate",
+            )
+            break
+        except PapermillExecutionError as exc:
+            _keep_failed(executed, job.folder)
+            result.status = "failed"
+            result.error = _describe(exc, job.folder / FAILED, job.notebook.name)
+            return None
+        except DeadKernelError as exc:
+            _keep_failed(executed, job.folder)
+            result.status = "failed"
+            result.error = (
+                f"the kernel died while running {job.notebook.name} cell "
+                f"{_running_cell(job.folder / FAILED)}: {exc}"
+            )
+            return None
+        except _START_ERRORS as exc:
+            if attempt == 1 and not _any_cell_ran(executed):
+                continue  # the kernel did not start (e.g. a port race): retry once
+            _keep_failed(executed, job.folder)
+            result.status = "failed"
+            result.error = f"the kernel failed ({type(exc).__name__}): {exc}"
+            return None
+    result.timings["execute"] = round(time.perf_counter() - started, 3)
+    return executed_nb  # the notebook papermill also wrote to ``executed``
+
+
+@functools.cache
+def _warm_exporters(lang: str) -> None:
+    from markupsafe import Markup
+    from nbformat import v4
+
+    from report_utils.briefing.phrasing import catalogue
+    from report_utils.export.exporters import BriefingHTMLExporter, html_to_pdf
+
+    # Headings of the briefing's language and of Chinese (quotes stay Chinese in every language):
+    # the fonts of the real page, regular and bold.
+    words = [catalogue(code)["briefing"]["headlines"] for code in dict.fromkeys((lang, "zh"))]
+    html = Markup("<h1>{}</h1><p>{}</p>").format(" ".join(words), " ".join(words))
+    cell = v4.new_code_cell()
+    cell.outputs = [v4.new_output("display_data", data={"text/html": str(html)})]
+    page = v4.new_notebook(cells=[cell], metadata={"papermill": {"parameters": {"lang": lang}}})
+    with contextlib.suppress(Exception):  # only a warm-up: the real export reports problems
+        html_to_pdf(BriefingHTMLExporter().from_notebook_node(page)[0])
+
+
+def _export(nb, staging: Path, formats: tuple[str, ...], result: BuildResult) -> None:
+    from report_utils.export.exporters import BriefingHTMLExporter, html_to_pdf
+
+    started = time.perf_counter()
+    html, _ = BriefingHTMLExporter().from_notebook_node(nb)
+    if "html" in formats:
+        (staging / "briefing.html").write_text(html, encoding="utf-8")
+    result.timings["html"] = round(time.perf_counter() - started, 3)
+    if "pdf" in formats:
+        started = time.perf_counter()
+        # The same bytes BriefingPDFExporter (the registered nbconvert exporter) produces: it
+        # prints this HTML; calling its printer here saves rendering the template twice.
+        (staging / "briefing.pdf").write_bytes(html_to_pdf(html))
+        result.timings["pdf"] = round(time.perf_counter() - started, 3)
+
+
+def _write_manifest(job: Job, staging: Path, result: BuildResult, stamp: dict[str, Any]) -> None:
+    outputs = {
+        p.name: {"sha256": digests.sha256_file(p), "bytes": p.stat().st_size}
+        for p in sorted(staging.iterdir())
+        if p.is_file()
+    }
+    manifest = {
+        "briefing": job.name,
+        "parameters": {**job.parameters(), "formats": list(job.formats)},
+        "notebook": {"path": str(job.notebook), "sha256": digests.sha256_file(job.notebook)},
+        "inputs": {
+            "data_dir": str(Path(job.data_dir).resolve()),
+            "files": digests.file_hashes(job.data_dir),
+        },
+        "package": {
+            "report_utils": digests.library_versions()["report_utils"],
+            "code_sha256": digests.code_digest(),
+        },
+        "libraries": digests.library_versions(),
+        "timings_seconds": result.timings,
+        "peak_memory_mb": _peak_memory(),
+        "outputs": outputs,
+        "built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        **stamp,
+    }
+    (staging / MANIFEST).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+
+
+def _peak_memory() -> dict[str, float]:
+    """Peak resident memory of this process (the worker) and of its finished children (the
+    kernels it ran), in MB."""
+    import resource
+
+    to_mb = 1 / 1024  # ru_maxrss is in kB on Linux
+    return {
+        "worker": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * to_mb, 1),
+        "kernel": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * to_mb, 1),
+    }
+
+
+def _move_into_place(staging: Path, folder: Path, result: BuildResult) -> None:
+    # The manifest goes last: a briefing whose manifest matches its inputs is complete.
+    produced = sorted(staging.iterdir(), key=lambda p: p.name == MANIFEST)
+    for path in produced:
+        os.replace(path, folder / path.name)
+        if path.name != MANIFEST:
+            result.outputs.append(folder / path.name)
+    (folder / FAILED).unlink(missing_ok=True)
+
+
+def _keep_failed(executed: Path, folder: Path) -> None:
+    if executed.exists():
+        os.replace(executed, folder / FAILED)
+
+
+def _any_cell_ran(executed: Path) -> bool:
+    if not executed.exists():
+        return False
+    import nbformat
+
+    cells = nbformat.read(executed, as_version=4).cells
+    return any(c.get("execution_count") for c in cells if c.cell_type == "code")
+
+
+def _running_cell(executed: Path) -> str:
+    """1-based number, in the analyst's notebook, of the cell that was running."""
+    if not executed.exists():
+        return "?"
+    import nbformat
+
+    injected = 0
+    for index, cell in enumerate(nbformat.read(executed, as_version=4).cells):
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            injected = 1
+        if cell.metadata.get("papermill", {}).get("status") == "running":
+            return str(index + 1 - injected)
+    return "?"
+
+
+def _describe(exc, executed: Path, notebook: str) -> str:
+    """Which cell failed, counted 1-based in the analyst's notebook, its first line and error."""
+    import nbformat
+
+    number = exc.cell_index + 1
+    if executed.exists():
+        cells = nbformat.read(executed, as_version=4).cells[: exc.cell_index]
+        number -= sum("injected-parameters" in c.metadata.get("tags", []) for c in cells)
+    source = next((line for line in exc.source.splitlines() if line.strip()), "")
+    return (
+        f"{notebook} cell {number} failed: {source.strip()}\n"
+        f"{exc.ename}: {_ANSI.sub('', str(exc.evalue))}"
+    )
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def result_dict(result: BuildResult) -> dict[str, Any]:
+    data = asdict(result)
+    data["folder"] = str(result.folder)
+    data["outputs"] = [str(p) for p in result.outputs]
+    return data

@@ -1,0 +1,294 @@
+"""One pandera schema per table of the data folder.
+
+Tables are read as text (see ``load.read_table``) so that every problem can be reported with its
+file and line; the schemas check the text, and ``load`` converts checked columns afterwards.
+Cross-table rules (known indicator, region and source ids) are built in from the metadata tables.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import pandas as pd
+import pandera.pandas as pa
+
+from report_utils.tables.formula import REF_RE
+from report_utils.tables.periods import DATE_RE, MONTH_RE
+
+INDICATOR_KINDS = ("growth", "share", "rank", "count", "amount", "capacity", "difference")
+FIGURE_STATUSES = ("reported", "derived")
+QUALIFIERS = ("", "约", "近", "超过", "左右", "以上")
+PROJECT_STATUSES = ("筹建", "开工", "在建", "投产")
+SUBJECT_KINDS = ("company", "project", "park", "event")
+
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d+)?|\.\d+)$")
+_THOUSANDS_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def normalize_number(text: str) -> str:
+    """Spreadsheet spellings of a number, made plain: full-width digits (１１.７) become ASCII,
+    thousands separators (2,578) and a trailing percent sign (11.7%) are dropped.
+
+    Returns the text unchanged when it is not a number in any of these spellings, so the schema
+    check rejects it with the original text in the message.
+    """
+    plain = unicodedata.normalize("NFKC", text).strip().replace("−", "-")
+    if plain.endswith("%"):
+        plain = plain[:-1].strip()
+    if _THOUSANDS_RE.match(plain):
+        plain = plain.replace(",", "")
+    return plain if _NUMBER_RE.match(plain) else text
+
+
+def _is_number(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: v == "" or bool(_NUMBER_RE.match(v)))
+
+
+def _check(fn, message: str) -> pa.Check:
+    return pa.Check(fn, element_wise=False, error=message, name=message)
+
+
+def _regex(pattern: re.Pattern[str], message: str) -> pa.Check:
+    return _check(lambda s: s.map(lambda v: v == "" or bool(pattern.match(v))), message)
+
+
+def _one_of(values: Iterable[str] | None, what: str) -> list[pa.Check]:
+    """Value must be one of ``values``; no check when ``values`` is None (its table is broken)."""
+    if values is None:
+        return []
+    allowed = tuple(values)
+    shown = ", ".join(v for v in allowed if v) or "(none defined)"
+    return _check(
+        lambda s: s.isin(allowed) | (s == ""), f"unknown {what}; expected one of: {shown}"
+    )
+
+
+NUMBER = _check(_is_number, "expected a number")
+MONTH = _regex(MONTH_RE, "expected a month as YYYY-MM, e.g. 2021-09")
+DATE = _regex(DATE_RE, "expected a date as YYYY-MM-DD, e.g. 2021-07-26")
+IDENT = _regex(re.compile(r"^[a-z][a-z0-9_]*$"), "expected an id of lower-case letters, digits, _")
+SLUG = _regex(
+    re.compile(r"^[a-z0-9][a-z0-9-]*$"), "expected an id of lower-case letters, digits, -"
+)
+INTEGER = _regex(re.compile(r"^\d$"), "expected a whole number of decimals from 0 to 9")
+
+
+def _col(*checks: pa.Check | list[pa.Check], required: bool = True) -> pa.Column:
+    """A text column; ``required`` means it must not be empty."""
+    flat = [c for item in checks for c in (item if isinstance(item, list) else [item])]
+    req = [_check(lambda s: s != "", "required value is empty")] if required else []
+    return pa.Column(str, checks=[*req, *flat], nullable=False)
+
+
+def _translation() -> pa.Column:
+    """A column translating another one for a briefing language (``company_en``): it may be
+    empty, and a data folder made before the column existed may leave it out altogether."""
+    return pa.Column(str, nullable=False, required=False)
+
+
+def _schema(name: str, columns: dict[str, pa.Column], checks: list[pa.Check] | None = None):
+    return pa.DataFrameSchema(columns, name=name, strict=True, checks=checks or [])
+
+
+# Row-level checks span columns; this names the column a failing row is reported under.
+CHECK_COLUMNS: dict[str, str] = {}
+
+
+def _row_check(fn, message: str, column: str) -> pa.Check:
+    CHECK_COLUMNS[message] = column
+    return _check(fn, message)
+
+
+def _start_not_after_end(start: str, end: str) -> pa.Check:
+    return _row_check(
+        lambda df: (df[start] == "") | (df[end] == "") | (df[start] <= df[end]),
+        f"{start} is after {end}",
+        start,
+    )
+
+
+# --- metadata tables -------------------------------------------------------------------------
+
+INDICATORS = _schema(
+    "indicators",
+    {
+        "id": _col(IDENT),
+        "name_zh": _col(),
+        "name_en": _col(),
+        "kind": _col(_one_of(INDICATOR_KINDS, "kind")),
+        "unit": _col(),
+        "unit_en": _col(required=False),
+        "decimals": _col(INTEGER),
+        "description_zh": _col(required=False),
+    },
+)
+
+REGION_ROLES = ("home", "comparison")
+REGIONS = _schema(
+    "regions",
+    {
+        "id": _col(),
+        "name_en": _col(),
+        "role": _col(_one_of(REGION_ROLES, "role")),
+    },
+    checks=[
+        _row_check(
+            lambda df: pd.Series((df["role"] == "home").sum() == 1, index=df.index),
+            "exactly one region must have the role 'home'",
+            "role",
+        )
+    ],
+)
+
+SOURCES = _schema(
+    "sources",
+    {
+        "id": _col(SLUG),
+        "publisher_zh": _col(),
+        "publisher_en": _col(required=False),
+        "title_zh": _col(),
+        "title_en": _col(required=False),
+        "authors": _col(required=False),
+        "published": _col(DATE, required=False),
+        "locator": _col(required=False),
+        "note": _col(required=False),
+    },
+)
+
+
+# --- fact tables: built with the ids the metadata defines ---------------------------------------
+
+
+def figures_schema(indicators: Iterable[str], regions: Iterable[str], sources: Iterable[str]):
+    return _schema(
+        "figures",
+        {
+            "indicator": _col(_one_of(indicators, "indicator id (see meta/indicators.csv)")),
+            "region": _col(_one_of(regions, "region (see meta/regions.csv)")),
+            "period_start": _col(MONTH),
+            "period_end": _col(MONTH),
+            "value": _col(NUMBER),
+            "unit": _col(),
+            "qualifier": _col(_one_of(QUALIFIERS, "qualifier"), required=False),
+            "status": _col(_one_of(FIGURE_STATUSES, "status")),
+            "formula": _col(required=False),
+            "source": _col(_one_of(sources, "source id (see meta/sources.csv)")),
+            "quote": _col(),
+        },
+        checks=[_start_not_after_end("period_start", "period_end")],
+    )
+
+
+def events_schema(sources: Iterable[str]):
+    return _schema(
+        "events",
+        {
+            "id": _col(SLUG),
+            "date_start": _col(DATE),
+            "date_end": _col(DATE),
+            "date_text": _col(required=False),  # the source's wording of an imprecise date
+            "date_text_en": _col(required=False),
+            "title_zh": _col(),
+            "title_en": _col(required=False),
+            "place": _col(required=False),
+            "source": _col(_one_of(sources, "source id (see meta/sources.csv)")),
+            "quote": _col(),
+        },
+        checks=[_start_not_after_end("date_start", "date_end")],
+    )
+
+
+def projects_schema(sources: Iterable[str]):
+    return _schema(
+        "projects",
+        {
+            "id": _col(SLUG),
+            "name_zh": _col(),
+            "name_en": _col(required=False),
+            "company": _col(required=False),
+            "company_en": _translation(),
+            "place": _col(required=False),
+            "place_en": _translation(),
+            "capacity": _col(NUMBER, required=False),
+            "capacity_unit": _col(required=False),
+            "status": _col(_one_of(PROJECT_STATUSES, "status")),
+            "status_text": _col(required=False),
+            "expected": _col(required=False),
+            "expected_en": _translation(),
+            "as_of": _col(MONTH),
+            "source": _col(_one_of(sources, "source id (see meta/sources.csv)")),
+            "quote": _col(),
+        },
+        checks=[
+            _row_check(
+                lambda df: (df["capacity"] == "") == (df["capacity_unit"] == ""),
+                "capacity and capacity_unit must be given together",
+                "capacity_unit",
+            )
+        ],
+    )
+
+
+def cases_schema(sources: Iterable[str]):
+    return _schema(
+        "cases",
+        {
+            "id": _col(SLUG),
+            "subject_kind": _col(_one_of(SUBJECT_KINDS, "subject_kind")),
+            "subject": _col(),
+            "subject_en": _translation(),  # companies, parks (events, projects: their names)
+            "measure_zh": _col(),
+            "measure_en": _col(required=False),
+            "value": _col(NUMBER),
+            "unit": _col(),
+            "qualifier": _col(_one_of(QUALIFIERS, "qualifier"), required=False),
+            "as_of": _col(MONTH),
+            "source": _col(_one_of(sources, "source id (see meta/sources.csv)")),
+            "quote": _col(),
+        },
+    )
+
+
+# Columns holding numbers, per table: normalised before validation, converted after it.
+NUMBER_COLUMNS = {"figures": ("value",), "projects": ("capacity",), "cases": ("value",)}
+# Columns that identify a row: two rows with the same key are an error.
+KEYS = {
+    "indicators": ("id",),
+    "regions": ("id",),
+    "sources": ("id",),
+    "figures": ("indicator", "region", "period_start", "period_end"),
+    "events": ("id",),
+    "projects": ("id",),
+    "cases": ("id",),
+}
+
+
+# --- reconciliation rules (rules/*.csv): relations between figures, see ``reconcile`` ----------
+
+RULE_KINDS = ("rate", "gap", "change", "rank_change", "total")
+_ONE_REFERENCE_RE = re.compile(rf"^{REF_RE.pattern}$")
+
+RULES = _schema(
+    "rules",
+    {
+        "id": _col(SLUG),
+        "kind": _col(_one_of(RULE_KINDS, "kind")),
+        "checked": _col(
+            _regex(
+                _ONE_REFERENCE_RE,
+                "expected one figure reference: indicator[region,YYYY-MM..YYYY-MM]",
+            )
+        ),
+        "expression": _col(
+            _check(
+                lambda s: s.map(lambda v: bool(REF_RE.search(v))),
+                "expected figure references indicator[region,YYYY-MM..YYYY-MM] "
+                "joined by + - * / and parentheses",
+            )
+        ),
+        "explanation_zh": _col(),
+        "explanation_en": _col(),
+    },
+)

@@ -1,0 +1,87 @@
+"""Charts: asserted on the drawn objects, not on PNG bytes."""
+
+from datetime import date
+
+import matplotlib as mpl
+import pytest
+
+from report_utils.briefing import charts
+
+
+@pytest.fixture
+def bars():
+    return [
+        charts.Bar("规模以上工业增加值", 11.7, "11.7%", "贵州省"),
+        charts.Bar("两年平均增速", 7.1, "7.1%", "贵州省"),
+        charts.Bar("两年平均增速", 6.4, "6.4%（推算）", "全国", derived=True),
+        charts.Bar("固定资产投资", -9.4, "-9.4%（推算）", "贵州省", derived=True),
+    ]
+
+
+def test_bars_values_and_labels(bars):
+    with mpl.rc_context(charts.house_rc()):
+        fig = charts.draw_bars(bars, "工业增速（%）", "增速（%）")
+        ax = fig.axes[0]
+        widths = sorted(
+            round(p.get_width(), 1) for p in ax.patches if p.get_height() > 0 and p.get_width() != 0
+        )
+        assert widths == sorted(b.value for b in bars)
+        texts = {t.get_text() for t in ax.texts}
+        assert {b.text for b in bars} <= texts
+        assert ax.get_title(loc="left") == "工业增速（%）"
+        assert ax.get_xlabel() == "增速（%）"
+        hatched = sorted(round(p.get_width(), 1) for p in ax.patches if p.get_hatch())
+        assert hatched == [-9.4, 6.4]
+        ticks = [t.get_text() for t in ax.get_yticklabels()]
+        assert ticks[0] == "规模以上工业增加值"
+        assert ax.get_xlim()[0] < -9.4  # room for the negative bar and its label
+        fig.canvas.draw()  # a missing glyph would warn here, and warnings are errors
+
+
+def test_chart_uses_a_cjk_font(bars):
+    with mpl.rc_context(charts.house_rc()):
+        assert mpl.rcParams["font.sans-serif"][0] == charts.cjk_font()
+
+
+def test_bar_chart_png_is_deterministic(bars):
+    one = charts.bar_chart(bars, "标题", "增速（%）", "替代文字")
+    two = charts.bar_chart(bars, "标题", "增速（%）", "替代文字")
+    assert one.png.startswith(b"\x89PNG") and one.png == two.png
+    assert one.alt == "替代文字" and one.width_px > 0 and one.height_px > 0
+    assert one.data_uri().startswith("data:image/png;base64,")
+
+
+def test_no_state_leaks_into_the_caller(bars):
+    before = dict(mpl.rcParams)
+    charts.bar_chart(bars, "标题", "增速（%）", "alt")
+    assert dict(mpl.rcParams) == before
+
+
+def test_timeline():
+    moments = [
+        charts.Moment(date(2021, 3, 2), date(2021, 3, 2), "大会召开"),
+        charts.Moment(date(2021, 9, 26), date(2021, 9, 28), "博览会举办"),
+    ]
+    chart = charts.timeline_chart(moments, 2021, [f"{m}月" for m in range(1, 13)], "大事记", "alt")
+    assert chart.png.startswith(b"\x89PNG")
+
+
+def test_wrap_keeps_explicit_lines():
+    assert charts.wrap("一二三四\n（五）", 4) == "一二\n三四\n（五\n）"
+    assert charts.wrap("短", 8) == "短"
+
+
+def test_wrap_counts_display_width():
+    lines = charts.wrap("一二三四五六七八九十", 8).split("\n")
+    assert lines == ["一二三四", "五六七八", "九十"]
+    assert charts.wrap("Industrial tax revenue", 12) == "Industrial\ntax revenue"
+    mixed = charts.wrap("Value of 贵州省开发区 zones", 12).split("\n")
+    assert all(charts.display_width(line) <= 12 for line in mixed)
+
+
+def test_wrap_caps_very_long_labels():
+    wrapped = charts.wrap("A" * 300, 20, max_lines=3).split("\n")
+    assert len(wrapped) == 3 and wrapped[-1].endswith("…")
+    assert all(charts.display_width(line) <= 20 for line in wrapped)
+    cjk = charts.wrap("长" * 200, 20, max_lines=4).split("\n")
+    assert len(cjk) == 4 and all(charts.display_width(line) <= 20 for line in cjk)

@@ -1,0 +1,28 @@
+from report_utils.build import digests
+from report_utils.paths import DATA_DIR
+
+
+def test_file_hashes_cover_every_table_and_no_docs():
+    hashes = digests.file_hashes(DATA_DIR)
+    assert "figures/guizhou-industry-2021.csv" in hashes
+    assert "meta/indicators.csv" in hashes
+    assert not any(name.endswith((".md", ".txt")) for name in hashes)
+    assert all(len(sha) == 64 for sha in hashes.values())
+
+
+def test_digest_is_order_independent():
+    assert digests.digest_of({"a": 1, "b": [1, 2]}) == digests.digest_of({"b": [1, 2], "a": 1})
+    assert digests.digest_of({"a": 1}) != digests.digest_of({"a": 2})
+
+
+def test_library_versions_match_importlib():
+    import importlib.metadata as md
+
+    versions = digests.library_versions()
+    for name in ("pandas", "papermill", "nbconvert", "weasyprint", "seaborn"):
+        assert versions[name] == md.version(name)
+
+
+def test_code_digest_is_stable():
+    assert digests.code_digest() == digests.code_digest()
+    assert len(digests.code_digest()) == 64

@@ -1,0 +1,137 @@
+"""Faults around a build: bad data, an output folder that cannot be written, a kernel killed in the
+middle of a run. Each ends in a clear message (no traceback) and leaves outputs as they were."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from report_utils.build import execute as build
+from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+BRIEFING = ROOT / ".venv" / "bin" / "briefing"
+FIGURES = Path("figures") / "guizhou-industry-2021.csv"
+
+
+def _run_all(
+    commands: dict[str, list[str]], cwd: dict[str, Path]
+) -> dict[str, subprocess.CompletedProcess]:
+    """Run the commands at the same time (each imports the whole stack: ~2 s) and wait."""
+    running = {
+        name: subprocess.Popen(
+            command, cwd=cwd[name], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for name, command in commands.items()
+    }
+    done = {}
+    for name, process in running.items():
+        stdout, stderr = process.communicate(timeout=120)
+        done[name] = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    return done
+
+
+# --- bad data: nothing is written ---------------------------------------------------------------
+
+
+def _text_in_number(data: Path) -> None:
+    path = data / FIGURES
+    text = path.read_text(encoding="utf-8")
+    row = "ind_va_growth,贵州省,2021-01,2021-09,11.7,"
+    assert text.count(row) == 1
+    path.write_text(text.replace(row, row.replace(",11.7,", ",十一,")), encoding="utf-8")
+
+
+def _missing_metadata(data: Path) -> None:
+    (data / "meta" / "indicators.csv").unlink()
+
+
+def _utf16(data: Path) -> None:
+    path = data / FIGURES
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+
+
+BROKEN: dict[str, tuple[Callable[[Path], None], str]] = {
+    "text-in-number": (_text_in_number, "data/figures/guizhou-industry-2021.csv:2: value:"),
+    "missing-file": (_missing_metadata, "data/meta/indicators.csv:0: -: file is missing"),
+    "unreadable": (_utf16, "data/figures/guizhou-industry-2021.csv:0: -: cannot read the file"),
+}
+
+
+def test_build_with_bad_data_writes_nothing(tmp_path: Path):
+    folders = {name: tmp_path / name for name in BROKEN}
+    for name, (breaker, _) in BROKEN.items():
+        data = folders[name] / "data"
+        shutil.copytree(DATA_DIR, data)
+        (data / "SYNTHETIC.txt").write_text("SYNTHETIC TEST DATA: broken on purpose\n")
+        breaker(data)
+    command = [str(BRIEFING), "build", "--data", "data", "--out", "out"]
+    results = _run_all(dict.fromkeys(BROKEN, command), folders)
+    for name, result in results.items():
+        assert result.returncode == 1, (name, result.stderr)
+        assert BROKEN[name][1] in result.stderr, (name, result.stderr)
+        assert "Traceback" not in result.stderr, name
+    for name, folder in folders.items():
+        out = folder / "out"
+        assert not out.exists() or list(out.rglob("*")) == [], (name, list(out.rglob("*")))
+
+
+def test_unwritable_output_folder_is_a_clear_error(tmp_path: Path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("a file where the output folder's parent should be\n")
+    bad = {
+        "parent-is-a-file": str(a_file / "out"),
+        "proc": f"/proc/report-utils-test-{tmp_path.name}/out",
+    }
+    results = _run_all(
+        {name: [str(BRIEFING), "build", "--out", out] for name, out in bad.items()},
+        dict.fromkeys(bad, tmp_path),
+    )
+    for name, result in results.items():
+        assert result.returncode == 1, (name, result.stderr)
+        assert "Traceback" not in result.stderr, name
+        assert f"cannot write to the output folder {bad[name]}" in result.stderr, result.stderr
+    assert a_file.is_file()
+
+
+# --- a kernel killed in the middle of a run -----------------------------------------------------
+
+
+def _killing_notebook(tmp_path: Path) -> Path:
+    """The briefing notebook with a cell that kills its own kernel after the title block ran."""
+    nb = nbformat.read(BRIEFING_NOTEBOOK, as_version=4)
+    kill = nbformat.v4.new_code_cell("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
+    nb.cells.insert(4, kill)
+    path = tmp_path / "briefing.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.e2e
+def test_kernel_killed_mid_run_keeps_the_last_good_briefing(default_build: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    period = default_build.parent.name
+    target = out / period / "zh"
+    shutil.copytree(default_build, target)
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    assert {"briefing.html", "briefing.pdf", "briefing.ipynb"} <= set(before)
+
+    job = build.Job(
+        DATA_DIR, out, period, "zh", ("html", "pdf"), notebook=_killing_notebook(tmp_path)
+    )
+    result = build.build_one(job)
+
+    assert not result.ok
+    assert "kernel died" in result.error
+    after = {p.name: p.read_bytes() for p in target.iterdir() if p.name != build.FAILED}
+    assert after == before  # byte for byte, nothing added, nothing removed
+    failed = nbformat.read(target / build.FAILED, as_version=4)
+    assert any(
+        c.get("execution_count") for c in failed.cells if c.cell_type == "code"
+    )  # the cells before the kill ran and are kept for the analyst to see
+    assert not [p for p in target.iterdir() if p.name.startswith(".staging")]

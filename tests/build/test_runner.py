@@ -1,0 +1,268 @@
+"""Batches, incremental rebuilds, manifests, locks: real builds (kernel, nbconvert, WeasyPrint)."""
+
+import csv
+import json
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import SYNTHETIC_NOTE
+from filelock import FileLock
+
+from report_utils.build import runner
+from report_utils.build.execute import Job, build_one, check_parameters, read_manifest
+from report_utils.errors import ParameterError
+from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
+from report_utils.tables.load import load_dataset
+
+pytestmark = pytest.mark.e2e
+LATEST = load_dataset(DATA_DIR).latest_month()
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A data copy and an output folder with the zh briefing of the latest month built once."""
+    root = tmp_path_factory.mktemp("incremental")
+    data = root / "data"
+    import shutil
+
+    shutil.copytree(DATA_DIR, data)
+    out = root / "out"
+    results = runner.build(data, out, [LATEST], ["zh"], ["html", "pdf"])
+    assert [r.status for r in results] == ["built"], results
+    return data, out
+
+
+def test_nothing_changed_means_nothing_is_built(built):
+    data, out = built
+    plan = runner.plan(data, out, [LATEST], ["zh"], ["html", "pdf"])
+    assert plan.jobs == [] and [r.status for r in plan.skipped] == ["skipped"]
+    assert runner.plan(data, out, [LATEST], ["zh"], ["html", "pdf"], force=True).jobs
+
+
+def test_manifest_records_inputs_versions_timings_outputs(built):
+    _, out = built
+    folder = out / LATEST / "zh"
+    manifest = read_manifest(folder)
+    assert manifest["parameters"]["period"] == LATEST and manifest["parameters"]["lang"] == "zh"
+    assert set(manifest["inputs"]["files"]) >= {
+        "figures/guizhou-industry-2021.csv",
+        "meta/indicators.csv",
+    }
+    assert manifest["libraries"]["papermill"] and manifest["package"]["code_sha256"]
+    assert {"execute", "html", "pdf", "total"} <= set(manifest["timings_seconds"])
+    assert all(v > 0 for v in manifest["timings_seconds"].values())
+    import hashlib
+
+    for name, info in manifest["outputs"].items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == info["sha256"]
+    assert manifest["peak_memory_mb"]["kernel"] > 0
+
+
+def test_a_later_period_file_rebuilds_nothing_older(built):
+    data, out = built
+    before = read_manifest(out / LATEST / "zh")["outputs"]
+    later = data / "figures" / "zz-synthetic-later.csv"
+    year = int(LATEST[:4]) + 1
+    later.write_text(
+        "indicator,region,period_start,period_end,value,unit,qualifier,status,formula,source,"
+        f"quote\nind_va_growth,贵州省,{year}-01,{year}-03,5.5,%,,reported,,gzrb-industry-2021,"
+        f"{SYNTHETIC_NOTE}\n",
+        encoding="utf-8",
+    )
+    try:
+        plan = runner.plan(data, out, [LATEST], ["zh"], ["html", "pdf"])
+        assert plan.jobs == []  # same visible rows as of LATEST: skipped, manifest re-stamped
+        assert read_manifest(out / LATEST / "zh")["outputs"] == before
+        again = runner.plan(data, out, [LATEST], ["zh"], ["html", "pdf"])
+        assert again.jobs == []
+        newer = runner.plan(data, out, [f"{year}-03"], ["zh"], ["html"])
+        assert [j.period for j in newer.jobs] == [f"{year}-03"]
+    finally:
+        later.unlink()
+
+
+def test_whitespace_only_edits_change_nothing(built):
+    data, out = built
+    path = data / "figures" / "guizhou-industry-2021.csv"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace(",", " , ", 3), encoding="utf-8")  # cells are stripped
+    try:
+        assert runner.plan(data, out, [LATEST], ["zh"], ["html", "pdf"]).jobs == []
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
+def test_a_changed_visible_figure_rebuilds(built):
+    data, out = built
+    path = data / "figures" / "guizhou-industry-2021.csv"
+    original = path.read_text(encoding="utf-8")
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["quote"] += SYNTHETIC_NOTE  # an edit of a cell the briefing shows
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    try:
+        assert runner.plan(data, out, [LATEST], ["zh"], ["html", "pdf"]).jobs
+    finally:
+        path.write_text(original, encoding="utf-8")
+    assert not runner.plan(data, out, [LATEST], ["zh"], ["html", "pdf"]).jobs
+
+
+def test_a_changed_notebook_rebuilds(built, tmp_path):
+    data, out = built
+    nb = nbformat.read(BRIEFING_NOTEBOOK, as_version=4)
+    nb.cells[0].source += "\n\nEdited."
+    edited = tmp_path / "briefing.ipynb"
+    nbformat.write(nb, edited)
+    assert runner.plan(data, out, [LATEST], ["zh"], ["html", "pdf"], notebook=edited).jobs
+
+
+def test_missing_or_truncated_output_rebuilds(built):
+    data, out = built
+    pdf = out / LATEST / "zh" / "briefing.pdf"
+    content = pdf.read_bytes()
+    pdf.write_bytes(content[:100])
+    try:
+        assert runner.plan(data, out, [LATEST], ["zh"], ["html", "pdf"]).jobs
+    finally:
+        pdf.write_bytes(content)
+
+
+def test_two_builds_are_identical(tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    for out in (one, two):
+        runner.build(DATA_DIR, out, [LATEST], ["zh"], ["html", "pdf"])
+    folder = Path(LATEST) / "zh"
+    assert (one / folder / "briefing.html").read_bytes() == (
+        two / folder / "briefing.html"
+    ).read_bytes()
+    assert pdf_text(one / folder / "briefing.pdf") == pdf_text(two / folder / "briefing.pdf")
+    html = (one / folder / "briefing.html").read_text(encoding="utf-8")
+    assert LATEST not in html.replace(LATEST, "")  # trivially; and no run ids or timestamps:
+    for marker in ("uuid", "papermill", "T" + time.strftime("%H:"), "execution_count"):
+        assert marker not in html
+
+
+def test_unknown_parameters_are_rejected_before_any_kernel(tmp_path):
+    months = load_dataset(DATA_DIR).months()
+    with pytest.raises(ParameterError, match=r"unknown parameter.*colour.*its parameters: period"):
+        check_parameters(BRIEFING_NOTEBOOK, {"period": LATEST, "colour": "red"}, months)
+    with pytest.raises(ParameterError, match="YYYY-MM"):
+        check_parameters(BRIEFING_NOTEBOOK, {"period": 202112}, months)
+    with pytest.raises(ParameterError, match="has no data"):
+        check_parameters(BRIEFING_NOTEBOOK, {"period": "1999-01"}, months)
+    with pytest.raises(ParameterError, match="catalogue"):
+        check_parameters(BRIEFING_NOTEBOOK, {"lang": "xx"}, months)
+    result = subprocess.run(
+        [sys.executable, "-m", "report_utils", "build", "--out", str(tmp_path), "-p", "colour=red"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "unknown parameter" in result.stderr
+    assert "period (default None)" in result.stderr
+    assert not list(tmp_path.rglob("*.ipynb"))
+
+
+def test_batch_goes_on_after_a_failure_and_reports_it(tmp_path):
+    nb = nbformat.read(BRIEFING_NOTEBOOK, as_version=4)
+    nb.cells.insert(
+        3,
+        nbformat.v4.new_code_cell(
+            "if period == min_period:\n    raise RuntimeError('synthetic failure')"
+        ),
+    )
+    months = load_dataset(DATA_DIR).months()
+    nb.cells[1].source += f"\nmin_period = {months[-2]!r}"
+    broken = tmp_path / "briefing.ipynb"
+    nbformat.write(nb, broken)
+    p = runner.plan(DATA_DIR, tmp_path / "out", months[-2:], ["zh"], ["html"], notebook=broken)
+    with ProcessPoolExecutor(max_workers=2) as pool:  # any Executor plugs in
+        results = runner.run(p, executor=pool)
+    status = {r.name: r.status for r in results}
+    assert status == {f"{months[-2]}/zh": "failed", f"{months[-1]}/zh": "built"}
+    failed = next(r for r in results if r.status == "failed")
+    assert "RuntimeError: synthetic failure" in failed.error
+    assert (tmp_path / "out" / months[-2] / "zh" / "failed.ipynb").exists()
+
+
+def test_sixteen_runs_four_at_a_time(tmp_path):
+    """No kernel start-up or port races (kernels talk over IPC sockets, not TCP ports)."""
+    months = load_dataset(DATA_DIR).months()
+    periods = (months * 4)[:4]
+    jobs = [
+        Job(DATA_DIR, tmp_path / f"out{i}", period, "zh", ("html",))
+        for i in range(4)
+        for period in periods
+    ]
+    p = runner.Plan(jobs=jobs, stamps={j.name: {} for j in jobs})
+    p.jobs = jobs
+    with ProcessPoolExecutor(max_workers=4) as pool:
+        futures = [pool.submit(build_one, job, {}) for job in jobs]
+        results = [f.result() for f in futures]
+    assert len(results) == 16
+    assert [r.status for r in results] == ["built"] * 16, [r.error for r in results]
+    assert all(r.attempts == 1 for r in results)
+
+
+def test_cli_summary_and_index(tmp_path):
+    out = tmp_path / "out"
+    args = [
+        sys.executable,
+        "-m",
+        "report_utils",
+        "build",
+        "--out",
+        str(out),
+        "--lang",
+        "zh",
+        "--format",
+        "html",
+    ]
+    first = subprocess.run(args, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    assert "1 built, 0 skipped, 0 failed" in first.stdout
+    second = subprocess.run(args, capture_output=True, text=True)
+    assert "0 built, 1 skipped, 0 failed" in second.stdout
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f'href="{LATEST}/zh/briefing.html"' in index
+    assert json.loads((out / LATEST / "zh" / "manifest.json").read_text())["parameters"]
+
+
+def test_a_second_build_waits_for_the_lock(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = FileLock(str(out / runner.LOCK))
+    with lock:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "report_utils",
+                "build",
+                "--out",
+                str(out),
+                "--wait",
+                "1",
+                "--format",
+                "html",
+            ],
+            capture_output=True,
+            text=True,
+        )
+    assert result.returncode == 1
+    assert "another briefing build is writing to" in result.stderr
+    assert "gave up after 1 s" in result.stderr
+    assert not list(out.rglob("*.html"))

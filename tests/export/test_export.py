@@ -1,0 +1,67 @@
+"""nbconvert exporters, on notebooks built in memory."""
+
+import nbformat
+from nbconvert.exporters import get_exporter
+from nbformat import v4
+
+from report_utils.export.exporters import BriefingHTMLExporter, BriefingPDFExporter
+
+
+def notebook():
+    code = v4.new_code_cell("secret_variable = 42\nprint('PRINTED')")
+    code.outputs = [
+        v4.new_output("stream", name="stdout", text="PRINTED\n"),
+        v4.new_output(
+            "display_data",
+            data={
+                "text/html": "<h1>简报标题</h1><p>同比增长11.7%</p>",
+                "text/plain": "<report_utils.Block object>",
+            },
+        ),
+        v4.new_output(
+            "execute_result", data={"text/plain": "<pandas.DataFrame at 0x7f>"}, execution_count=1
+        ),
+    ]
+    nb = v4.new_notebook(cells=[v4.new_markdown_cell("analyst notes"), code])
+    nb.metadata["papermill"] = {"parameters": {"lang": "zh"}}
+    return nb
+
+
+def test_html_shows_outputs_only():
+    html, _ = BriefingHTMLExporter().from_notebook_node(notebook())
+    assert "同比增长11.7%" in html
+    for hidden in (
+        "secret_variable",
+        "PRINTED",
+        "<pandas",
+        "report_utils.Block",
+        "In&nbsp;[",
+        "analyst notes",
+    ):
+        assert hidden not in html
+    assert '<html lang="zh">' in html
+    assert "<title>简报标题</title>" in html
+
+
+def test_html_is_self_contained():
+    html, _ = BriefingHTMLExporter().from_notebook_node(notebook())
+    assert "http://" not in html and "https://" not in html
+    assert "<link" not in html and "<script" not in html
+
+
+def test_pdf_exporter():
+    pdf, resources = BriefingPDFExporter().from_notebook_node(notebook())
+    assert pdf.startswith(b"%PDF")
+    assert resources["output_extension"] == ".pdf"
+
+
+def test_exporters_are_registered_with_nbconvert():
+    assert get_exporter("briefing_pdf") is BriefingPDFExporter
+    assert get_exporter("briefing_html") is BriefingHTMLExporter
+
+
+def test_template_round_trip_through_nbformat(tmp_path):
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(notebook(), path)
+    html, _ = BriefingHTMLExporter().from_filename(str(path))
+    assert "同比增长11.7%" in html
