@@ -100,7 +100,7 @@ def bench_batch(runs: int, jobs: int, periods: list[str], langs: list[str]) -> t
             times.append(
                 timed([BRIEFING, "build", "--out", out, "--force", "-j", str(jobs), *args])
             )
-            for manifest in Path(out).glob("*/*/manifest.json"):
+            for manifest in Path(out).glob("*/*/*/manifest.json"):  # region/period/lang
                 memory.append(json.loads(manifest.read_text())["peak_memory_mb"])
     return times, memory
 

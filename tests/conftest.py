@@ -11,10 +11,30 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pytest
 
+from report_utils.briefing.spec import Spec, read_spec
 from report_utils.build import runner
+from report_utils.build.execute import first_home_region
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 
 SYNTHETIC_NOTE = "SYNTHETIC TEST DATA"
+HOME = first_home_region(DATA_DIR)  # the region the shipped briefings are about
+
+
+@cache
+def shipped_spec() -> Spec:
+    """The shipped briefing spec (data/briefing.yml), as the package reads it."""
+    spec, _, problems = read_spec(DATA_DIR)
+    assert spec is not None, problems
+    return spec
+
+
+def headline_indicators() -> list[str]:
+    """The indicator of each headline card's big number, in the spec's order."""
+    return [next(iter(h.slots().values())).indicator for h in shipped_spec().headlines]
+
+
+def section_ids() -> list[str]:
+    return [s.id for s in shipped_spec().sections]
 
 
 @pytest.fixture(autouse=True)
@@ -23,12 +43,29 @@ def _close_figures():
     plt.close("all")
 
 
+# The source synthetic rows cite: its text is the note, so their quotes (the note) are found in
+# it, as every quote must be (tables.quotes); no synthetic row cites the shipped article.
+SYNTHETIC_SOURCE = "synthetic-test"
+
+
+def add_synthetic_source(data: Path) -> None:
+    """Declare the synthetic source in a copy of the data folder."""
+    (data / "sources" / "synthetic-test.txt").write_text(
+        f"{SYNTHETIC_NOTE}: made by the tests, not from any publication.\n", encoding="utf-8"
+    )
+    append_rows(
+        data / "meta" / "sources.csv",
+        f"{SYNTHETIC_SOURCE},{SYNTHETIC_NOTE},,{SYNTHETIC_NOTE},,,,sources/synthetic-test.txt,",
+    )
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
-    """A copy of the shipped data folder that a test may change."""
+    """A copy of the shipped data folder that a test may change, with the synthetic source."""
     target = tmp_path / "data"
     shutil.copytree(DATA_DIR, target)
     (target / "SYNTHETIC.txt").write_text(SYNTHETIC_NOTE + ": a copy changed by a test\n")
+    add_synthetic_source(target)
     return target
 
 

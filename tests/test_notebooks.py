@@ -5,6 +5,7 @@ import re
 import nbformat
 import papermill as pm
 import pytest
+from conftest import section_ids
 
 from report_utils.paths import NOTEBOOKS_DIR
 
@@ -26,9 +27,10 @@ def test_committed_without_outputs(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_parameters_cell(path):
     params = pm.inspect_notebook(str(path))
-    assert set(params) == {"period", "lang", "data_dir", "compare"}
+    assert set(params) == {"period", "lang", "data_dir", "compare", "region"}
     assert params["lang"]["default"] == '"zh"'
     assert params["period"]["default"] == "None"
+    assert params["region"]["default"] == "None"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -62,5 +64,11 @@ def test_runs_top_to_bottom_with_its_defaults(tmp_path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code)
     assert not [o for c in code for o in c.outputs if o.output_type in ("error", "stream")]
-    html = [o for c in code for o in c.outputs if "text/html" in o.get("data", {})]
-    assert len(html) == len(code) - 1  # every cell but the parameters shows a block
+    blocks = [[o for o in c.outputs if "text/html" in o.get("data", {})] for c in code[1:]]
+    assert all(blocks)  # every cell but the parameters shows a block
+    # brief.sections() shows each section of the spec as its own output
+    sections = next(b for c, b in zip(code[1:], blocks, strict=True) if "sections()" in c.source)
+    assert len(sections) == len(section_ids())
+    assert [re.search(r'id="sec-([^"]+)"', o.data["text/html"]).group(1) for o in sections] == (
+        section_ids()
+    )

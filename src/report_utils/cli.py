@@ -37,13 +37,23 @@ def app() -> None:
 @data_option
 def validate(data: Path) -> None:
     """Check every table of the data folder; print each problem as path:line: column: message."""
+    from report_utils.briefing.checks import check_briefing
     from report_utils.briefing.phrasing import untranslated_units
     from report_utils.tables.load import validate as validate_data
     from report_utils.tables.reconcile import check as check_rules
 
     dataset, problems = validate_data(data)
-    if dataset is not None:  # rules/: errors in the rules, and a warning per rule that fails
-        problems = sorted([*problems, *check_rules(dataset)[1], *untranslated_units(dataset)])
+    if dataset is not None:
+        # rules/: errors in the rules, and a warning per rule that fails; the briefing spec and
+        # the sentences of every language; units the catalogues cannot say
+        problems = sorted(
+            {
+                *problems,
+                *check_rules(dataset)[1],
+                *check_briefing(dataset, data)[1],
+                *untranslated_units(dataset),
+            }
+        )
     for problem in problems:
         out.print(str(problem), markup=False)
     errors = [p for p in problems if p.severity == "error"]
@@ -71,9 +81,15 @@ def validate(data: Path) -> None:
 @click.option(
     "--lang",
     multiple=True,
-    help="Language (repeatable); default: every message catalogue (zh, en).",
+    help="Language (repeatable); default: every language the data has sentences for.",
 )
-@click.option("--all-periods", is_flag=True, help="Every month that has data.")
+@click.option(
+    "--region",
+    multiple=True,
+    help="Region the briefing is about (repeatable); default: the home regions.",
+)
+@click.option("--all-regions", is_flag=True, help="Every region a briefing can be about.")
+@click.option("--all-periods", is_flag=True, help="Every month that has data for the region.")
 @click.option(
     "--format", "fmt", default="html,pdf", show_default=True, help="Comma-separated: html,pdf."
 )
@@ -93,6 +109,8 @@ def build(
     out_dir: Path,
     period: tuple[str, ...],
     lang: tuple[str, ...],
+    region: tuple[str, ...],
+    all_regions: bool,
     all_periods: bool,
     fmt: str,
     jobs: int,
@@ -101,7 +119,7 @@ def build(
     param: tuple[str, ...],
     wait: float,
 ) -> None:
-    """Execute the briefing notebook and export HTML and PDF into OUT/<period>/<lang>/.
+    """Execute the briefing notebook and export HTML and PDF into OUT/<region>/<period>/<lang>/.
 
     Briefings whose inputs are unchanged are skipped; a summary table lists every briefing."""
     from report_utils.build import runner, spares
@@ -120,6 +138,8 @@ def build(
                 list(period),
                 list(lang),
                 formats,
+                regions=list(region),
+                all_regions=all_regions,
                 all_periods=all_periods,
                 force=force,
                 extra=extra,

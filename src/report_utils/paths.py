@@ -29,6 +29,6 @@ FACT_TABLES = ("figures", "events", "projects", "cases")
 META_TABLES = ("indicators", "regions", "sources")
 
 
-def briefing_dir(out_dir: Path, period: str, lang: str) -> Path:
-    """Folder of one briefing: ``OUT/<period>/<lang>/``."""
-    return Path(out_dir) / period / lang
+def briefing_dir(out_dir: Path, region: str, period: str, lang: str) -> Path:
+    """Folder of one briefing: ``OUT/<region>/<period>/<lang>/``."""
+    return Path(out_dir) / region / period / lang

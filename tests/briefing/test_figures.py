@@ -63,7 +63,7 @@ def test_ties_prefer_the_cumulative_period(data_copy):
     # SYNTHETIC: a one-month figure ending in the same month as the 1—11月 one.
     append_rows(
         data_copy / "figures" / "guizhou-industry-2021.csv",
-        f"ten_ind_va_growth,贵州省,2021-11,2021-11,9.9,%,,reported,,gzrb-industry-2021,"
+        f"ten_ind_va_growth,贵州省,2021-11,2021-11,9.9,%,,reported,,synthetic-test,"
         f'"{SYNTHETIC_NOTE}"',
     )
     dataset = load_dataset(data_copy)

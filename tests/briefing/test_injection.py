@@ -131,11 +131,18 @@ def hostile_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     (data / "SYNTHETIC.txt").write_text(SYNTHETIC_NOTE + ": hostile text in every text field\n")
     for name, change in HOSTILE.items():
         _rewrite(data / name, change)
+    # Every quote must be in its source's text: the hostile quotes are added to the copy's.
+    quotes = set()
+    for name in HOSTILE:
+        with (data / name).open(encoding="utf-8", newline="") as handle:
+            quotes |= {row["quote"] for row in csv.DictReader(handle) if "quote" in row}
+    with (data / "sources" / "guizhou-industry-2021.txt").open("a", encoding="utf-8") as text:
+        text.write("\n" + SYNTHETIC_NOTE + ":\n" + "\n".join(sorted(quotes)) + "\n")
     langs = languages()
     out = data.parent / "out"
     results = runner.build(data, out, [], langs, ["html", "pdf"], workers=min(2, len(langs)))
-    assert {r.name.split("/")[1]: r.error for r in results} == dict.fromkeys(langs, "")
-    return {r.name.split("/")[1]: r.folder for r in results}
+    assert {r.name.split("/")[-1]: r.error for r in results} == dict.fromkeys(langs, "")
+    return {r.name.split("/")[-1]: r.folder for r in results}
 
 
 @pytest.fixture(scope="module", params=languages())

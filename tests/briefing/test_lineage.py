@@ -23,11 +23,12 @@ from pathlib import Path
 
 import pytest
 
-from report_utils.briefing.changes import previous_month
 from report_utils.briefing.figures import AsOf, Lineage
 from report_utils.briefing.phrasing import Phrasebook, languages
 from report_utils.paths import DATA_DIR
+from report_utils.tables.asof import previous_month
 from report_utils.tables.load import load_dataset
+from report_utils.tables.periods import Period
 
 pytestmark = pytest.mark.e2e
 
@@ -195,7 +196,8 @@ def test_paragraphs_declare_their_lineage(briefing):
 
 def test_period_labels_in_the_text_are_periods_of_its_figures(briefing):
     """A label's digits are allowed only because the label names the period of a figure the same
-    text shows (as the appendix spells it), or the as-of month of the briefing."""
+    text shows (as the appendix spells it), the as-of month of the briefing, or the base a
+    change is measured against (比2021年上半年), which is the period of a figure in the data."""
     as_of = briefing.dom.find_all("p", "subtitle")[0].find_all("span", "period")[0].text()
     # "Since <month>": the previous month with data, which the changes section compares with.
     dataset = load_dataset(DATA_DIR)
@@ -206,6 +208,11 @@ def test_period_labels_in_the_text_are_periods_of_its_figures(briefing):
     event_dates = {
         book.date_text(s, e) for s, e in zip(events["date_start"], events["date_end"], strict=True)
     }
+    figures = dataset.figures
+    periods = {
+        book.period_text(Period(s, e))
+        for s, e in zip(figures["period_start"], figures["period_end"], strict=True)
+    }
     for node in briefing.texts():
         whats = [briefing.cells(r)[1].text() for r in node.attrs["data-refs"].split()]
         for label in node.find_all("span", "period"):
@@ -214,6 +221,9 @@ def test_period_labels_in_the_text_are_periods_of_its_figures(briefing):
                 continue
             if "date" in label.classes:  # an event's date, from the events table
                 assert label.text() in event_dates, label.text()
+                continue
+            if "base" in label.classes:  # what a change is measured against
+                assert label.text() in periods, label.text()
                 continue
             assert label.text() == as_of or any(label.text() in w for w in whats), (
                 label.text(),
@@ -235,18 +245,23 @@ def _table_rows(path: Path) -> dict[int, dict[str, str]]:
 
 
 def test_appendix_rows_point_at_the_table_cells(briefing):
-    """Each appendix row names a table row; that row's number and quote are what is shown."""
+    """Each appendix row names a table row; that row's number and quote are what is shown. A
+    change the briefing works out names the two rows it is the difference of."""
     checked = 0
     for ref, row in briefing.appendix.items():
         cells = row.find_all("td")
-        where = cells[3].find_all("span", "row-ref")[0].text()
-        file, line = where.rsplit(":", 1)
-        source = _table_rows(DATA_DIR / file)[int(line)]
-        shown = cells[2].find_all("span", "number")[0].text().replace(",", "")
-        column = "capacity" if file.startswith("projects/") else "value"
-        assert float(source[column]) == float(shown), (ref, source, shown)
-        quote = source["quote"].replace("**", "")
-        assert quote in cells[3].text(), (ref, quote)
+        sources = []
+        for where in cells[3].find_all("span", "row-ref"):
+            file, line = where.text().rsplit(":", 1)
+            source = _table_rows(DATA_DIR / file)[int(line)]
+            assert source["quote"].replace("**", "") in cells[3].text(), (ref, source)
+            column = "capacity" if file.startswith("projects/") else "value"
+            sources.append(float(source[column]))
+        shown = float(cells[2].find_all("span", "number")[0].text().replace(",", ""))
+        if len(sources) == 1:
+            assert sources[0] == shown, (ref, sources, shown)
+        else:
+            assert len(sources) == 2 and abs(abs(sources[0] - sources[1]) - abs(shown)) < 1e-9
         checked += 1
     assert checked == len(briefing.appendix) > 30
 
@@ -327,6 +342,8 @@ def test_english_pdf_phrases_built_from_the_tables(english_pdf, asof):
     va = asof.latest("ind_va_growth")
     rank = asof.at("ind_va_growth_rank", va.period)
     move = asof.at("ind_va_growth_rank_change", va.period)
+    # the rank a change of rank is measured against: the previous cumulative period's
+    before = asof.before("ind_va_growth_rank", rank.period)
     share = asof.latest("ind_va_gdp_share")
     change = asof.at("ind_va_gdp_share_change", share.period)
     fai = asof.latest("fai_growth")
@@ -335,7 +352,7 @@ def test_english_pdf_phrases_built_from_the_tables(english_pdf, asof):
         f"In {ytd(va.period)}, value added of industrial enterprises",
         f"up {va.number()}% year on year",
         f"ranked {ordinal(int(rank.value))} nationally, "
-        f"up {move.number()} places from the first half",
+        f"up {move.number()} places from {ytd(before.period)}",
         f"{share.number()}% of the province's GDP, {change.number()} percentage points higher "
         "than a year earlier",
         f"down {fai.number(absolute=True)}% (derived) year on year",

@@ -97,20 +97,35 @@ def test_negative_growth_never_reads_as_growth(book):
 
 
 @pytest.mark.parametrize(
-    ("name", "value", "expected"),
+    ("of_kind", "value", "expected"),
     [
-        ("change", 0.8, "提高0.8个百分点"),
-        ("change", -0.3, "降低0.3个百分点"),
-        ("rank_move", 2, "前移2位"),
-        ("rank_move", -1, "后移1位"),
-        ("rank", 12, "居全国第12位"),
+        ("share", 0.8, "提高0.8个百分点"),
+        ("share", -0.3, "降低0.3个百分点"),
+        ("growth", 0.4, "加快0.4个百分点"),
+        ("growth", -1.9, "回落1.9个百分点"),
+        ("rank", 2, "前移2位"),
+        ("rank", -1, "后移1位"),
+        ("rank", 0, "位次不变"),
     ],
 )
-def test_changes_and_ranks(book, name, value, expected):
-    unit = {"change": "个百分点", "rank_move": "位", "rank": "位"}[name]
-    assert text(book.phrase(name, fig(value, unit=unit, decimals=0 if "rank" in name else 1))) == (
-        expected
+def test_changes_in_the_words_of_what_changed(book, of_kind, value, expected):
+    """A change says rise or fall for a share, faster or slower for a growth rate, and places
+    moved up or down for a rank (a change of a rank counts the places moved up)."""
+    unit, decimals = ("位", 0) if of_kind == "rank" else ("个百分点", 1)
+    f = fig(value, unit=unit, decimals=decimals)
+    assert text(book.phrase("change", f, of_kind=of_kind)) == expected
+
+
+def test_a_change_says_its_base(book):
+    f = fig(0.8, "个百分点")
+    assert text(book.phrase("change", f, of_kind="share", frame="比上年同期")) == (
+        "比上年同期提高0.8个百分点"
     )
+
+
+def test_rank_among_the_regions_of_its_parent(book):
+    assert text(book.phrase("rank", fig(12, "位", 0), among="全国")) == "居全国第12位"
+    assert text(book.phrase("rank", fig(3, "位", 0), among="全省")) == "居全省第3位"
 
 
 def test_gap_above_and_below(book):
@@ -121,7 +136,9 @@ def test_gap_above_and_below(book):
 def test_derived_figures_are_marked(book):
     assert text(book.amt(fig(6.4, status="derived"))) == "6.4%（推算）"
     assert text(book.amt(fig(6.4))) == "6.4%"
-    assert text(book.phrase("rank", fig(14, "位", 0, status="derived"))) == "居全国第14位（推算）"
+    assert text(book.phrase("rank", fig(14, "位", 0, status="derived"), among="全国")) == (
+        "居全国第14位（推算）"
+    )
 
 
 def test_qualifiers_sit_where_chinese_puts_them(book):
@@ -214,7 +231,11 @@ def test_negative_growth_never_reads_as_growth_en(en):
     ],
 )
 def test_change_en(en, value, expected):
-    assert text(en.phrase("change", pp(value), since="a year earlier")) == expected
+    frame = en.render("phrase.frame_year_earlier", direction="", of_kind="share")
+    assert frame == "than a year earlier"
+    if value == 0:
+        frame = en.render("phrase.frame_year_earlier", direction="same", of_kind="share")
+    assert text(en.phrase("change", pp(value), of_kind="share", frame=frame)) == expected
 
 
 def test_gap_above_and_below_en(en):
@@ -248,7 +269,7 @@ def test_gap_above_and_below_en(en):
     ],
 )
 def test_ranks_with_ordinals_en(en, n, ordinal):
-    assert text(en.phrase("rank", rank(n))) == f"ranked {ordinal} nationally"
+    assert text(en.phrase("rank", rank(n), among="nationally")) == f"ranked {ordinal} nationally"
 
 
 @pytest.mark.parametrize(
@@ -261,7 +282,8 @@ def test_ranks_with_ordinals_en(en, n, ordinal):
     ],
 )
 def test_rank_move_en(en, value, expected):
-    assert text(en.phrase("rank_move", move(value), since="the first half")) == expected
+    frame = "from the first half"
+    assert text(en.phrase("change", move(value), of_kind="rank", frame=frame)) == expected
 
 
 def test_singular_units_only_for_one(en):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import HOME, headline_indicators
 
-from report_utils.briefing import sections
 from report_utils.briefing.figures import AsOf
 from report_utils.build import execute as build
 from report_utils.build import runner
@@ -39,7 +39,7 @@ def pdf_text(pdf: Path) -> str:
 
 def test_outputs_land_in_period_and_language(default_build):
     month = load_dataset(DATA_DIR).latest_month()
-    assert default_build.parts[-2:] == (month, "zh")
+    assert default_build.parts[-3:] == (HOME, month, "zh")
     for name in ("briefing.ipynb", "briefing.html", "briefing.pdf"):
         assert (default_build / name).stat().st_size > 0
     nb = nbformat.read(default_build / "briefing.ipynb", as_version=4)
@@ -49,7 +49,7 @@ def test_outputs_land_in_period_and_language(default_build):
 def test_pdf_has_the_headline_figures(default_build):
     text = pdf_text(default_build / "briefing.pdf")
     a = AsOf(load_dataset(DATA_DIR))
-    for indicator in sections.HEADLINES:
+    for indicator in headline_indicators():
         f = a.latest(indicator)
         assert f"{f.number()}{f.unit}" in text, indicator
     fai = a.latest("fai_growth")
@@ -123,7 +123,7 @@ def failing_notebook(tmp_path: Path) -> Path:
 
 def test_failed_run_keeps_the_last_good_briefing(default_build, tmp_path):
     out = tmp_path / "out"
-    target = out / default_build.parent.name / "zh"
+    target = out / HOME / default_build.parent.name / "zh"
     shutil.copytree(default_build, target)
     before = {p.name: p.read_bytes() for p in target.iterdir()}
     job = build.Job(
@@ -148,7 +148,7 @@ def test_failed_run_keeps_the_last_good_briefing(default_build, tmp_path):
 def test_earlier_period_leaves_out_later_sections(tmp_path):
     results = runner.build(DATA_DIR, tmp_path, ["2021-09"], ["zh"], ["html"])
     assert results[0].ok, results[0].error
-    html = (tmp_path / "2021-09" / "zh" / "briefing.html").read_text(encoding="utf-8")
+    html = (tmp_path / HOME / "2021-09" / "zh" / "briefing.html").read_text(encoding="utf-8")
     assert "尚无数据" in html
     assert "1—11月" not in html and "2021年12月" not in html.split("数据截至")[0]
 
@@ -210,5 +210,5 @@ def test_a_kernel_that_does_not_start_is_retried_once(tmp_path, monkeypatch):
         spares.release()
     assert result.status == "built", result.error
     assert result.attempts == 2
-    assert (tmp_path / month / "zh" / "briefing.html").is_file()
-    assert not (tmp_path / month / "zh" / build.FAILED).exists()
+    assert (tmp_path / HOME / month / "zh" / "briefing.html").is_file()
+    assert not (tmp_path / HOME / month / "zh" / build.FAILED).exists()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import HOME
 
 from report_utils.build import execute as build
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
@@ -116,7 +117,7 @@ def _killing_notebook(tmp_path: Path) -> Path:
 def test_kernel_killed_mid_run_keeps_the_last_good_briefing(default_build: Path, tmp_path: Path):
     out = tmp_path / "out"
     period = default_build.parent.name
-    target = out / period / "zh"
+    target = out / HOME / period / "zh"
     shutil.copytree(default_build, target)
     before = {p.name: p.read_bytes() for p in target.iterdir()}
     assert {"briefing.html", "briefing.pdf", "briefing.ipynb"} <= set(before)

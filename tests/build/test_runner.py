@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import SYNTHETIC_NOTE
+from conftest import HOME, SYNTHETIC_NOTE, add_synthetic_source
 from filelock import FileLock
 
 from report_utils.build import runner
@@ -37,6 +37,7 @@ def built(tmp_path_factory):
     import shutil
 
     shutil.copytree(DATA_DIR, data)
+    add_synthetic_source(data)
     out = root / "out"
     results = runner.build(data, out, [LATEST], ["zh"], ["html", "pdf"])
     assert [r.status for r in results] == ["built"], results
@@ -52,7 +53,7 @@ def test_nothing_changed_means_nothing_is_built(built):
 
 def test_manifest_records_inputs_versions_timings_outputs(built):
     _, out = built
-    folder = out / LATEST / "zh"
+    folder = out / HOME / LATEST / "zh"
     manifest = read_manifest(folder)
     assert manifest["parameters"]["period"] == LATEST and manifest["parameters"]["lang"] == "zh"
     assert set(manifest["inputs"]["files"]) >= {
@@ -71,19 +72,19 @@ def test_manifest_records_inputs_versions_timings_outputs(built):
 
 def test_a_later_period_file_rebuilds_nothing_older(built):
     data, out = built
-    before = read_manifest(out / LATEST / "zh")["outputs"]
+    before = read_manifest(out / HOME / LATEST / "zh")["outputs"]
     later = data / "figures" / "zz-synthetic-later.csv"
     year = int(LATEST[:4]) + 1
     later.write_text(
         "indicator,region,period_start,period_end,value,unit,qualifier,status,formula,source,"
-        f"quote\nind_va_growth,贵州省,{year}-01,{year}-03,5.5,%,,reported,,gzrb-industry-2021,"
+        f"quote\nind_va_growth,贵州省,{year}-01,{year}-03,5.5,%,,reported,,synthetic-test,"
         f"{SYNTHETIC_NOTE}\n",
         encoding="utf-8",
     )
     try:
         plan = runner.plan(data, out, [LATEST], ["zh"], ["html", "pdf"])
         assert plan.jobs == []  # same visible rows as of LATEST: skipped, manifest re-stamped
-        assert read_manifest(out / LATEST / "zh")["outputs"] == before
+        assert read_manifest(out / HOME / LATEST / "zh")["outputs"] == before
         again = runner.plan(data, out, [LATEST], ["zh"], ["html", "pdf"])
         assert again.jobs == []
         newer = runner.plan(data, out, [f"{year}-03"], ["zh"], ["html"])
@@ -109,7 +110,11 @@ def test_a_changed_visible_figure_rebuilds(built):
     original = path.read_text(encoding="utf-8")
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    rows[0]["quote"] += SYNTHETIC_NOTE  # an edit of a cell the briefing shows
+    # an edit of a cell the briefing shows: the quote, longer, still word for word the source's
+    source = (data / "sources" / "guizhou-industry-2021.txt").read_text(encoding="utf-8")
+    longer = source[source.index(rows[0]["quote"]) :][: len(rows[0]["quote"]) + 5]
+    assert longer != rows[0]["quote"]
+    rows[0]["quote"] = longer
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
@@ -132,7 +137,7 @@ def test_a_changed_notebook_rebuilds(built, tmp_path):
 
 def test_missing_or_truncated_output_rebuilds(built):
     data, out = built
-    pdf = out / LATEST / "zh" / "briefing.pdf"
+    pdf = out / HOME / LATEST / "zh" / "briefing.pdf"
     content = pdf.read_bytes()
     pdf.write_bytes(content[:100])
     try:
@@ -145,7 +150,7 @@ def test_two_builds_are_identical(tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     for out in (one, two):
         runner.build(DATA_DIR, out, [LATEST], ["zh"], ["html", "pdf"])
-    folder = Path(LATEST) / "zh"
+    folder = Path(HOME) / LATEST / "zh"
     assert (one / folder / "briefing.html").read_bytes() == (
         two / folder / "briefing.html"
     ).read_bytes()
@@ -192,10 +197,10 @@ def test_batch_goes_on_after_a_failure_and_reports_it(tmp_path):
     with ProcessPoolExecutor(max_workers=2) as pool:  # any Executor plugs in
         results = runner.run(p, executor=pool)
     status = {r.name: r.status for r in results}
-    assert status == {f"{months[-2]}/zh": "failed", f"{months[-1]}/zh": "built"}
+    assert status == {f"{HOME}/{months[-2]}/zh": "failed", f"{HOME}/{months[-1]}/zh": "built"}
     failed = next(r for r in results if r.status == "failed")
     assert "RuntimeError: synthetic failure" in failed.error
-    assert (tmp_path / "out" / months[-2] / "zh" / "failed.ipynb").exists()
+    assert (tmp_path / "out" / HOME / months[-2] / "zh" / "failed.ipynb").exists()
 
 
 def test_sixteen_runs_four_at_a_time(tmp_path):
@@ -237,8 +242,8 @@ def test_cli_summary_and_index(tmp_path):
     second = subprocess.run(args, capture_output=True, text=True)
     assert "0 built, 1 skipped, 0 failed" in second.stdout
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert f'href="{LATEST}/zh/briefing.html"' in index
-    assert json.loads((out / LATEST / "zh" / "manifest.json").read_text())["parameters"]
+    assert f'href="{HOME}/{LATEST}/zh/briefing.html"' in index
+    assert json.loads((out / HOME / LATEST / "zh" / "manifest.json").read_text())["parameters"]
 
 
 def test_a_second_build_waits_for_the_lock(tmp_path):

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SYNTHETIC_NOTE, append_rows
+from conftest import SYNTHETIC_NOTE, SYNTHETIC_SOURCE, append_rows
 
 from report_utils.errors import DataValidationError
 from report_utils.tables.load import Dataset, load_dataset
@@ -79,7 +79,7 @@ def edit_figure(data_dir: Path, indicator: str, region: str, **changes: str) -> 
         rows = list(csv.DictReader(handle))
     matched = [r for r in rows if r["indicator"] == indicator and r["region"] == region]
     assert len(matched) == 1, f"{indicator}[{region}] should be one row"
-    matched[0].update(changes, quote=SYNTHETIC_NOTE)
+    matched[0].update(changes, quote=SYNTHETIC_NOTE, source=SYNTHETIC_SOURCE)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
@@ -220,7 +220,7 @@ def test_every_gap_change_and_rate_in_the_data_has_a_rule(shipped: Dataset) -> N
     """The article's relations: every difference-kind figure (gaps, changes, rank change) and
     every rate is the checked figure of some rule."""
     kinds = shipped.indicators["kind"]
-    relational = {i for i in shipped.figures["indicator"] if kinds[i] == "difference"}
+    relational = {i for i in shipped.figures["indicator"] if kinds[i] in ("change", "gap")}
     relational |= {i for i in shipped.figures["indicator"] if i.endswith("_rate")}
     checked = {row["checked"].partition("[")[0] for row in rule_rows()}
     assert relational == checked

@@ -256,33 +256,52 @@ class Point:
     value: float
     text: str  # the value as printed beside the point
     group: str  # one line per group (an indicator)
+    order: str = ""  # sorts the x axis (the period's end month); by appearance when equal
 
 
-def line_chart(points: list[Point], title: str, axis_label: str, alt: str) -> Chart:
-    """A series over periods: one line per group, every point labelled with its value."""
+def line_chart(
+    points: list[Point],
+    title: str,
+    axis_label: str,
+    alt: str,
+    palette: dict[str, str] | None = None,
+    invert: bool = False,
+) -> Chart:
+    """A series over periods: one line per group, every point labelled with its value.
+    ``invert`` puts the lowest value on top (a rank: better is up)."""
     with mpl.rc_context(house_rc()):
-        fig = draw_lines(points, title, axis_label)
+        fig = draw_lines(points, title, axis_label, palette, invert)
         png, w, h = _render(fig)
     return Chart(png, alt, w, h)
 
 
-def draw_lines(points: list[Point], title: str, axis_label: str) -> MplFigure:
-    """The line chart's figure; call inside ``rc_context(house_rc())``."""
-    order = list(dict.fromkeys(p.x for p in points))
+def draw_lines(
+    points: list[Point],
+    title: str,
+    axis_label: str,
+    palette: dict[str, str] | None = None,
+    invert: bool = False,
+) -> MplFigure:
+    """The line chart's figure; call inside ``rc_context(house_rc())``. Groups without a
+    colour in ``palette`` take one from a palette as long as the groups."""
+    ordered = sorted(range(len(points)), key=lambda i: (points[i].order, i))
+    order = list(dict.fromkeys(points[i].x for i in ordered))
     groups = list(dict.fromkeys(p.group for p in points))
     rows = pd.DataFrame(
         [{"x": order.index(p.x), "value": p.value, "group": p.group} for p in points]
     )
     fig = MplFigure(figsize=(WIDTH_IN, 3.2 + 0.25 * len(groups)), layout="constrained")
     ax = fig.subplots()
-    palette = dict(zip(groups, [HOME, OTHER, COMPARISON], strict=False))
+    missing = [g for g in groups if g not in (palette or {})]
+    spare = sns.color_palette("husl", len(missing)).as_hex() if missing else []
+    colours = {**dict(zip(missing, spare, strict=True)), **(palette or {})}
     sns.lineplot(
         data=rows,
         x="x",
         y="value",
         hue="group",
         hue_order=groups,
-        palette=palette,
+        palette={g: colours[g] for g in groups},
         marker="o",
         ax=ax,
         legend=len(groups) > 1,
@@ -301,6 +320,8 @@ def draw_lines(points: list[Point], title: str, axis_label: str) -> MplFigure:
     low, high = min(p.value for p in points), max(p.value for p in points)
     pad = (high - low) * 0.25 or abs(high) * 0.1 or 1.0
     ax.set_ylim(min(0.0, low - pad), high + pad)
+    if invert:  # a rank: the best (lowest) on top
+        ax.set_ylim(high + pad, max(0.0, low - pad))
     ax.set_title(title)
     ax.set_xlabel("")
     ax.set_ylabel(axis_label)
@@ -313,7 +334,8 @@ def _legend_below(fig: MplFigure, ax, groups: int) -> None:
     if groups > 1:
         handles, names = ax.get_legend_handles_labels()
         ax.get_legend().remove()
-        fig.legend(handles, names, loc="outside lower center", ncols=groups, frameon=False)
+        # at most three entries a row: five long names side by side are wider than the page
+        fig.legend(handles, names, loc="outside lower center", ncols=min(groups, 3), frameon=False)
 
 
 @dataclass(frozen=True)

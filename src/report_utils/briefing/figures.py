@@ -1,9 +1,9 @@
-"""Figures as of a month, and the lineage of every figure a briefing shows.
+"""Figures as of a month for one region, and the lineage of every figure a briefing shows.
 
-As-of rule: for an indicator and region, the briefing shows the latest figure whose reference
-period ends at or before the as-of month (ties on the end month: the longer period, i.e. the
-cumulative one). Related figures of a sentence are taken for exactly the same period as the
-figure they qualify, so that a sentence never mixes periods.
+What a month can see is ``tables.asof``'s rule. Of the visible figures of an indicator and region,
+the briefing shows the latest (ties on the end month: the longer period, i.e. the cumulative one).
+Related figures of a sentence are taken for exactly the same period as the figure they qualify,
+so that a sentence never mixes periods.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from report_utils.errors import ParameterError
+from report_utils.tables import asof
 from report_utils.tables.load import FILE, LINE, Dataset
 from report_utils.tables.periods import Period, is_month
 
@@ -35,6 +36,8 @@ class Figure:
     quote: str
     file: str
     line: int
+    # A figure the briefing works out (table "computed"): the figures it is worked out from.
+    inputs: tuple[Figure, ...] = ()
 
     @property
     def derived(self) -> bool:
@@ -58,29 +61,45 @@ class Lineage:
 
 
 class AsOf:
-    """The dataset seen from one as-of month."""
+    """The dataset seen from one as-of month, for one region (default: the first home region).
 
-    def __init__(self, dataset: Dataset, month: str | None = None):
+    ``compare`` lists the regions this region is compared with, in order of preference
+    (meta/regions.csv, column compare)."""
+
+    def __init__(self, dataset: Dataset, month: str | None = None, region: str | None = None):
         self.dataset = dataset
-        self.month = month or dataset.latest_month()
+        regions = dataset.regions
+        if region is None:
+            region = dataset.home_regions()[0]
+        if region not in regions.index:
+            raise ParameterError(
+                f"unknown region {region!r}; regions: {', '.join(map(str, regions.index))}"
+            )
+        if regions.at[region, "role"] == "comparison":
+            briefed = ", ".join(dataset.briefed_regions())
+            raise ParameterError(
+                f"region {region!r} is only compared with (role 'comparison' in "
+                f"meta/regions.csv); briefings can be about: {briefed}"
+            )
+        self.region = self.home = str(region)
+        months = dataset.months(self.region)
+        self.month = month or dataset.latest_month(self.region)
         if not isinstance(self.month, str) or not is_month(self.month):
             raise ParameterError(f"period must be a month as YYYY-MM, got {self.month!r}")
-        first = min(dataset.months(), default=self.month)
+        first = min(months, default=self.month)
         if self.month < first:
             raise ParameterError(
-                f"period {self.month} is before the earliest data ({first}); "
-                f"months with data: {', '.join(dataset.months())}"
+                f"period {self.month} is before the earliest data for {self.region} ({first}); "
+                f"months with data: {', '.join(months)}"
             )
-        regions = dataset.regions
-        self.home = str(regions.index[regions["role"] == "home"][0])
-        self.comparison = [str(r) for r in regions.index[regions["role"] == "comparison"]]
-        figures = dataset.figures
-        self._visible = figures[figures["period_end"] <= self.month]
+        compare = str(regions.at[self.region, "compare"] or "")
+        self.comparison = [r.strip() for r in compare.split(";") if r.strip()]
+        self._visible = asof.visible(dataset.figures, "figures", self.month)
 
     # --- figures --------------------------------------------------------------------------
 
     def latest(self, indicator: str, region: str | None = None) -> Figure | None:
-        """The as-of figure of an indicator for a region (default: the home region)."""
+        """The as-of figure of an indicator for a region (default: the briefing's region)."""
         rows = self._visible[
             (self._visible["indicator"] == indicator)
             & (self._visible["region"] == (region or self.home))
@@ -116,10 +135,34 @@ class AsOf:
         same_kind = [f for f in figures if f.period.kind == latest.period.kind]
         return sorted(same_kind, key=lambda f: (f.period.end, f.period.start))
 
-    def indicators(self) -> list[tuple[str, str]]:
-        """(indicator, region) pairs with a visible figure, in table order."""
-        pairs = zip(self._visible["indicator"], self._visible["region"], strict=True)
-        return list(dict.fromkeys(pairs))
+    def compared(self, indicator: str, period: Period | None) -> Figure | None:
+        """The figure for ``period`` of the first region this one is compared with that has
+        it."""
+        for other in self.comparison:
+            found = self.at(indicator, period, other)
+            if found is not None:
+                return found
+        return None
+
+    def before(self, indicator: str, period: Period, region: str | None = None):
+        """The visible figure of an indicator whose period is of the same kind as ``period``
+        and the latest to end before it, in the same year: 1—6月 before 1—9月."""
+        rows = self._visible[
+            (self._visible["indicator"] == indicator)
+            & (self._visible["region"] == (region or self.home))
+        ]
+        earlier = [
+            self._figure(row) for _, row in rows.iterrows() if row["period_end"] < period.end
+        ]
+        earlier = [
+            f for f in earlier if f.period.kind == period.kind and f.period.year == period.year
+        ]
+        return max(earlier, key=lambda f: (f.period.end, f.period.start), default=None)
+
+    def indicators(self, region: str | None = None) -> list[str]:
+        """Indicators with a visible figure for a region, in table order."""
+        rows = self._visible[self._visible["region"] == (region or self.home)]
+        return list(dict.fromkeys(rows["indicator"]))
 
     def _figure(self, row: pd.Series) -> Figure:
         return Figure(
@@ -162,18 +205,23 @@ class AsOf:
     # --- other tables -------------------------------------------------------------------
 
     def events(self) -> pd.DataFrame:
-        """Events that ended by the end of the as-of month, oldest first."""
-        events = self.dataset.events
-        visible = events[events["date_end"].str[:7] <= self.month]
-        return visible.sort_values(["date_start", "id"])
+        """The region's events that ended by the end of the as-of month, oldest first."""
+        events = asof.of_region(self.dataset.events, self.home)
+        return asof.visible(events, "events", self.month).sort_values(["date_start", "id"])
 
     def projects(self) -> pd.DataFrame:
-        projects = self.dataset.projects
-        return projects[projects["as_of"] <= self.month]
+        projects = asof.of_region(self.dataset.projects, self.home)
+        return asof.visible(projects, "projects", self.month)
 
     def cases(self, subject_kind: str | None = None) -> pd.DataFrame:
-        cases = self.dataset.cases
-        visible = cases[cases["as_of"] <= self.month]
+        cases = asof.visible(asof.of_region(self.dataset.cases, self.home), "cases", self.month)
         if subject_kind:
-            visible = visible[visible["subject_kind"] == subject_kind]
-        return visible
+            cases = cases[cases["subject_kind"] == subject_kind]
+        return cases
+
+    def latest_release(self) -> str | None:
+        """The latest month a reported figure of the region, visible now, ends in."""
+        rows = self._visible[
+            (self._visible["region"] == self.home) & (self._visible["status"] == "reported")
+        ]
+        return max(rows["period_end"], default=None)

@@ -20,28 +20,23 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import yaml
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
+from report_utils.briefing import catalogues
 from report_utils.briefing.figures import Figure, Lineage
 from report_utils.errors import ParameterError, Problem
-from report_utils.paths import MESSAGES_DIR
 from report_utils.tables.periods import Period
 
 
 def languages() -> list[str]:
-    return sorted(p.stem for p in MESSAGES_DIR.glob("*.yaml"))
+    """Languages the package can phrase."""
+    return catalogues.languages()
 
 
-@cache
 def catalogue(lang: str) -> dict[str, Any]:
-    path = MESSAGES_DIR / f"{lang}.yaml"
-    if not path.is_file():
-        raise ParameterError(
-            f"no message catalogue for language {lang!r}; available: {', '.join(languages())}"
-        )
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    """The package's catalogue of a language (``ParameterError`` for an unknown language)."""
+    return catalogues.package(lang)
 
 
 def indicator_units(indicators, lang: str) -> dict[str, str]:
@@ -87,7 +82,21 @@ def untranslated_units(dataset, langs: list[str] | None = None) -> list[Problem]
     return sorted(set(problems))
 
 
+def lower_first(text: object) -> str:
+    """A name inside an English sentence: "Fixed-asset investment" → "fixed-asset investment";
+    a leading acronym ("CATL ...") is left as it is."""
+    text = str(text)
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
 _ENV = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
+_ENV.filters["lower_first"] = lower_first
+# Names every template can use besides its own values (the checks read this list).
+TEMPLATE_GLOBALS = frozenset(
+    {"amt", "val", "mark", "ordinal", "period", "phrase", "month_names", "month_abbrs", "where"}
+)
 
 
 @cache
@@ -111,9 +120,13 @@ class Paragraph:
 class Phrasebook:
     """Renders catalogue templates for one briefing, recording the figures it shows.
 
-    ``unit_names`` maps an indicator id to its unit in this language, from the indicator
-    metadata (``unit_en``); units of other tables are translated by the catalogue's ``units``.
-    ``readable_formula`` spells a derived figure's formula for the reader (names, not ids).
+    ``messages`` is the briefing's catalogue (the analyst's over the package's, see
+    ``catalogues``; by default the package's alone). ``unit_names`` maps an indicator id to its
+    unit in this language, from the indicator metadata (``unit_en``); units of other tables are
+    translated by the catalogue's ``units``. ``readable_formula`` spells a derived figure's
+    formula for the reader (names, not ids). ``meaning`` adds, for a phrase of a figure, what
+    the metadata says about it (``meaning.Meaning.context``); ``context`` holds the values every
+    template sees (the region, its level's words, the as-of month).
     """
 
     def __init__(
@@ -123,13 +136,18 @@ class Phrasebook:
         source_titles: dict[str, str],
         unit_names: Mapping[str, str] | None = None,
         readable_formula: Callable[[str], str] | None = None,
+        messages: dict[str, Any] | None = None,
+        meaning: Callable[[str, Figure], dict[str, Any]] | None = None,
+        context: dict[str, Any] | None = None,
     ):
         self.lang = lang
-        self.messages = catalogue(lang)
+        self.messages = messages if messages is not None else catalogue(lang)
         self.lineage = lineage
         self.source_titles = source_titles
         self.unit_names = dict(unit_names or {})
         self.readable_formula = readable_formula or (lambda formula: formula)
+        self.meaning = meaning
+        self.context = dict(context or {})
         self._recorders: list[list[Figure]] = []
 
     # --- lookup ---------------------------------------------------------------------------
@@ -137,8 +155,17 @@ class Phrasebook:
     def message(self, key: str) -> Any:
         node: Any = self.messages
         for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise ParameterError(f"no message {key!r} in the {self.lang} catalogues")
             node = node[part]
         return node
+
+    def has(self, key: str) -> bool:
+        try:
+            self.message(key)
+        except ParameterError:
+            return False
+        return True
 
     def render(self, key_or_template: str, /, *, template: bool = False, **values: Any) -> Markup:
         """Render the catalogue entry ``key`` (or a template string) as escaped HTML."""
@@ -152,9 +179,10 @@ class Phrasebook:
                 ordinal=self.ordinal,
                 period=self.period,
                 phrase=self.phrase,
+                where=self.where,
                 month_names=self.messages.get("month_names", []),
                 month_abbrs=self.messages.get("month_abbrs", []),
-                **values,
+                **{**self.context, **values},
             )
             .strip()
         )
@@ -275,9 +303,24 @@ class Phrasebook:
         return str(table.get(str(n % 100), table.get(str(n % 10), table["other"])))
 
     def phrase(self, name: str, figure: Figure | None, **values: Any) -> Markup:
+        """``phrase.<name>`` of the catalogue for a figure, with what the metadata says about
+        it (``among`` for a rank, ``frame`` and ``direction`` for a change, ``against`` for a
+        gap); values given here win."""
         if figure is None:
             return Markup("")
-        return self.render(f"phrase.{name}", f=figure, **values)
+        # Without metadata (a phrasebook of its own, in a test): the sign tells the direction,
+        # and nothing is known of what a change is measured against.
+        sign = "up" if figure.value > 0 else "down" if figure.value < 0 else "same"
+        defaults = {"direction": sign, "of_kind": "", "frame": "", "among": "", "against": ""}
+        known = self.meaning(name, figure) if self.meaning else {}
+        return self.render(f"phrase.{name}", f=figure, **{**defaults, **known, **values})
+
+    def where(self, figure: Figure | None) -> dict[str, str]:
+        """The words for a figure's region: its name and its level's words (scope, among,
+        adjective ...), for a sentence about a compared region."""
+        if figure is None:
+            return {}
+        return self.meaning("where", figure) if self.meaning else {"name": figure.region}
 
     # --- periods and dates ------------------------------------------------------------------
 

@@ -2,15 +2,16 @@
 
 The notebook holds a parameters cell and then::
 
-    brief = Briefing(data_dir=data_dir, period=period, lang=lang)
+    brief = Briefing(data_dir=data_dir, period=period, lang=lang, compare=compare, region=region)
     brief.title()
     brief.headlines()
-    brief.section("growth")
-    ...
+    brief.sections()      # every section of the spec, each shown as its own output
     brief.sources()
+    brief.analyst_notes()
 
-Each block is an object with ``_repr_html_``; the nbconvert template shows these outputs and
-nothing else (no code, no prompts, no reprs).
+What the headlines and sections show comes from the spec beside the data (``spec``), their words
+from the catalogues (``catalogues``). Each block is an object with ``_repr_html_``; the nbconvert
+template shows these outputs and nothing else (no code, no prompts, no reprs).
 """
 
 from __future__ import annotations
@@ -18,19 +19,25 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pandas as pd
 from markupsafe import Markup, escape
 
-from report_utils.briefing import sections
-from report_utils.briefing.changes import check_compare
+from report_utils.briefing import catalogues, kinds
 from report_utils.briefing.figures import AsOf, Figure, Lineage
-from report_utils.briefing.phrasing import Paragraph, Phrasebook, catalogue, indicator_units
-from report_utils.errors import ParameterError
+from report_utils.briefing.kinds import Context, Section, Table
+from report_utils.briefing.kinds.changes import check_compare
+from report_utils.briefing.meaning import Meaning
+from report_utils.briefing.names import Names
+from report_utils.briefing.phrasing import Paragraph, Phrasebook, indicator_units
+from report_utils.errors import DataValidationError, ParameterError, ReportError
 from report_utils.fonts import cjk_font
 from report_utils.paths import DATA_DIR
 from report_utils.tables.formula import REF_RE
 from report_utils.tables.load import load_dataset
 from report_utils.tables.periods import Period
+
+
+class SectionError(ReportError):
+    """A section could not be built; the message names it."""
 
 
 class Block:
@@ -46,10 +53,23 @@ class Block:
         return self.html.striptags()
 
 
-# The language of the data's free-text columns (date_text, status_text, expected, company, place,
-# subject, quote): a briefing in this language shows them as written; another language shows
-# their ``<column>_<lang>`` form where the data gives one (quotes always stay as written).
-SOURCE_LANG = "zh"
+class Blocks:
+    """Several blocks shown one after another, each as its own output of the cell."""
+
+    def __init__(self, blocks: list[Block]):
+        self.blocks = blocks
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        for block in self.blocks:
+            display(block)
+
+    def __repr__(self) -> str:
+        return "\n\n".join(map(repr, self.blocks))
+
+    def __iter__(self):
+        return iter(self.blocks)
 
 
 class Briefing:
@@ -59,15 +79,22 @@ class Briefing:
         period: str | None = None,
         lang: str = "zh",
         compare: str | None = None,
+        region: str | None = None,
     ):
-        catalogue(lang)  # unknown language: ParameterError before anything else
+        catalogues.package(lang)  # unknown language: ParameterError before anything else
         cjk_font()  # no CJK font: MissingFontError naming the package, before any work
         self.lang = lang
         self.data_dir = Path(data_dir) if data_dir else DATA_DIR
         self.dataset = load_dataset(self.data_dir)
-        self.asof = AsOf(self.dataset, period)
-        check_compare(self.dataset, self.asof.month, compare)
+        from report_utils.briefing.checks import checked_spec
+
+        # The checks `briefing build` ran before starting this kernel, run again for a notebook
+        # opened by hand: a problem is reported at its file and line, not halfway through.
+        self.spec = checked_spec(self.dataset, self.data_dir, [lang])
+        self.asof = AsOf(self.dataset, period, region)
+        check_compare(self.dataset, self.asof.month, compare, self.asof.home)
         self.compare = compare  # the month "since the last briefing" compares with
+        self.names = Names(self.dataset, lang)
         self.lineage = Lineage()
         self.phrases = Phrasebook(
             lang,
@@ -75,6 +102,13 @@ class Briefing:
             {},
             unit_names=indicator_units(self.dataset.indicators, lang),
             readable_formula=self._readable,
+            messages=catalogues.briefing_catalogue(self.data_dir, lang),
+        )
+        self.meaning = Meaning(self.asof, self.names, self.phrases)
+        self.phrases.meaning = self.meaning.context
+        words = self.meaning.words(self.asof.home)
+        self.phrases.context.update(
+            region=words["name"], scope=words["scope"], as_of=self.phrases.month(self.asof.month)
         )
         self.phrases.source_titles.update(
             {sid: self._source_ref(sid) for sid in self.dataset.sources.index}
@@ -82,34 +116,15 @@ class Briefing:
         self.shown_sources: set[str] = set()
 
     @property
-    def in_source_language(self) -> bool:
-        return self.lang == SOURCE_LANG
-
-    # --- names from the metadata ------------------------------------------------------------
-
-    def localized(self, row: pd.Series, stem: str) -> str:
-        """``row[stem_<lang>]`` when given, else the Chinese form ``row[stem_zh]``; a column
-        without language forms (``company``, ``place``) is shown as written."""
-        for column in (f"{stem}_{self.lang}", f"{stem}_{SOURCE_LANG}", stem):
-            if column in row.index and row[column]:
-                return str(row[column])
-        return ""
-
-    def indicator_name(self, indicator: str) -> str:
-        return self.localized(self.dataset.indicators.loc[indicator], "name")
-
-    def region_name(self, region: str) -> str:
-        regions = self.dataset.regions
-        if region not in regions.index:
-            return region
-        return self.localized(regions.loc[region], "name") or region
+    def region(self) -> str:
+        return self.asof.home
 
     def _source_ref(self, source_id: str) -> str:
         s = self.dataset.sources.loc[source_id]
         return self.phrases.text(
             "briefing.source_ref",
-            publisher=self.localized(s, "publisher"),
-            title=self.localized(s, "title"),
+            publisher=self.names.localized(s, "publisher"),
+            title=self.names.localized(s, "title"),
         )
 
     # --- blocks -------------------------------------------------------------------------
@@ -120,33 +135,39 @@ class Briefing:
             Markup(
                 '<header class="briefing-title"><h1>{}</h1><p class="subtitle">{}</p></header>'
             ).format(
-                p.text("briefing.title", region=self.region_name(self.asof.home)),
+                p.text("briefing.title"),
                 p.render("briefing.subtitle", as_of=p.month(self.asof.month)),
             )
         )
 
     def headline_cards(self) -> list[Paragraph]:
-        """One card per headline indicator with a figure as of the month, with its figures."""
+        """One card per headline of the spec with a figure as of the month, with its figures.
+        A figure older than the region's latest release as of the month says so."""
         p, a = self.phrases, self.asof
+        latest_release = a.latest_release()
         cards = []
-        for indicator, related in sections.HEADLINES.items():
-            main = a.latest(indicator)
+        for headline in self.spec.headlines:
+            found = kinds.resolve(headline.slots(), a)
+            main = next(iter(found.values()), None)
             if main is None:
                 continue
-            others = {name: a.at(ind, main.period) for name, ind in related.items()}
+            key = f"headlines.{headline.id}"
             with p.recording() as used:
                 big = p.amt(main)
-                comparison = p.render(f"headline.{indicator}.comparison", **others)
-            self.shown_sources.update(f.source for f in [main, *others.values()] if f)
+                comparison = p.render(f"{key}.comparison", **found)
+            self.shown_sources.update(f.source for f in found.values() if f is not None)
+            older = latest_release is not None and main.period.end < latest_release
+            when = p.render("briefing.older", when=p.period(main)) if older else p.period(main)
             html = Markup(
                 '<div class="card" data-refs="{}"><div class="big">{}</div>'
-                '<div class="label">{}</div><div class="period">{}</div>'
+                '<div class="label">{}</div><div class="period{}">{}</div>'
                 '<div class="comparison">{}</div></div>'
             ).format(
                 _refs(self.lineage, used),
                 big,
-                p.text(f"headline.{indicator}.label"),
-                p.period(main),
+                p.text(f"{key}.label", **found),
+                " older" if older else "",
+                when,
                 comparison,
             )
             cards.append(Paragraph(html, used))
@@ -166,25 +187,42 @@ class Briefing:
             ).format(p.text("briefing.headlines"), body)
         )
 
-    def build_section(self, name: str) -> sections.Section | None:
+    def build_section(self, section_id: str) -> Section | None:
         """The section as data: paragraphs with their figures, chart, table, sources."""
-        if name not in sections.BUILDERS:
-            raise ParameterError(
-                f"unknown section {name!r}; sections: {', '.join(sections.BUILDERS)}"
-            )
-        built = sections.BUILDERS[name](self)
-        if built is not None:
-            sections.add_series(self, built)
-        return built
+        spec = self._section_spec(section_id)
+        context = Context(
+            spec, self.asof, self.phrases, self.names, self.meaning, compare=self.compare
+        )
+        try:
+            return kinds.build(context)
+        except ReportError:
+            raise
+        except Exception as exc:
+            raise SectionError(
+                f"section {spec.id!r} (kind {spec.kind}) failed: {type(exc).__name__}: {exc}"
+            ) from exc
 
-    def section(self, name: str) -> Block:
-        built = self.build_section(name)
+    def _section_spec(self, section_id: str):
+        for spec in self.spec.sections:
+            if spec.id == section_id:
+                return spec
+        ids = ", ".join(s.id for s in self.spec.sections)
+        raise ParameterError(f"unknown section {section_id!r}; sections of the spec: {ids}")
+
+    def sections(self) -> Blocks:
+        """Every section of the spec, in order, each its own block (output)."""
+        return Blocks([self.section(spec.id) for spec in self.spec.sections])
+
+    def section(self, section_id: str) -> Block:
+        built = self.build_section(section_id)
         p = self.phrases
         if built is None:
-            title = p.text(f"section.{name}.title")
+            spec = self._section_spec(section_id)
+            key = f"sections.{spec.id}.title"
+            title = p.text(key if p.has(key) else f"kinds.{spec.kind}.title")
             return Block(
                 Markup('<section class="section omitted" id="sec-{}">{}</section>').format(
-                    name, self._omitted(title)
+                    section_id, self._omitted(title)
                 )
             )
         self.shown_sources |= built.sources
@@ -213,27 +251,26 @@ class Briefing:
                 )
         if built.table is not None:
             parts.append(_table(built.table))
-            if built.chart is None:
-                parts.append(
-                    Markup('<p class="source-note">{}</p>').format(self._source_note(built))
-                )
+        if built.chart is None and built.series is None and built.sources:
+            parts.append(Markup('<p class="source-note">{}</p>').format(note))
         return Block(
             Markup('<section class="section" id="sec-{}">{}</section>').format(
-                name, Markup("").join(parts)
+                section_id, Markup("").join(parts)
             )
         )
 
     def sources(self) -> Block:
         p = self.phrases
         entries = []
-        for sid in sorted(self.shown_sources | {f.source for f in self.lineage.figures}):
+        cited = {c.source for f in self.lineage.figures for c in (f, *f.inputs)}
+        for sid in sorted(self.shown_sources | cited):
             s = self.dataset.sources.loc[sid]
-            title = self.localized(s, "title")
+            title = self.names.localized(s, "title")
             entries.append(
                 Markup("<li>{}</li>").format(
                     p.render(
                         "briefing.source_entry",
-                        publisher=self.localized(s, "publisher"),
+                        publisher=self.names.localized(s, "publisher"),
                         title=title,
                         original=s["title_zh"] if s["title_zh"] != title else "",
                         authors=s["authors"],
@@ -276,12 +313,12 @@ class Briefing:
                 p.text(f"analyst.{'ok' if r.ok else 'mismatch'}"),
             ]
             for r in results
-            if r.checked.period.end <= self.asof.month
+            if r.checked.period.end <= self.asof.month and r.checked.region == self.asof.home
         ]
         note = p.text("analyst.intro")
         if rows and all(r[-1] == p.text("analyst.ok") for r in rows):
             note += " " + p.text("analyst.all_ok")
-        table = _table(sections.Table(p.message("analyst.columns"), rows)) if rows else ""
+        table = _table(Table(p.message("analyst.columns"), rows)) if rows else ""
         return Block(
             Markup('<section class="analyst" id="analyst"><h2>{}</h2><p>{}</p>{}</section>').format(
                 p.text("analyst.title"), note, table
@@ -296,7 +333,7 @@ class Briefing:
             p.render("briefing.omitted", section=title, as_of=p.month(self.asof.month))
         )
 
-    def _source_note(self, built: sections.Section) -> Markup:
+    def _source_note(self, built: Section) -> Markup:
         p = self.phrases
         refs = p.message("briefing.source_sep").join(
             p.source_titles[s] for s in sorted(built.sources)
@@ -307,44 +344,29 @@ class Briefing:
 
     def describe(self, f: Figure) -> str:
         """What a figure is, for the appendix: indicator (region, period), or subject: measure."""
-        p = self.phrases
-        if f.table == "figures":
+        p, names = self.phrases, self.names
+        if f.table in ("figures", "computed"):
             return p.text(
-                "briefing.appendix_what",
-                name=self.indicator_name(f.indicator),
-                region=self.region_name(f.region),
+                "briefing.appendix_change" if f.table == "computed" else "briefing.appendix_what",
+                name=names.indicator(f.indicator),
+                region=names.region(f.region),
                 when=p.period_text(f),
             )
         when = p.month_text(f.period.end)
         if f.table == "projects":
-            row = self.dataset.projects.set_index("id").loc[f.indicator]
             return p.text(
                 "briefing.appendix_case",
-                subject=self.localized(row, "name"),
+                subject=names.localized(names.project(f.indicator), "name"),
                 measure=p.text("briefing.capacity"),
                 when=when,
             )
-        row = self.dataset.cases.set_index("id").loc[f.indicator]
+        row = names.case(f.indicator)
         return p.text(
             "briefing.appendix_case",
-            subject=self.subject_name(row),
-            measure=self.localized(row, "measure"),
+            subject=names.subject(row),
+            measure=names.localized(row, "measure"),
             when=when,
         )
-
-    def subject_name(self, case: pd.Series) -> str:
-        """The name of a case's subject: an event's title, a project's name, else the subject in
-        this language (``subject_en``) or as written."""
-        if case["subject_kind"] == "event":
-            events = self.dataset.events.set_index("id")
-            if case["subject"] in events.index:
-                return self.localized(events.loc[case["subject"]], "title")
-        if case["subject_kind"] == "project":
-            projects = self.dataset.projects
-            match = projects[projects["name_zh"] == case["subject"]]
-            if not match.empty:
-                return self.localized(match.iloc[0], "name")
-        return self.localized(case, "subject")
 
     def _appendix_row(self, number: int, f: Figure) -> Markup:
         p = self.phrases
@@ -357,18 +379,20 @@ class Briefing:
         value = Markup('<strong>{}<span class="number">{}</span>{}{}</strong>').format(
             before, p.number(f), p.unit(f), after
         )
+        # A figure worked out here cites the rows it is worked out from.
+        cited = f.inputs or (f,)
+        quotes = Markup("<br>").join(
+            Markup('{}<br><span class="row-ref">{}</span>').format(
+                p.text("briefing.appendix_quote", quote=display_quote(c.quote)),
+                f"{self._relative(c.file)}:{c.line}",
+            )
+            for c in cited
+        )
         return Markup(
             '<tr id="ref-F{n}"><td>F{n}</td><td>{what}</td>'
             '<td class="value">{value}<br><span class="status">{status}</span></td>'
-            '<td>{quote}<br><span class="row-ref">{row}</span></td></tr>'
-        ).format(
-            n=number,
-            what=self.describe(f),
-            row=f"{self._relative(f.file)}:{f.line}",
-            value=value,
-            status=status,
-            quote=p.text("briefing.appendix_quote", quote=display_quote(f.quote)),
-        )
+            "<td>{quotes}</td></tr>"
+        ).format(n=number, what=self.describe(f), value=value, status=status, quotes=quotes)
 
     def _readable(self, formula: str) -> str:
         """A formula with each reference spelled as name (region, period)."""
@@ -377,8 +401,8 @@ class Briefing:
         def spell(match: re.Match[str]) -> str:
             return p.text(
                 "briefing.formula_ref",
-                name=self.indicator_name(match.group(1)),
-                region=self.region_name(match.group(2).strip()),
+                name=self.names.indicator(match.group(1)),
+                region=self.names.region(match.group(2).strip()),
                 when=p.period_text(Period.parse(match.group(3))),
             )
 
@@ -402,7 +426,7 @@ def display_quote(quote: str) -> str:
     return quote.replace("**", "")
 
 
-def _table(table: sections.Table) -> Markup:
+def _table(table: Table) -> Markup:
     head = Markup("").join(Markup("<th>{}</th>").format(c) for c in table.columns)
     body = Markup("").join(
         Markup("<tr>{}</tr>").format(
@@ -412,3 +436,6 @@ def _table(table: sections.Table) -> Markup:
     )
     thead = Markup("<thead><tr>{}</tr></thead>").format(head) if table.columns else ""
     return Markup('<table class="data">{}<tbody>{}</tbody></table>').format(thead, body)
+
+
+__all__ = ["Block", "Blocks", "Briefing", "DataValidationError", "SectionError"]

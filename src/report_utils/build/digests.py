@@ -36,7 +36,8 @@ KEY_LIBRARIES = (
     "pyyaml",
     "openpyxl",
 )
-DATA_SUFFIXES = (".csv", ".xlsx")
+# Tables, and the briefing spec and sentences beside them (briefing.yml, messages/*.yml).
+DATA_SUFFIXES = (".csv", ".xlsx", ".yml", ".yaml")
 CODE_SUFFIXES = (".py", ".yaml", ".j2", ".css", ".json")
 
 
@@ -58,7 +59,8 @@ def digest_of(value: object) -> str:
 
 
 def data_files(data_dir: Path) -> list[Path]:
-    """Every table file of a data folder (documentation and the source texts are not inputs)."""
+    """Every input file of a data folder: tables, the spec and its sentences (documentation
+    and the source texts are not inputs)."""
     return sorted(
         p
         for p in Path(data_dir).rglob("*")

@@ -23,7 +23,7 @@ from typing import Any
 
 from report_utils.build import digests
 from report_utils.errors import ParameterError, ReportError
-from report_utils.paths import BRIEFING_NOTEBOOK, MESSAGES_DIR, briefing_dir
+from report_utils.paths import BRIEFING_NOTEBOOK, META_SUBDIR, briefing_dir
 from report_utils.tables.periods import is_month
 
 FORMATS = ("html", "pdf")
@@ -34,9 +34,12 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _START_ERRORS = (RuntimeError, TimeoutError, OSError)
 
 
-def languages() -> list[str]:
-    """Languages with a message catalogue (read without importing the phrasing machinery)."""
-    return sorted(p.stem for p in MESSAGES_DIR.glob("*.yaml"))
+def languages(data_dir: Path | None = None) -> list[str]:
+    """Languages a briefing can be in: the package phrases them and, given a data folder, it
+    has sentences for them (read without importing the phrasing machinery)."""
+    from report_utils.briefing import catalogues
+
+    return catalogues.data_languages(data_dir) if data_dir else catalogues.languages()
 
 
 @dataclass(frozen=True)
@@ -50,22 +53,44 @@ class Job:
     formats: tuple[str, ...] = FORMATS
     notebook: Path = BRIEFING_NOTEBOOK
     extra: tuple[tuple[str, Any], ...] = ()  # further notebook parameters, checked first
+    region: str = ""  # the region the briefing is about; empty: the data's first home region
+
+    def __post_init__(self) -> None:
+        if not self.region:
+            object.__setattr__(self, "region", first_home_region(Path(self.data_dir)))
 
     @property
     def name(self) -> str:
-        return f"{self.period}/{self.lang}"
+        return f"{self.region}/{self.period}/{self.lang}"
 
     @property
     def folder(self) -> Path:
-        return briefing_dir(self.out_dir, self.period, self.lang)
+        return briefing_dir(self.out_dir, self.region, self.period, self.lang)
 
     def parameters(self) -> dict[str, Any]:
         return {
             "period": self.period,
             "lang": self.lang,
+            "region": self.region,
             "data_dir": str(Path(self.data_dir).resolve()),
             **dict(self.extra),
         }
+
+
+def first_home_region(data_dir: Path) -> str:
+    """The region a briefing is about when none is named: the first with the role ``home`` in
+    meta/regions.csv (read with the csv module: planning a no-op build imports no pandas).
+    Empty when the file cannot tell; the data checks then report why."""
+    import csv
+
+    try:
+        with (data_dir / META_SUBDIR / "regions.csv").open(encoding="utf-8-sig") as handle:
+            for row in csv.DictReader(handle):
+                if (row.get("role") or "").strip() == "home":
+                    return (row.get("id") or "").strip()
+    except (OSError, UnicodeDecodeError, csv.Error):
+        pass
+    return ""
 
 
 @dataclass
@@ -87,9 +112,15 @@ class BuildResult:
 # --- parameters ---------------------------------------------------------------------------------
 
 
-def check_parameters(notebook: Path, parameters: dict[str, Any], months: list[str]) -> None:
+def check_parameters(
+    notebook: Path,
+    parameters: dict[str, Any],
+    months: list[str],
+    regions: list[str] | None = None,
+) -> None:
     """Reject unknown names, wrong types and values outside the data before any kernel starts
-    (papermill itself only warns about unknown names)."""
+    (papermill itself only warns about unknown names). ``months`` are the months with data for
+    the briefing's region; ``regions`` the regions a briefing can be about."""
     import papermill as pm
 
     declared = pm.inspect_notebook(str(notebook))
@@ -120,11 +151,17 @@ def check_parameters(notebook: Path, parameters: dict[str, Any], months: list[st
             raise ParameterError(f"compare ({compare}) must be before the period ({period})")
         if not months or compare < months[0]:
             raise ParameterError(f"compare {compare} has no data (earliest: {months[0]})")
-    if lang is not None and lang not in languages():
+    region = parameters.get("region")
+    if region is not None and regions is not None and region not in regions:
         raise ParameterError(
-            f"no message catalogue for language {lang!r}; available: {', '.join(languages())}"
+            f"no briefing for region {region!r}; regions (meta/regions.csv): {', '.join(regions)}"
         )
     data_dir = parameters.get("data_dir")
+    available = languages(Path(data_dir) if isinstance(data_dir, str) else None)
+    if lang is not None and lang not in available:
+        raise ParameterError(
+            f"no message catalogue for language {lang!r}; available: {', '.join(available)}"
+        )
     if data_dir is not None and not (isinstance(data_dir, str) and Path(data_dir).is_dir()):
         raise ParameterError(f"data_dir must be an existing folder, got {data_dir!r}")
 

@@ -34,6 +34,7 @@ from report_utils.build.execute import (
 )
 from report_utils.errors import BuildError, DataValidationError, ParameterError, ReportError
 from report_utils.paths import FACT_TABLES, INDEX_TEMPLATES_DIR
+from report_utils.tables import asof
 
 STATE = ".build-state.json"
 LOCK = ".briefing.lock"
@@ -62,30 +63,53 @@ def plan(
     langs: list[str],
     formats: list[str],
     *,
+    regions: list[str] | None = None,
+    all_regions: bool = False,
     all_periods: bool = False,
     force: bool = False,
     extra: dict[str, Any] | None = None,
     notebook: Path | None = None,
     on_pending: Callable[[int], None] | None = None,
 ) -> Plan:
-    """``on_pending`` hears how many briefings may need building as soon as the hashes tell,
+    """The briefings to build: for each region (default: the home regions; ``all_regions``:
+    every region a briefing can be about), each period (default: the region's latest month;
+    ``all_periods``: every month with data for it) and each language (default: every language
+    the data has sentences for).
+
+    ``on_pending`` hears how many briefings may need building as soon as the hashes tell,
     before the slower checks (the CLI starts spare kernel processes then)."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     for fmt in formats:
         if fmt not in FORMATS:
             raise ParameterError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
-    langs = langs or languages()
+    langs = langs or languages(data_dir)
     hashes = digests.file_hashes(data_dir)
     state = _read_state(out_dir)
     data_key = digests.digest_of(hashes)
     dataset = None
-    if all_periods or (not periods and data_key not in state):
-        dataset = _dataset(data_dir)
-        state = {data_key: {"latest": dataset.latest_month(), "months": dataset.months()}}
-        _write_state(out_dir, state)
-    if all_periods:
-        periods = state[data_key]["months"]
-    periods = list(dict.fromkeys(periods or [state[data_key]["latest"]]))
+    if all_periods or all_regions or not periods or not regions:
+        if data_key not in state:
+            dataset = _dataset(data_dir)
+            state = {data_key: _data_state(dataset)}
+            _write_state(out_dir, state)
+        known = state[data_key]
+        regions = list(dict.fromkeys(regions or known["briefed" if all_regions else "homes"]))
+        for region in regions:
+            if region not in known["latest"]:
+                raise ParameterError(
+                    f"no briefing for region {region!r}; regions (meta/regions.csv): "
+                    f"{', '.join(known['briefed'])}"
+                )
+    wanted = {
+        region: list(
+            dict.fromkeys(
+                periods
+                or (state[data_key]["months"][region] if all_periods else [])
+                or [state[data_key]["latest"][region]]
+            )
+        )
+        for region in regions or []
+    }
 
     jobs = [
         Job(
@@ -96,8 +120,10 @@ def plan(
             tuple(formats),
             **({"notebook": notebook} if notebook else {}),
             extra=tuple(sorted((extra or {}).items())),
+            region=region,
         )
-        for period in periods
+        for region, region_periods in wanted.items()
+        for period in region_periods
         for lang in langs
     ]
     result = Plan()
@@ -123,17 +149,23 @@ def plan(
         on_pending(len(pending))
 
     # Something may need building: check everything before any kernel starts.
+    from report_utils.briefing.checks import check_briefing
     from report_utils.briefing.phrasing import untranslated_units
     from report_utils.build.execute import check_parameters
     from report_utils.fonts import require_cjk_font
 
     dataset = dataset or _dataset(data_dir)
-    untranslated = untranslated_units(dataset, sorted({job.lang for job, _ in pending}))
-    if untranslated:
-        raise DataValidationError(untranslated)
-    months = dataset.months()
+    pending_langs = sorted({job.lang for job, _ in pending})
+    for job, _ in pending:  # an unknown language or region: a clear message, not a traceback
+        check_parameters(
+            job.notebook, job.parameters(), dataset.months(job.region), dataset.briefed_regions()
+        )
+    _, problems = check_briefing(dataset, data_dir, pending_langs)
+    errors = [p for p in problems if p.severity == "error"]
+    errors += untranslated_units(dataset, pending_langs)
+    if errors:
+        raise DataValidationError(errors)
     for job, fingerprint in pending:
-        check_parameters(job.notebook, job.parameters(), months)
         key = {**common, "parameters": job.parameters(), "formats": list(job.formats)}
         content = digests.digest_of({**key, "visible": visible_rows(dataset, job.period)})
         manifest = read_manifest(job.folder)
@@ -151,6 +183,22 @@ def plan(
     return result
 
 
+def _data_state(dataset) -> dict[str, Any]:
+    """What planning needs to know of the data without reading it again: regions, and the
+    months with data of each."""
+    briefed = dataset.briefed_regions()
+    return {
+        "homes": dataset.home_regions(),
+        "briefed": briefed,
+        "months": {region: dataset.months(region) for region in briefed},
+        "latest": {
+            region: latest
+            for region in briefed
+            if (latest := asof.latest_month(dataset, region)) is not None
+        },
+    }
+
+
 def _dataset(data_dir: Path):
     from report_utils.tables.load import load_dataset
 
@@ -163,12 +211,7 @@ def visible_rows(dataset, period: str) -> dict[str, Any]:
     from report_utils.tables.load import FILE, LINE
 
     root = Path(dataset.data_dir).resolve()
-    frames = {
-        "figures": dataset.figures[dataset.figures["period_end"] <= period],
-        "events": dataset.events[dataset.events["date_end"].str[:7] <= period],
-        "projects": dataset.projects[dataset.projects["as_of"] <= period],
-        "cases": dataset.cases[dataset.cases["as_of"] <= period],
-    }
+    frames = {table: asof.visible(getattr(dataset, table), table, period) for table in FACT_TABLES}
     visible: dict[str, Any] = {}
     for name, frame in frames.items():
         records = (
@@ -327,22 +370,24 @@ def output_lock(out_dir: Path, wait: float, notice: Callable[[str], None]):
 
 
 def write_index(out_dir: Path) -> Path:
-    """``OUT/index.html``: every briefing in the folder with period, language, formats and
-    build time, newest period first."""
+    """``OUT/index.html``: every briefing in the folder with region, period, language, formats
+    and build time, newest period first."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     rows = []
-    for manifest_path in sorted(out_dir.glob("*/*/manifest.json")):
+    for manifest_path in sorted(out_dir.glob("*/*/*/manifest.json")):
         manifest = read_manifest(manifest_path.parent)
         if not manifest:
             continue
         folder = manifest_path.parent
+        region, period, lang = folder.relative_to(out_dir).parts
         rows.append(
             {
-                "period": folder.parent.name,
-                "lang": folder.name,
+                "region": region,
+                "period": period,
+                "lang": lang,
                 "files": [
-                    f"{folder.parent.name}/{folder.name}/{name}"
+                    f"{region}/{period}/{lang}/{name}"
                     for name in sorted(manifest["outputs"])
                     if not name.endswith(".ipynb")
                 ],
@@ -350,7 +395,7 @@ def write_index(out_dir: Path) -> Path:
                 "seconds": manifest.get("timings_seconds", {}).get("total", ""),
             }
         )
-    rows.sort(key=lambda r: (r["period"], r["lang"]), reverse=True)
+    rows.sort(key=lambda r: (r["region"], r["period"], r["lang"]), reverse=True)
     env = Environment(loader=FileSystemLoader(INDEX_TEMPLATES_DIR), autoescape=select_autoescape())
     html = env.get_template("index.html.j2").render(rows=rows)
     _atomic_write(out_dir / "index.html", html)
@@ -368,6 +413,7 @@ def build(
     workers: int = 1,
     all_periods: bool = False,
     notebook: Path | None = None,
+    regions: list[str] | None = None,
 ) -> list[BuildResult]:
     """Plan and run in one call (the API the tests and the benchmark use): skipped briefings
     first, then the built or failed ones."""
@@ -380,5 +426,6 @@ def build(
         all_periods=all_periods,
         force=force,
         notebook=notebook,
+        regions=regions,
     )
     return p.skipped + run(p, workers=workers)

@@ -21,9 +21,10 @@ import pandera.pandas as pa
 
 from report_utils.errors import DataValidationError, Problem, display_path
 from report_utils.paths import FACT_TABLES, META_SUBDIR, META_TABLES
-from report_utils.tables import schema, spreadsheets
+from report_utils.tables import asof, schema, spreadsheets
 from report_utils.tables.formula import FormulaError, evaluate, references
 from report_utils.tables.periods import Period
+from report_utils.tables.quotes import check_quotes
 
 LINE = "_line"
 HEADER_LINE = "header_line"
@@ -51,26 +52,34 @@ class Dataset:
     cases: pd.DataFrame
     files: list[Path]
 
-    def latest_month(self) -> str:
-        """The latest month any figure, event, project or case refers to."""
-        months = [
-            *self.figures["period_end"],
-            *(d[:7] for d in self.events["date_end"]),
-            *self.projects["as_of"],
-            *self.cases["as_of"],
-        ]
-        if not months:
+    def latest_month(self, region: str | None = None) -> str:
+        """The latest month any figure, event, project or case (of ``region``) refers to."""
+        latest = asof.latest_month(self, region)
+        if latest is None:
+            where = f" for {region}" if region else ""
             raise DataValidationError(
-                [Problem(display_path(self.data_dir), 0, "-", "the data folder has no figures")]
+                [
+                    Problem(
+                        display_path(self.data_dir),
+                        0,
+                        "-",
+                        f"the data folder has no figures{where}",
+                    )
+                ]
             )
-        return max(months)
+        return latest
 
-    def months(self) -> list[str]:
-        """Every month a briefing can be as of, in order: months in which a reported figure's
-        period or an event ends. (A derived figure, e.g. last year's share worked back from this
-        year's, was not known in its own month, so it does not make a month.)"""
-        reported = self.figures[self.figures["status"] == "reported"]
-        return sorted(set(reported["period_end"]) | {d[:7] for d in self.events["date_end"]})
+    def months(self, region: str | None = None) -> list[str]:
+        """Every month a briefing (of ``region``) can be as of, in order (see ``asof``)."""
+        return asof.months(self, region)
+
+    def home_regions(self) -> list[str]:
+        """The regions briefed by default, in the order of meta/regions.csv."""
+        return [str(r) for r in self.regions.index[self.regions["role"] == "home"]]
+
+    def briefed_regions(self) -> list[str]:
+        """Every region a briefing can be about (all but the comparison-only ones)."""
+        return [str(r) for r in self.regions.index[self.regions["role"] != "comparison"]]
 
 
 # --- reading one file --------------------------------------------------------------------------
@@ -328,6 +337,69 @@ def _event_rules(cases: pd.DataFrame, events: pd.DataFrame) -> list[Problem]:
     ]
 
 
+def _meaning_rules(indicators: pd.DataFrame, regions: set[str]) -> list[Problem]:
+    """A change or gap is a difference of a known indicator; a gap's base is a known region or
+    indicator. ``indicators`` as read (ids in the column ``id``)."""
+    known = set(indicators["id"])
+    problems = []
+    for r in _rows(indicators):
+        if r.of and r.of not in known:
+            problems.append(
+                Problem(r.file, r.line, "of", f"unknown indicator {r.of!r}{_hint(r.of, known)}")
+            )
+        if r.kind == "gap" and r.base and r.base not in known | regions:
+            problems.append(
+                Problem(
+                    r.file,
+                    r.line,
+                    "base",
+                    f"a gap is measured against a region (meta/regions.csv) or an indicator; "
+                    f"{r.base!r} is neither{_hint(r.base, known | regions)}",
+                )
+            )
+    return problems
+
+
+def _region_rules(regions: pd.DataFrame) -> list[Problem]:
+    """Parents and compared regions are regions of the table."""
+    known = set(regions["id"])
+    problems = []
+    for r in _rows(regions):
+        if r.parent and r.parent not in known:
+            problems.append(Problem(r.file, r.line, "parent", f"unknown region {r.parent!r}"))
+        for other in filter(None, (x.strip() for x in r.compare.split(";"))):
+            if other not in known:
+                problems.append(Problem(r.file, r.line, "compare", f"unknown region {other!r}"))
+            elif other == r.id:
+                problems.append(
+                    Problem(r.file, r.line, "compare", "a region is not compared with itself")
+                )
+    return problems
+
+
+def _home_by_default(frame: pd.DataFrame, regions: pd.DataFrame) -> list[Problem]:
+    """An empty region cell means the home region: only while the data has one."""
+    homes = list(regions.loc[regions["role"] == "home", "id"])
+    if frame.empty:
+        return []
+    if len(homes) == 1:
+        frame["region"] = frame["region"].replace("", homes[0])
+        return []
+    return [
+        Problem(r.file, r.line, "region", "required when the data has several home regions")
+        for r in _rows(frame)
+        if not r.region
+    ]
+
+
+def _hint(word: str, known: set[str]) -> str:
+    """ " (did you mean 'x'?)" for a near miss, else nothing."""
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _rows(frame: pd.DataFrame) -> list[SimpleNamespace]:
     """Rows as objects, with ``file`` and ``line`` for the row's location."""
     return [
@@ -349,9 +421,9 @@ def validate(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
     # A metadata table that failed to load checks no ids: one missing file, one problem.
     ids = [None if frame.empty else frame["id"] for frame in (indicators, regions, sources)]
     figures, p4 = _read_all(data_dir, "figures", schema.figures_schema(*ids))
-    events, p5 = _read_all(data_dir, "events", schema.events_schema(ids[2]))
-    projects, p6 = _read_all(data_dir, "projects", schema.projects_schema(ids[2]))
-    cases, p7 = _read_all(data_dir, "cases", schema.cases_schema(ids[2]))
+    events, p5 = _read_all(data_dir, "events", schema.events_schema(ids[2], ids[1]))
+    projects, p6 = _read_all(data_dir, "projects", schema.projects_schema(ids[2], ids[1]))
+    cases, p7 = _read_all(data_dir, "cases", schema.cases_schema(ids[2], ids[1]))
     problems += p4 + p5 + p6 + p7
 
     # Checks across tables run wherever the tables they read are clean, so that one run of
@@ -367,6 +439,27 @@ def validate(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
         problems += _figure_rules(figures, indicators)
     if clean(p5, p7):
         problems += _event_rules(cases, events)
+    if clean(p1, p2):
+        problems += _meaning_rules(
+            indicators.reset_index(drop="id" in indicators), set(regions["id"])
+        )
+    if clean(p2):
+        problems += _region_rules(regions)
+        for frame, found in ((events, p5), (projects, p6), (cases, p7)):
+            if clean(found):
+                problems += _home_by_default(frame, regions)
+    if not problems or all(x.severity != "error" for x in problems):
+        sources = sources.set_index("id")
+        problems += check_quotes(
+            SimpleNamespace(
+                data_dir=data_dir,
+                sources=sources,
+                figures=figures,
+                events=events,
+                projects=projects,
+                cases=cases,
+            )
+        )
     if any(x.severity == "error" for x in problems):
         return None, sorted(set(problems))
     files = [p for table in (*META_TABLES, *FACT_TABLES) for p in table_files(data_dir, table)]
@@ -374,7 +467,7 @@ def validate(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
         data_dir=data_dir,
         indicators=indicators,
         regions=regions.set_index("id"),
-        sources=sources.set_index("id"),
+        sources=sources,
         figures=figures,
         events=events,
         projects=_to_numbers(projects, "projects"),

@@ -17,7 +17,15 @@ import pandera.pandas as pa
 from report_utils.tables.formula import REF_RE
 from report_utils.tables.periods import DATE_RE, MONTH_RE
 
-INDICATOR_KINDS = ("growth", "share", "rank", "count", "amount", "capacity", "difference")
+# What a figure is, which decides how a sentence states it and a change in it (see data/README.md):
+# a rate of growth, a share of a whole, a rank, a count, an amount of money or of capacity, or a
+# difference: the change of another indicator since an earlier period, or its gap to another
+# region or indicator over the same period.
+INDICATOR_KINDS = ("growth", "share", "rank", "count", "amount", "capacity", "change", "gap")
+BETTER = ("higher", "lower")
+# What a change is measured against: the same period a year earlier, or the previous period of
+# the same kind (1—6月 for 1—9月).
+CHANGE_BASES = ("year_earlier", "previous")
 FIGURE_STATUSES = ("reported", "derived")
 QUALIFIERS = ("", "约", "近", "超过", "左右", "以上")
 PROJECT_STATUSES = ("筹建", "开工", "在建", "投产")
@@ -82,14 +90,31 @@ def _col(*checks: pa.Check | list[pa.Check], required: bool = True) -> pa.Column
     return pa.Column(str, checks=[*req, *flat], nullable=False)
 
 
+def _optional(*checks: pa.Check | list[pa.Check]) -> pa.Column:
+    """A column that may be empty, and that a data folder made before the column existed may
+    leave out altogether (it then reads as empty)."""
+    flat = [c for item in checks for c in (item if isinstance(item, list) else [item])]
+    return pa.Column(str, checks=flat, nullable=False, required=False)
+
+
 def _translation() -> pa.Column:
-    """A column translating another one for a briefing language (``company_en``): it may be
-    empty, and a data folder made before the column existed may leave it out altogether."""
-    return pa.Column(str, nullable=False, required=False)
+    """A column translating another one for a briefing language (``company_en``)."""
+    return _optional()
+
+
+def _region(regions: Iterable[str] | None) -> pa.Column:
+    """The region a row of events, projects or cases belongs to; empty means the home region
+    (allowed only while the data has one)."""
+    return _optional(_one_of(regions, "region (see meta/regions.csv)"))
 
 
 def _schema(name: str, columns: dict[str, pa.Column], checks: list[pa.Check] | None = None):
     return pa.DataFrameSchema(columns, name=name, strict=True, checks=checks or [])
+
+
+def _cells(df: pd.DataFrame, column: str) -> pd.Series:
+    """A column's cells, or empty cells when the file leaves an optional column out."""
+    return df[column] if column in df else pd.Series("", index=df.index)
 
 
 # Row-level checks span columns; this names the column a failing row is reported under.
@@ -122,21 +147,53 @@ INDICATORS = _schema(
         "unit_en": _col(required=False),
         "decimals": _col(INTEGER),
         "description_zh": _col(required=False),
+        # Meaning, read by the phrasing (optional columns: a folder made before them still reads).
+        "better": _optional(_one_of(BETTER, "direction")),
+        "of": _optional(IDENT),
+        "base": _optional(),
+        "colour": _optional(
+            _regex(re.compile(r"^#[0-9a-fA-F]{6}$"), "expected a colour as #rrggbb")
+        ),
     },
+    checks=[
+        _row_check(
+            lambda df: ~df["kind"].isin(("change", "gap")) | (_cells(df, "of") != ""),
+            "a change or gap names the indicator it is a difference of (column 'of')",
+            "of",
+        ),
+        _row_check(
+            lambda df: ~df["kind"].isin(("change", "gap")) | (_cells(df, "base") != ""),
+            "a change names its base (year_earlier or previous); a gap names the region or "
+            "indicator it is measured against (column 'base')",
+            "base",
+        ),
+        _row_check(
+            lambda df: (df["kind"] != "change") | _cells(df, "base").isin(CHANGE_BASES),
+            f"the base of a change is one of: {', '.join(CHANGE_BASES)}",
+            "base",
+        ),
+    ],
 )
 
-REGION_ROLES = ("home", "comparison")
+# A region's level gives the words for it in sentences (全省, 全市, 全国 / the province ...).
+REGION_LEVELS = ("country", "province", "prefecture", "county")
+# home: briefed by default; region: briefed on request (--region, --all-regions);
+# comparison: only compared with.
+REGION_ROLES = ("home", "region", "comparison")
 REGIONS = _schema(
     "regions",
     {
         "id": _col(),
         "name_en": _col(),
+        "level": _optional(_one_of(REGION_LEVELS, "level")),
+        "parent": _optional(),
+        "compare": _optional(),  # region ids separated by ";", in order of preference
         "role": _col(_one_of(REGION_ROLES, "role")),
     },
     checks=[
         _row_check(
-            lambda df: pd.Series((df["role"] == "home").sum() == 1, index=df.index),
-            "exactly one region must have the role 'home'",
+            lambda df: pd.Series((df["role"] == "home").sum() >= 1, index=df.index),
+            "at least one region must have the role 'home' (briefed by default)",
             "role",
         )
     ],
@@ -181,11 +238,12 @@ def figures_schema(indicators: Iterable[str], regions: Iterable[str], sources: I
     )
 
 
-def events_schema(sources: Iterable[str]):
+def events_schema(sources: Iterable[str], regions: Iterable[str] | None = None):
     return _schema(
         "events",
         {
             "id": _col(SLUG),
+            "region": _region(regions),
             "date_start": _col(DATE),
             "date_end": _col(DATE),
             "date_text": _col(required=False),  # the source's wording of an imprecise date
@@ -200,11 +258,12 @@ def events_schema(sources: Iterable[str]):
     )
 
 
-def projects_schema(sources: Iterable[str]):
+def projects_schema(sources: Iterable[str], regions: Iterable[str] | None = None):
     return _schema(
         "projects",
         {
             "id": _col(SLUG),
+            "region": _region(regions),
             "name_zh": _col(),
             "name_en": _col(required=False),
             "company": _col(required=False),
@@ -231,11 +290,12 @@ def projects_schema(sources: Iterable[str]):
     )
 
 
-def cases_schema(sources: Iterable[str]):
+def cases_schema(sources: Iterable[str], regions: Iterable[str] | None = None):
     return _schema(
         "cases",
         {
             "id": _col(SLUG),
+            "region": _region(regions),
             "subject_kind": _col(_one_of(SUBJECT_KINDS, "subject_kind")),
             "subject": _col(),
             "subject_en": _translation(),  # companies, parks (events, projects: their names)

@@ -1,0 +1,89 @@
+"""Message catalogues: the package's generic phrasing, and the analyst's sentences beside the data.
+
+- ``src/report_utils/briefing/messages/<lang>.yaml`` (the package): numbers, periods, directions,
+  units, region levels, the briefing's frame and the default words of each section kind.
+- ``<data>/messages/<lang>.yml`` (the analyst): the briefing's title, each headline card's label
+  and comparison, each section's title, sentences and chart words, under
+  ``headlines.<id>.<key>`` and ``sections.<id>.<key>``.
+
+A briefing's catalogue is the two merged, the analyst's keys over the package's; a section's key
+missing in the analyst's catalogue falls back to its kind's default (``kinds.<kind>.<key>``).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from report_utils.errors import ParameterError, Problem, display_path
+from report_utils.paths import MESSAGES_DIR
+
+DATA_MESSAGES = "messages"
+DATA_SUFFIX = ".yml"
+
+
+def languages() -> list[str]:
+    """Languages the package can phrase (one catalogue each)."""
+    return sorted(p.stem for p in MESSAGES_DIR.glob("*.yaml"))
+
+
+@cache
+def package(lang: str) -> dict[str, Any]:
+    """The package's catalogue of a language."""
+    path = MESSAGES_DIR / f"{lang}.yaml"
+    if not path.is_file():
+        raise ParameterError(
+            f"no message catalogue for language {lang!r}; available: {', '.join(languages())}"
+        )
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def data_path(data_dir: Path, lang: str) -> Path:
+    return Path(data_dir) / DATA_MESSAGES / f"{lang}{DATA_SUFFIX}"
+
+
+def data_languages(data_dir: Path) -> list[str]:
+    """Languages the data folder has sentences for (and the package can phrase)."""
+    folder = Path(data_dir) / DATA_MESSAGES
+    written = {p.stem for p in folder.glob(f"*{DATA_SUFFIX}")} if folder.is_dir() else set()
+    return [lang for lang in languages() if lang in written]
+
+
+def read_data(data_dir: Path, lang: str):
+    """The analyst's catalogue of a language, with its node lines (``spec.Located``) and the
+    problems reading it; the catalogue is None when it cannot be read."""
+    from report_utils.briefing.spec import read_yaml
+
+    data, located, problems = read_yaml(data_path(data_dir, lang))
+    if not problems and not isinstance(data, dict):
+        shown = display_path(data_path(data_dir, lang))
+        problems = [Problem(shown, 1, "-", "expected keys: briefing, headlines, sections")]
+        data = None
+    return data, located, problems
+
+
+def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over`` on top of ``base``, mapping by mapping."""
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def briefing_catalogue(data_dir: Path | None, lang: str) -> dict[str, Any]:
+    """The catalogue a briefing renders with: the analyst's over the package's."""
+    messages = package(lang)
+    if data_dir is None:
+        return messages
+    data, _, problems = read_data(data_dir, lang)
+    if problems:
+        from report_utils.errors import DataValidationError
+
+        raise DataValidationError(problems)
+    return merge(messages, data or {})

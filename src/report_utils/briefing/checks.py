@@ -1,0 +1,318 @@
+"""Checks of the spec and the analyst's catalogues against the data and the kinds, run by
+``briefing validate``, by ``briefing build`` before any kernel starts, and by the notebook.
+
+Each problem is located in its file (``briefing.yml``, ``messages/<lang>.yml``) at its line:
+
+- the spec's structure (``spec``), unknown section kinds and indicator ids (with "did you
+  mean"), keys a kind does not take, slots that name no slot, regions that are not regions;
+- per language: catalogue syntax (YAML, and each template's Jinja), message keys a section or
+  headline needs and neither catalogue has, template variables that nothing provides;
+- warnings: indicators in the data that no section or headline shows.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+
+from report_utils.briefing import catalogues
+from report_utils.briefing.kinds import KINDS
+from report_utils.briefing.phrasing import TEMPLATE_GLOBALS
+from report_utils.briefing.spec import (
+    COMPARED,
+    SELF,
+    Located,
+    Section,
+    Slot,
+    Spec,
+    read_spec,
+    spec_path,
+)
+from report_utils.errors import DataValidationError, Problem, display_path
+
+# What every template of a briefing is given besides the functions (``Phrasebook.context``).
+BRIEFING_VALUES = frozenset({"region", "scope", "as_of"})
+_ENV = jinja2.Environment()
+
+
+def suggest(word: str, known: Iterable[str]) -> str:
+    """ " (did you mean 'x'?)" for a near miss, else nothing."""
+    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def check_briefing(
+    dataset: Any, data_dir: Path, langs: list[str] | None = None
+) -> tuple[Spec | None, list[Problem]]:
+    """The spec and every problem of the spec and the catalogues of ``langs`` (default: every
+    language the data folder has sentences for)."""
+    spec, located, problems = read_spec(data_dir)
+    if spec is None:
+        return None, problems
+    problems += _spec_problems(spec, located, dataset, display_path(spec_path(data_dir)))
+    for lang in langs if langs is not None else catalogues.data_languages(data_dir):
+        problems += _catalogue_problems(spec, data_dir, lang)
+    problems += _unshown(spec, dataset)
+    return spec, sorted(set(problems))
+
+
+def checked_spec(dataset: Any, data_dir: Path, langs: list[str]) -> Spec:
+    """The spec, or ``DataValidationError`` listing every error (warnings do not stop it)."""
+    spec, problems = check_briefing(dataset, data_dir, langs)
+    errors = [p for p in problems if p.severity == "error"]
+    if spec is None or errors:
+        raise DataValidationError(errors)
+    return spec
+
+
+# --- the spec -----------------------------------------------------------------------------------
+
+
+def _spec_problems(spec: Spec, located: Located, dataset: Any, shown: str) -> list[Problem]:
+    problems: list[Problem] = []
+    indicators = set(dataset.indicators.index)
+    regions = set(dataset.regions.index)
+
+    def at(path: tuple[Any, ...], column: str, message: str) -> None:
+        problems.append(Problem(shown, located.line(path), column, message))
+
+    for name, items in (("headlines", spec.headlines), ("sections", spec.sections)):
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            if item.id in seen:
+                at((name, index, "id"), "id", f"{name[:-1]} id {item.id!r} is used twice")
+            seen.add(item.id)
+
+    for index, headline in enumerate(spec.headlines):
+        path = ("headlines", index, "figures")
+        if not headline.figures:
+            at(path, "figures", "a headline needs at least one figure (the first is shown big)")
+        _slot_problems(headline.slots(), path, indicators, regions, at)
+
+    for index, section in enumerate(spec.sections):
+        path = ("sections", index)
+        kind = KINDS.get(section.kind)
+        if kind is None:
+            at(
+                (*path, "kind"),
+                "kind",
+                f"unknown section kind {section.kind!r}{suggest(section.kind, KINDS)}; "
+                f"kinds: {', '.join(sorted(KINDS))}",
+            )
+            continue
+        for option in sorted(section.options() - kind.options):
+            takes = ", ".join(sorted(kind.options)) or "nothing but id and kind"
+            at(
+                (*path, option),
+                option,
+                f"kind {kind.name!r} does not take {option!r} (it takes: {takes})",
+            )
+        problems += _section_needs(section, kind.options, path, at)
+        _slot_problems(section.slots(), (*path, "figures"), indicators, regions, at)
+        for position, indicator in enumerate(section.indicators or []):
+            if indicator not in indicators:
+                at(
+                    (*path, "indicators", position),
+                    "indicators",
+                    f"unknown indicator {indicator!r}{suggest(indicator, indicators)}",
+                )
+        chart = section.chart_spec()
+        if chart is not None:
+            slots = section.slots()
+            for position, bar in enumerate(chart.bars):
+                if bar not in slots:
+                    where = (
+                        (*path, "chart", position)
+                        if isinstance(section.chart, list)
+                        else (
+                            *path,
+                            "chart",
+                            "bars",
+                            position,
+                        )
+                    )
+                    at(where, "chart", f"no slot {bar!r} in figures{suggest(bar, slots)}")
+    return problems
+
+
+def _section_needs(section: Section, options: frozenset[str], path, at) -> list[Problem]:
+    """A section of a kind that shows figures or indicators names some."""
+    if "figures" in options and not section.figures:
+        at(path, "figures", f"section {section.id!r} needs figures: slot name → indicator id")
+    if "indicators" in options and not section.indicators:
+        at(path, "indicators", f"section {section.id!r} needs indicators: a list of indicator ids")
+    return []
+
+
+def _slot_problems(
+    slots: dict[str, Slot], path, indicators: set[str], regions: set[str], at
+) -> None:
+    earlier: list[str] = []
+    for name, slot in slots.items():
+        where = (*path, name)
+        if slot.indicator not in indicators:
+            at(
+                where,
+                name,
+                f"unknown indicator {slot.indicator!r}{suggest(slot.indicator, indicators)}",
+            )
+        if slot.region not in (SELF, COMPARED) and slot.region not in regions:
+            at(
+                where,
+                name,
+                f"region {slot.region!r} is neither self, compared nor a region of "
+                f"meta/regions.csv{suggest(slot.region, regions)}",
+            )
+        if slot.with_ is not None and slot.with_ not in earlier:
+            at(
+                where,
+                name,
+                f"'with: {slot.with_}' names no slot before {name!r}{suggest(slot.with_, earlier)}",
+            )
+        earlier.append(name)
+
+
+# --- the catalogues -----------------------------------------------------------------------------
+
+
+def _catalogue_problems(spec: Spec, data_dir: Path, lang: str) -> list[Problem]:
+    shown = display_path(catalogues.data_path(data_dir, lang))
+    try:
+        package = catalogues.package(lang)
+    except Exception as exc:  # an unknown language: the package cannot phrase it
+        return [Problem(shown, 0, "-", str(exc))]
+    data, located, problems = catalogues.read_data(data_dir, lang)
+    if data is None:
+        return problems
+    merged = catalogues.merge(package, data)
+
+    def has(key: str) -> bool:
+        node: Any = merged
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return False
+            node = node[part]
+        return True
+
+    def missing(key: str, fallback: str | None = None) -> None:
+        owner = ".".join(key.split(".")[:2])
+        also = f" (nor {fallback} in the package)" if fallback else ""
+        problems.append(
+            Problem(
+                shown,
+                located.line(tuple(owner.split("."))),
+                key,
+                f"message {key!r} is missing in {lang}{also}",
+            )
+        )
+
+    # template -> the variables it may use, besides the functions and the briefing's values
+    templates: dict[str, set[str]] = {}
+    for headline in spec.headlines:
+        for name in ("label", "comparison"):
+            key = f"headlines.{headline.id}.{name}"
+            if has(key):
+                templates[key] = set(headline.slots())
+            else:
+                missing(key)
+    for section in spec.sections:
+        kind = KINDS.get(section.kind)
+        if kind is None:
+            continue
+        given = kind.variables(section)
+        for name in kind.keys(section):
+            own, default = f"sections.{section.id}.{name}", f"kinds.{kind.name}.{name}"
+            if has(own):
+                templates[own] = given.get(name, set())
+            elif not has(default):
+                missing(own, default)
+    templates["briefing.title"] = set()
+    for key, allowed in templates.items():
+        if not _in_data(data, key):
+            continue  # the package's own wording: checked by the package's tests
+        problems += _template_problems(_value(merged, key), key, allowed, located, shown)
+    return problems
+
+
+def _in_data(data: dict[str, Any], key: str) -> bool:
+    node: Any = data
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _value(messages: dict[str, Any], key: str) -> Any:
+    node: Any = messages
+    for part in key.split("."):
+        node = node[part]
+    return node
+
+
+def _template_problems(
+    value: Any, key: str, allowed: set[str], located: Located, shown: str
+) -> list[Problem]:
+    line = located.line(tuple(key.split(".")))
+    texts = value if isinstance(value, list) else [value]
+    problems = []
+    for text in texts:
+        if not isinstance(text, str):
+            problems.append(
+                Problem(shown, line, key, f"expected text, found {type(text).__name__}")
+            )
+            continue
+        try:
+            parsed = _ENV.parse(text)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(
+                Problem(shown, line + (exc.lineno or 1) - 1, key, f"template: {exc.message}")
+            )
+            continue
+        known = allowed | TEMPLATE_GLOBALS | BRIEFING_VALUES
+        for variable in sorted(meta.find_undeclared_variables(parsed) - known):
+            offered = ", ".join(sorted(allowed)) or "no slots"
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    key,
+                    f"template variable {variable!r} is not provided{suggest(variable, allowed)}; "
+                    f"it is given: {offered}",
+                )
+            )
+    return problems
+
+
+# --- indicators no section shows ------------------------------------------------------------------
+
+
+def _unshown(spec: Spec, dataset: Any) -> list[Problem]:
+    shown: set[str] = set()
+    for item in [*spec.headlines, *spec.sections]:
+        shown |= {slot.indicator for slot in item.slots().values()}
+    for section in spec.sections:
+        shown |= set(section.indicators or [])
+    figures = dataset.figures
+    briefed = set(dataset.briefed_regions())
+    in_data = figures[figures["region"].isin(briefed)]
+    indicators = dataset.indicators
+    problems = []
+    for indicator in sorted(set(in_data["indicator"]) - shown):
+        row = indicators.loc[indicator]
+        problems.append(
+            Problem(
+                row["_file"],
+                int(row["_line"]),
+                "id",
+                f"indicator {indicator!r} has figures but no section or headline of "
+                f"{display_path(Path(dataset.data_dir) / 'briefing.yml')} shows it",
+                severity="warning",
+            )
+        )
+    return problems

@@ -1,0 +1,168 @@
+"""``changes``: what changed since the last briefing of the region.
+
+A briefing as of month P is compared with the previous month that has data for its region (or
+the month given as the ``compare`` parameter). For each of the region's indicators whose latest
+figure changed:
+
+- a *move*, when the two figures are comparable (``meaning.comparable``: consecutive cumulative
+  periods of one year, or the same period a year apart): the change in the words of what the
+  indicator is (位次前移2位, 增速加快0.4个百分点, 比重提高0.8个百分点), its base (比2021年1—9月,
+  比上年同期) and both figures; the change is the data's own change indicator where it has one,
+  else worked out and marked as derived;
+- else a *new* figure, stated by its kind (同比增长11.7%, 居全国第12位), grouped by period;
+
+and the region's events in between. Messages (all with defaults in the package catalogue):
+``title``, ``first``, ``none``, ``sep``, ``moved``, ``new``, ``new_group``, ``new_sep``,
+``events``, ``event``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from markupsafe import Markup
+
+from report_utils.briefing.figures import AsOf, Figure
+from report_utils.briefing.kinds.registry import Context, Section, register
+from report_utils.briefing.meaning import Meaning, Move
+from report_utils.briefing.phrasing import Paragraph, name
+from report_utils.errors import ParameterError
+from report_utils.tables import asof
+from report_utils.tables.periods import is_month
+
+KEYS = ("title", "first", "none", "sep", "moved", "new", "new_group", "new_sep", "events", "event")
+
+
+def _variables(spec) -> dict[str, set[str]]:
+    since = {"since", "items"}
+    return {
+        "none": {"since"},
+        "moved": since,
+        "new": since,
+        "events": since,
+        "new_group": {"when", "items"},
+        "event": {"when", "title"},
+    }
+
+
+def check_compare(dataset, month: str, compare: str | None, region: str | None = None) -> None:
+    """The ``compare`` parameter: a month with data for the region, before the briefing's."""
+    if compare is None:
+        return
+    months = dataset.months(region)
+    if not isinstance(compare, str) or not is_month(compare):
+        raise ParameterError(f"compare must be a month as YYYY-MM, got {compare!r}")
+    if compare >= month:
+        raise ParameterError(f"compare ({compare}) must be before the briefing's month ({month})")
+    if not months or compare < months[0]:
+        raise ParameterError(
+            f"compare {compare} is before the earliest data ({months[0] if months else '-'}); "
+            f"months with data: {', '.join(months)}"
+        )
+
+
+def found_changes(
+    view: AsOf, meaning: Meaning, compare: str | None = None
+) -> tuple[str | None, list[Move], list[Figure]]:
+    """The month compared with (``compare``, else the previous month with data for the
+    region), the moves and the new figures of the region."""
+    since = compare or asof.previous_month(view.dataset, view.month, view.home)
+    if since is None:
+        return None, [], []
+    then = AsOf(view.dataset, since, view.home)
+    moves, new = [], []
+    for indicator in view.indicators():
+        now_f, then_f = view.latest(indicator), then.latest(indicator)
+        if now_f is None or now_f == then_f:
+            continue
+        move = meaning.move(then_f, now_f) if then_f is not None else None
+        if move is not None:
+            moves.append(move)
+        else:
+            new.append(now_f)
+    stated = {m.change for m in moves}
+    return since, moves, [f for f in new if f not in stated]
+
+
+@register("changes", keys=KEYS, variables=_variables)
+def build(ctx: Context) -> Section:
+    view, book, meaning = ctx.view, ctx.book, ctx.meaning
+    title = ctx.text("title")
+    since, moves, new = found_changes(view, meaning, ctx.compare)
+    if since is None:
+        return Section(ctx.spec.id, title, [ctx.paragraph("first")])
+    # Marked like a period label, as the month compared with.
+    when = Markup('<span class="period since">{}</span>').format(book.month_text(since))
+    paragraphs = []
+    if moves:
+        paragraphs.append(
+            _paragraph(ctx, "moved", when, [lambda m=m: _move(ctx, m) for m in moves])
+        )
+    if new:
+        groups = []
+        for period in dict.fromkeys(f.period for f in new):
+            same = [f for f in new if f.period == period]
+            groups.append(
+                lambda period=period, same=same: ctx.render(
+                    "new_group",
+                    when=book.period(period),
+                    items=Markup(ctx.message("new_sep")).join(meaning.item(f) for f in same),
+                )
+            )
+        paragraphs.append(_paragraph(ctx, "new", when, groups))
+    events = asof.after(view.events(), "events", since)
+    if not events.empty:
+        paragraphs.append(
+            _paragraph(
+                ctx,
+                "events",
+                when,
+                [
+                    lambda ev=ev: ctx.render(
+                        "event",
+                        when=Markup('<span class="period date">{}</span>').format(
+                            book.date_text(ev["date_start"], ev["date_end"])
+                        ),
+                        title=name(ctx.names.localized(ev, "title")),
+                    )
+                    for _, ev in events.iterrows()
+                ],
+            )
+        )
+    if not paragraphs:
+        paragraphs.append(ctx.paragraph("none", since=when))
+    section = Section(ctx.spec.id, title, paragraphs)
+    section.sources = {f.source for f in section.figures} | set(events["source"])
+    return section
+
+
+def _move(ctx: Context, move: Move) -> Markup:
+    book, meaning = ctx.book, ctx.meaning
+    indicator = move.new.indicator
+    kind = meaning.kind(indicator)
+    short = "rank_short" if kind == "rank" else "amount"
+    if move.worked_out:
+        direction = meaning.direction(move)
+        frame = meaning.frame(move.base, indicator, move.new, kind, direction)
+        change = book.phrase("change", move.change, of_kind=kind, direction=direction, frame=frame)
+    else:
+        change = book.phrase("change", move.change)
+    return book.render(
+        "phrase.move",
+        when=book.period(move.new),
+        was=book.period(move.old),
+        subject=meaning.subject(indicator),
+        change=change,
+        old=book.phrase(short, move.old),
+        new=book.phrase(short, move.new),
+        rose=meaning.rose(move),
+    )
+
+
+def _paragraph(ctx: Context, key: str, since: Markup, items: list[Callable[[], Markup]]):
+    """One paragraph of the section; its items are rendered inside, so their figures count."""
+    book = ctx.book
+    with book.recording() as used:
+        joined = Markup(ctx.message("sep")).join(item() for item in items)
+        html = ctx.render(key, since=since, items=joined)
+    return Paragraph(html, used)

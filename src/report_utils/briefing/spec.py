@@ -1,0 +1,230 @@
+"""The briefing spec: what a briefing shows, in order, read from ``<data>/briefing.yml``.
+
+The spec is the analyst's: headline cards, then sections, each of a *kind* the package provides
+(``briefing.kinds``), with the indicators it shows under readable slot names. Its sentences live
+beside it, in ``<data>/messages/<lang>.yml`` (see ``catalogues``). Example::
+
+    headlines:
+      - id: retail
+        figures: {value: retail_growth, rank: retail_rank}
+    sections:
+      - id: retail
+        kind: figures
+        figures:
+          sales: retail_growth                    # the first slot: the latest figure
+          rank: retail_rank                       # the others: the same period as the first
+          sales_other: {indicator: retail_growth, region: compared}
+          sales_before: {indicator: retail_growth, period: year_earlier}
+        chart: [sales, sales_other]
+
+The structure is checked with pydantic (unknown keys, wrong types); each problem is reported at
+the spec's line, which the YAML node tree gives (pydantic knows only the path). What the ids
+refer to is checked in ``checks``, against the data and the kinds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from report_utils.errors import Problem, display_path
+
+SPEC_FILE = "briefing.yml"
+SLOT_NAME = r"^[a-z][a-z0-9_]*$"
+SECTION_ID = r"^[a-z][a-z0-9_]*$"
+# Where a slot's figure comes from, besides a region id of meta/regions.csv.
+SELF, COMPARED = "self", "compared"
+PERIODS = ("same", "latest", "year_earlier")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class Slot(_Model):
+    """One figure a section shows, under a slot name its sentences use.
+
+    ``region``: ``self`` (the briefing's region), ``compared`` (the first region it is compared
+    with that has the figure) or a region id. ``period``: ``same`` (as the slot named in
+    ``with``, by default the section's first), ``latest`` (the indicator's own latest figure)
+    or ``year_earlier`` (a year before the ``with`` slot's period)."""
+
+    indicator: str
+    region: str = SELF
+    period: Literal["same", "latest", "year_earlier"] = "same"
+    with_: str | None = Field(default=None, alias="with", pattern=SLOT_NAME)
+
+
+class Chart(_Model):
+    """A bar chart of some of the section's slots; bars side by side per ``groups``."""
+
+    bars: list[str]
+    groups: Literal["region", "period"] = "region"
+
+
+class Section(_Model):
+    id: str = Field(pattern=SECTION_ID)
+    kind: str
+    figures: dict[str, str | Slot] | None = None
+    indicators: list[str] | None = None
+    chart: list[str] | Chart | None = None
+    series: bool | None = None
+    subjects: list[Literal["company", "project", "park", "event"]] | None = None
+
+    def slots(self) -> dict[str, Slot]:
+        """The section's slots, each spelled out (a bare id is ``{indicator: id}``); the first
+        is the latest figure of its indicator."""
+        return _slots(self.figures)
+
+    def chart_spec(self) -> Chart | None:
+        if self.chart is None or isinstance(self.chart, Chart):
+            return self.chart
+        return Chart(bars=list(self.chart))
+
+    def options(self) -> set[str]:
+        """The keys the spec gives this section (besides id and kind)."""
+        return {k for k in self.model_fields_set if k not in ("id", "kind")}
+
+
+class Headline(_Model):
+    """A headline card: the first slot is the big number, the others its comparison line."""
+
+    id: str = Field(pattern=SECTION_ID)
+    figures: dict[str, str | Slot]
+
+    def slots(self) -> dict[str, Slot]:
+        return _slots(self.figures)
+
+
+class Spec(_Model):
+    headlines: list[Headline] = []
+    sections: list[Section]
+
+
+def _slots(figures: dict[str, str | Slot] | None) -> dict[str, Slot]:
+    slots = {}
+    for index, (name, slot) in enumerate((figures or {}).items()):
+        slot = Slot(indicator=slot) if isinstance(slot, str) else slot
+        if index == 0 and slot.period == "same" and slot.with_ is None:
+            slot = slot.model_copy(update={"period": "latest"})
+        slots[name] = slot
+    return slots
+
+
+# --- reading, with the line of every node ----------------------------------------------------
+
+
+class Located:
+    """A YAML document with the line (1-based) of each of its nodes, by path."""
+
+    def __init__(self, node: yaml.Node | None):
+        self.node = node
+
+    def line(self, path: tuple[Any, ...]) -> int:
+        """The line of the node at ``path`` (keys and list indices), or of its nearest parent."""
+        node = self.node
+        line = node.start_mark.line + 1 if node is not None else 1
+        for step in path:
+            child = None
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if key.value == step:
+                        child = value
+                        line = key.start_mark.line + 1
+                        break
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(step, int)
+                and 0 <= step < len(node.value)
+            ):
+                child = node.value[step]
+                line = child.start_mark.line + 1
+            if child is None:
+                break
+            node = child
+        return line
+
+
+def read_yaml(path: Path) -> tuple[Any, Located, list[Problem]]:
+    """A YAML file's content and node lines; a syntax error is a problem at its line."""
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, Located(None), [Problem(shown, 0, "-", "file is missing")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, Located(None), [Problem(shown, 0, "-", f"cannot read the file: {exc}")]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        return None, Located(None), [Problem(shown, line, "-", f"YAML: {exc.problem}")]
+    except yaml.YAMLError as exc:
+        return None, Located(None), [Problem(shown, 0, "-", f"YAML: {exc}")]
+    return data, Located(node), []
+
+
+def spec_path(data_dir: Path) -> Path:
+    return Path(data_dir) / SPEC_FILE
+
+
+def read_spec(data_dir: Path) -> tuple[Spec | None, Located, list[Problem]]:
+    """The spec of a data folder, with its node lines; None when it cannot be read or its
+    structure is wrong (every problem at its line)."""
+    path = spec_path(data_dir)
+    shown = display_path(path)
+    data, located, problems = read_yaml(path)
+    if problems:
+        if problems[0].message == "file is missing":
+            problems = [
+                Problem(
+                    shown,
+                    0,
+                    "-",
+                    f"no {SPEC_FILE}: it says what a briefing shows (see data/README.md)",
+                )
+            ]
+        return None, located, problems
+    try:
+        return Spec.model_validate(data), located, []
+    except ValidationError as exc:
+        errors = [e for e in exc.errors() if _relevant(e)] or exc.errors()
+        return None, located, [_problem(shown, located, e) for e in errors]
+
+
+def _problem(shown: str, located: Located, error: dict[str, Any]) -> Problem:
+    """A pydantic error at the spec's line, the path spelled as the analyst wrote it."""
+    path = tuple(p for p in error["loc"] if not _is_union_tag(p))
+    where = ".".join(str(p) for p in path if not isinstance(p, int)) or "-"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        message = f"unknown key {path[-1]!r}"
+    elif kind == "missing":
+        message = f"required key {path[-1]!r} is missing"
+    else:
+        message = error["msg"]
+    return Problem(shown, located.line(path), where, message)
+
+
+def _relevant(error: dict[str, Any]) -> bool:
+    """Of the errors pydantic gives for each member of a union (a slot is an id or a mapping),
+    the ones of the member that matches what was written."""
+    tags = [p for p in error["loc"] if _is_union_tag(p)]
+    if not tags:
+        return True
+    tag, value = tags[-1], error.get("input")
+    if tag == "str":
+        return isinstance(value, str)
+    if tag.startswith("list["):
+        return isinstance(value, list)
+    return True
+
+
+def _is_union_tag(step: Any) -> bool:
+    """pydantic names the union member it tried (``str``, ``Slot``) in an error's path."""
+    return isinstance(step, str) and (step in ("str", "Slot", "Chart") or step.startswith("list["))

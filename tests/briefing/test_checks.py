@@ -1,0 +1,216 @@
+"""The spec and the analyst's catalogues are checked before any kernel starts, each problem at
+its file and line: on copies of data/ that a test breaks on purpose (SYNTHETIC edits)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from report_utils.briefing.checks import check_briefing
+from report_utils.tables.load import load_dataset
+
+
+def problems_of(data: Path, langs: list[str] | None = None) -> list[str]:
+    _, found = check_briefing(load_dataset(data), data, langs)
+    return [str(p) for p in found]
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if needle in line)
+
+
+def test_the_shipped_spec_and_sentences_are_clean():
+    from report_utils.paths import DATA_DIR
+
+    assert problems_of(DATA_DIR) == []
+
+
+def test_an_unknown_indicator_is_named_with_a_suggestion(data_copy: Path):
+    spec = data_copy / "briefing.yml"
+    replace_once(spec, "      tax: ind_tax_growth\n", "      tax: ind_tax_grwth\n")
+    [problem, unshown] = problems_of(data_copy)
+    assert "warning: indicator 'ind_tax_growth' has figures but no section" in unshown
+    assert problem == (
+        f"data/briefing.yml:{line_of(spec, 'ind_tax_grwth')}: tax: unknown indicator "
+        "'ind_tax_grwth' (did you mean 'ind_tax_growth'?)"
+    ).replace("data/", f"{_shown(data_copy)}/", 1)
+
+
+def _shown(data: Path) -> str:
+    from report_utils.errors import display_path
+
+    return display_path(data)
+
+
+def test_an_unknown_kind_is_named_with_the_kinds(data_copy: Path):
+    spec = data_copy / "briefing.yml"
+    replace_once(spec, "    kind: counts\n", "    kind: count\n")
+    [problem] = problems_of(data_copy)
+    assert f"briefing.yml:{line_of(spec, 'kind: count')}: kind: unknown section kind 'count'" in (
+        problem
+    )
+    assert "(did you mean 'counts'?)" in problem and "kinds: cases, changes, counts" in problem
+
+
+def test_a_key_the_kind_does_not_take(data_copy: Path):
+    spec = data_copy / "briefing.yml"
+    replace_once(spec, "    kind: events\n", "    kind: events\n    indicators: [ind_va_growth]\n")
+    [problem] = problems_of(data_copy)
+    assert problem.endswith(
+        f"briefing.yml:{line_of(spec, 'indicators: [ind_va_growth]')}: indicators: kind 'events'"
+        " does not take 'indicators' (it takes: nothing but id and kind)"
+    )
+
+
+def test_an_unknown_key(data_copy: Path):
+    spec = data_copy / "briefing.yml"
+    replace_once(spec, "    subjects: [company]\n", "    subjects: [company]\n    colour: red\n")
+    [problem] = problems_of(data_copy)
+    assert problem.endswith(
+        f"briefing.yml:{line_of(spec, 'colour: red')}: sections.colour: unknown key 'colour'"
+    )
+
+
+def test_a_slot_with_an_unknown_slot(data_copy: Path):
+    spec = data_copy / "briefing.yml"
+    replace_once(spec, "with: b}", "with: bb}")
+    found = problems_of(data_copy)
+    assert any("'with: bb' names no slot before 'b_gap' (did you mean 'b'?)" in p for p in found)
+
+
+def test_yaml_syntax_errors_give_the_line(data_copy: Path):
+    spec = data_copy / "briefing.yml"
+    replace_once(spec, "  - id: shares\n", "  - id: shares\n    figures: [unclosed\n")
+    [problem] = problems_of(data_copy)
+    assert "briefing.yml:" in problem and "YAML" in problem
+    line = int(problem.split("briefing.yml:")[1].split(":")[0])
+    assert abs(line - line_of(spec, "figures: [unclosed")) <= 2
+
+
+def test_a_missing_message_key_names_the_language(data_copy: Path):
+    en = data_copy / "messages" / "en.yml"
+    replace_once(en, '    chart_title: "Investment growth (%)"\n', "")
+    [problem] = problems_of(data_copy)
+    assert "messages/en.yml:" in problem
+    assert "message 'sections.investment.chart_title' is missing in en" in problem
+    assert problems_of(data_copy, ["zh"]) == []  # the zh catalogue has it
+
+
+def test_a_template_variable_no_slot_provides(data_copy: Path):
+    """The issue's example: a sentence that uses 'rev', which no slot of the section gives."""
+    zh = data_copy / "messages" / "zh.yml"
+    replace_once(zh, "工业税收{{ phrase('growth', tax) }}", "工业税收{{ phrase('growth', rev) }}")
+    [problem] = problems_of(data_copy, ["zh"])
+    assert f"messages/zh.yml:{line_of(zh, 'text: >-')}: sections.growth.text" in problem or (
+        "sections.growth.text: template variable 'rev' is not provided" in problem
+    )
+    assert "template variable 'rev' is not provided" in problem
+    assert "va2_other" in problem  # the slots it is given are listed
+
+
+def test_a_template_syntax_error_gives_its_line(data_copy: Path):
+    zh = data_copy / "messages" / "zh.yml"
+    replace_once(
+        zh,
+        "    comparison: \"{{ phrase('gap', gap) }}\"",
+        "    comparison: \"{{ phrase('gap', gap) }\"",
+    )
+    [problem] = problems_of(data_copy, ["zh"])
+    assert f"messages/zh.yml:{line_of(zh, 'gap) }')}: headlines.inv_growth.comparison" in problem
+    assert "template:" in problem
+
+
+def test_an_indicator_no_section_shows_is_a_warning(data_copy: Path):
+    spec = data_copy / "briefing.yml"
+    replace_once(spec, "      tax: ind_tax_growth\n", "")
+    replace_once(spec, "[va, va2, va2_other, tax]", "[va, va2, va2_other]")
+    zh, en = data_copy / "messages" / "zh.yml", data_copy / "messages" / "en.yml"
+    replace_once(zh, "\n      {%- if tax %}工业税收{{ phrase('growth', tax) }}。{% endif %}", "")
+    replace_once(
+        en,
+        "\n      {%- if tax %} Industrial tax revenue was {{ phrase('growth', tax) }}.{% endif %}",
+        "",
+    )
+    [problem] = problems_of(data_copy)
+    assert "meta/indicators.csv:" in problem and ": id: warning: indicator 'ind_tax_growth'" in (
+        problem
+    )
+    assert "no section or headline" in problem
+
+
+def test_validate_and_build_stop_before_any_kernel(data_copy: Path, tmp_path: Path):
+    en = data_copy / "messages" / "en.yml"
+    replace_once(en, '    chart_title: "Investment growth (%)"\n', "")
+    validate = subprocess.run(
+        [sys.executable, "-m", "report_utils", "validate", "--data", str(data_copy)],
+        capture_output=True,
+        text=True,
+    )
+    assert validate.returncode == 1
+    assert "message 'sections.investment.chart_title' is missing in en" in validate.stdout
+    out = tmp_path / "out"
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "report_utils",
+            "build",
+            "--data",
+            str(data_copy),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 1 and "Traceback" not in build.stderr
+    assert "sections.investment.chart_title" in build.stderr
+    assert not list(out.rglob("*.ipynb"))
+
+
+def test_a_quote_not_in_its_source_is_an_error(data_copy: Path):
+    figures = data_copy / "figures" / "guizhou-industry-2021.csv"
+    replace_once(figures, ",工业税收同比增长**14.5%**\n", ",工业税收同比增长**14.6%**\n")
+    from report_utils.tables.load import validate
+
+    dataset, problems = validate(data_copy)
+    assert dataset is None
+    [problem] = [str(p) for p in problems if p.severity == "error"]
+    assert f"guizhou-industry-2021.csv:{line_of(figures, '14.6%')}: quote: not found" in problem
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_failing_section_is_named(data_copy: Path, lang: str, monkeypatch):
+    """A section whose kind raises: the error names the section and its kind."""
+    from report_utils.briefing import kinds
+    from report_utils.briefing.report import Briefing, SectionError
+
+    def broken(ctx):
+        raise ZeroDivisionError("SYNTHETIC failure")
+
+    monkeypatch.setitem(
+        kinds.KINDS,
+        "figures",
+        kinds.KINDS["figures"].__class__(
+            "figures",
+            broken,
+            kinds.KINDS["figures"].options,
+            kinds.KINDS["figures"].keys,
+            kinds.KINDS["figures"].variables,
+        ),
+    )
+    with pytest.raises(
+        SectionError,
+        match="section 'growth' \\(kind figures\\) failed: ZeroDivisionError: SYNTHETIC failure",
+    ):
+        Briefing(data_dir=data_copy, lang=lang).section("growth")
