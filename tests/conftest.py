@@ -3,6 +3,8 @@ such; the shipped data/ is never changed by a test."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 from functools import cache
@@ -53,10 +55,18 @@ def add_synthetic_source(data: Path) -> None:
     (data / "sources" / "synthetic-test.txt").write_text(
         f"{SYNTHETIC_NOTE}: made by the tests, not from any publication.\n", encoding="utf-8"
     )
-    append_rows(
-        data / "meta" / "sources.csv",
-        f"{SYNTHETIC_SOURCE},{SYNTHETIC_NOTE},,{SYNTHETIC_NOTE},,,,sources/synthetic-test.txt,",
-    )
+    path = data / "meta" / "sources.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    row = dict.fromkeys(header, "") | {
+        "id": SYNTHETIC_SOURCE,
+        "publisher_zh": SYNTHETIC_NOTE,
+        "title_zh": SYNTHETIC_NOTE,
+        "locator": "sources/synthetic-test.txt",
+    }
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(row.values())
+    append_rows(path, buffer.getvalue())
 
 
 @pytest.fixture

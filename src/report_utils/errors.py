@@ -51,6 +51,14 @@ class BuildError(ReportError):
     """A briefing could not be built; the previous briefing, if any, is left in place."""
 
 
+def suggest(word: str, known) -> str:
+    """ " (did you mean 'x'?)" for a near miss among ``known``, else nothing."""
+    import difflib
+
+    close = difflib.get_close_matches(str(word), sorted(map(str, known)), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def display_path(path: Path) -> str:
     """A path as the analyst would type it: relative to the working folder when inside it."""
     path = Path(path)

@@ -24,16 +24,25 @@ PREFERRED = (
     "Droid Sans Fallback",
 )
 INSTALL_HINT = "install a CJK font, e.g. as root: apt-get install fonts-noto-cjk"
+# A Latin face that matches the CJK one (Noto Sans CJK's own Latin is set for CJK text: its
+# quotes and × are full-width), for text in a Latin-script language.
+LATIN_PREFERRED = ("Noto Sans",)
+LATIN_HINT = "install a Latin font matching Noto Sans CJK, as root: apt-get install fonts-noto-core"
 
 
 def _fontconfig_cjk_fonts() -> list[tuple[str, str]]:
     """(family, file) pairs of fonts fontconfig says cover Chinese."""
+    return _fontconfig(":lang=zh")
+
+
+def _fontconfig(pattern: str) -> list[tuple[str, str]]:
+    """(family, file) pairs of the fonts fontconfig lists for a pattern."""
     if shutil.which("fc-list") is None:
         raise MissingFontError(
             "fontconfig's fc-list is not installed; apt-get install fontconfig fonts-noto-cjk"
         )
     result = subprocess.run(
-        ["fc-list", ":lang=zh", "--format=%{family}\t%{file}\n"],
+        ["fc-list", pattern, "--format=%{family}\t%{file}\n"],
         capture_output=True,
         text=True,
         check=False,
@@ -51,6 +60,45 @@ def require_cjk_font() -> None:
     importing matplotlib: the build checks this before any kernel starts)."""
     if not _fontconfig_cjk_fonts():
         raise MissingFontError(f"No font that can draw Chinese was found; {INSTALL_HINT}")
+
+
+def require_fonts(roles: list[str]) -> None:
+    """Raise ``MissingFontError`` unless a face of each role (``cjk``, ``latin``) is installed
+    (without importing matplotlib: the build checks this before any kernel starts)."""
+    require_cjk_font()
+    if "latin" in roles and _latin() is None:
+        raise MissingFontError(f"No Latin text font was found; {LATIN_HINT}")
+
+
+def _latin() -> tuple[str, str] | None:
+    pairs = [
+        (family, path)
+        for family, path in _fontconfig(":style=Regular")
+        if family in LATIN_PREFERRED and "CJK" not in path
+    ]
+    return min(pairs, key=lambda p: LATIN_PREFERRED.index(p[0]), default=None)
+
+
+@cache
+def families(roles: tuple[str, ...]) -> tuple[str, ...]:
+    """The font families of a language's faces, in order (``cjk``, ``latin``: from the
+    catalogue's ``fonts``), each registered with matplotlib; a missing Latin face falls back
+    to the CJK one."""
+    found = []
+    for role in roles:
+        if role == "cjk":
+            found.append(cjk_font())
+        elif role == "latin" and (latin := _latin()) is not None:
+            found.append(_register(*latin))
+    return tuple(dict.fromkeys(found)) or (cjk_font(),)
+
+
+def _register(family: str, path: str) -> str:
+    from matplotlib import font_manager
+
+    if family not in {f.name for f in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(path)
+    return family
 
 
 @cache

@@ -1,5 +1,7 @@
 """Backtest: the shipped Guizhou briefings keep every figure and lineage row they had before the
-briefing became data (the spec and the analyst's catalogues beside the data).
+briefing became data (the spec and the analyst's catalogues beside the data), but for figures
+that were not known yet as of their month: a briefing as of 2021-03 showed last year's shares
+worked back from September's release; it no longer does (``tables.asof``).
 
 ``guizhou_lineage_before_spec.csv`` lists, for each shipped briefing (every month with data, zh
 and en), the appendix rows of the briefing the code built before that change (commit fdc8b80,
@@ -22,11 +24,12 @@ from report_utils.tables.load import load_dataset
 BEFORE = Path(__file__).with_name("guizhou_lineage_before_spec.csv")
 
 
-def recorded() -> dict[tuple[str, str], set[tuple[str, str]]]:
-    rows: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+def recorded() -> dict[tuple[str, str], set[tuple[str, float]]]:
+    """The recorded rows and values (as numbers: the English appendix grouped them, 2,578)."""
+    rows: dict[tuple[str, str], set[tuple[str, float]]] = defaultdict(set)
     with BEFORE.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            rows[row["period"], row["lang"]].add((row["row"], row["value"]))
+            rows[row["period"], row["lang"]].add((row["row"], float(row["value"].replace(",", ""))))
     return rows
 
 
@@ -45,8 +48,15 @@ def test_every_figure_and_lineage_row_is_kept(period: str, lang: str):
     brief.headlines()
     brief.sections()
     shown = {
-        (f"{brief._relative(f.file)}:{f.line}", brief.phrases.number(f))
+        (f"{brief._relative(f.file)}:{f.line}", f.value)
         for f in brief.lineage.figures
         if not f.inputs  # a change worked out here cites two rows of its own
     }
-    assert RECORDED[period, lang] <= shown, sorted(RECORDED[period, lang] - shown)
+    figures = brief.dataset.figures
+    rows = {f"figures/{Path(r['_file']).name}:{r['_line']}": r for r in figures.to_dict("records")}
+    for row, _ in RECORDED[period, lang] - shown:
+        # only a figure derived from a later release may go: it was not known yet
+        figure = rows[row]
+        assert figure["status"] == "derived" and figure["_known"] > period, (row, figure)
+    if period in ("2021-09", "2021-11", "2021-12"):  # the months with releases: everything
+        assert RECORDED[period, lang] <= shown, sorted(RECORDED[period, lang] - shown)

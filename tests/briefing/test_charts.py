@@ -1,6 +1,8 @@
 """Charts: asserted on the drawn objects, not on PNG bytes."""
 
+import io
 from datetime import date
+from pathlib import Path
 
 import matplotlib as mpl
 import pytest
@@ -38,9 +40,21 @@ def test_bars_values_and_labels(bars):
         fig.canvas.draw()  # a missing glyph would warn here, and warnings are errors
 
 
-def test_chart_uses_a_cjk_font(bars):
-    with mpl.rc_context(charts.house_rc()):
-        assert mpl.rcParams["font.sans-serif"][0] == charts.cjk_font()
+def test_chart_text_is_drawn_in_the_languages_faces(bars):
+    """A Chinese chart draws in the CJK face; an English one in its Latin face, a Chinese name
+    in it falling back to the CJK face (a missing glyph would be a warning, an error here)."""
+    from matplotlib import font_manager
+
+    from report_utils.fonts import families
+
+    for roles, expected in ((("cjk",), "NotoSansCJK"), (("latin", "cjk"), "NotoSans-")):
+        fonts = families(roles)
+        with mpl.rc_context(charts.house_rc(fonts)):
+            figure = charts.draw_bars(bars, "标题 Title", "增速 Growth (%)")
+            figure.savefig(io.BytesIO(), format="png")  # draws every glyph
+            title = figure.axes[0].title
+            path = font_manager.findfont(title.get_fontproperties())
+        assert expected in Path(path).name, (roles, path)
 
 
 def test_bar_chart_png_is_deterministic(bars):
@@ -67,8 +81,28 @@ def test_timeline():
 
 
 def test_wrap_keeps_explicit_lines():
-    assert charts.wrap("一二三四\n（五）", 4) == "一二\n三四\n（五\n）"
+    assert charts.wrap("一二三四\n（五）", 6) == "一二\n三四\n（五）"
     assert charts.wrap("短", 8) == "短"
+
+
+def test_wrap_leaves_no_character_alone_and_keeps_punctuation_with_its_words():
+    """A Chinese label never ends with one character on a line of its own, never starts a line
+    with closing punctuation, never ends one with opening punctuation."""
+    title = (
+        "《关于推进开发区高质量发展的指导意见》和"
+        "《关于实施工业倍增行动奋力实现工业大突破的意见》相继印发"
+    )
+    for width in range(8, 50, 2):
+        lines = charts.wrap(title, width, max_lines=None).split("\n")
+        assert "".join(lines) == title  # nothing cut or lost
+        assert all(len(line) > 1 for line in lines), (width, lines)
+        assert not any(charts.closing(line[0]) for line in lines), (width, lines)
+        assert not any(charts.opening(line[-1]) for line in lines), (width, lines)
+    # 22 characters in 42 columns: the 22nd would be alone; it takes the 21st with it
+    assert charts.wrap("全省新型工业化暨开发区高质量发展大会在贵阳召", 42).split("\n") == [
+        "全省新型工业化暨开发区高质量发展大会在贵",
+        "阳召",
+    ]
 
 
 def test_wrap_counts_display_width():

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import append_rows
 
 from report_utils.briefing.checks import check_briefing
 from report_utils.tables.load import load_dataset
@@ -214,3 +215,96 @@ def test_a_failing_section_is_named(data_copy: Path, lang: str, monkeypatch):
         match="section 'growth' \\(kind figures\\) failed: ZeroDivisionError: SYNTHETIC failure",
     ):
         Briefing(data_dir=data_copy, lang=lang).section("growth")
+
+
+# --- what a reviewer found the checks missed ------------------------------------------------------
+
+
+def test_a_data_folder_without_sentences_is_an_error(data_copy: Path, tmp_path: Path):
+    import shutil
+
+    shutil.rmtree(data_copy / "messages")
+    found = problems_of(data_copy)
+    assert any("no sentences in any language: add messages/<lang>.yml" in p for p in found)
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "report_utils",
+            "build",
+            "--data",
+            str(data_copy),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 1 and "no sentences" in build.stderr
+
+
+def test_a_misspelt_section_or_key_in_the_sentences_is_a_warning(data_copy: Path):
+    zh = data_copy / "messages" / "zh.yml"
+    replace_once(zh, '  events:\n    title: "大事记"', '  event:\n    title: "大事记"')
+    replace_once(zh, '    chart_title: "投资增速（%）"', '    chart_titel: "投资增速（%）"')
+    found = problems_of(data_copy, ["zh"])
+    assert any(
+        f"zh.yml:{line_of(zh, '  event:')}: sections.event: warning: no section 'event' in the "
+        "spec (did you mean 'events'?)" in p
+        for p in found
+    ), found
+    assert any(
+        "kind 'figures' reads no message 'chart_titel' (did you mean 'chart_title'?)" in p
+        for p in found
+    ), found
+
+
+def test_an_unknown_phrase_is_an_error(data_copy: Path):
+    zh = data_copy / "messages" / "zh.yml"
+    replace_once(zh, "工业税收{{ phrase('growth', tax) }}", "工业税收{{ phrase('grwoth', tax) }}")
+    [problem] = problems_of(data_copy, ["zh"])
+    assert "sections.growth.text: no phrase 'grwoth' (did you mean 'growth'?)" in problem
+
+
+def test_a_syntax_error_inside_a_folded_block_is_at_its_own_line(data_copy: Path):
+    zh = data_copy / "messages" / "zh.yml"
+    replace_once(zh, "{%- if tax %}工业税收", "{%- if tax %工业税收")
+    [problem] = problems_of(data_copy, ["zh"])
+    assert (
+        f"zh.yml:{line_of(zh, '{%- if tax %工业税收')}: sections.growth.text: template:" in problem
+    )
+
+
+def test_a_first_slot_a_year_earlier_than_nothing(data_copy: Path):
+    spec = data_copy / "briefing.yml"
+    replace_once(
+        spec,
+        "      i: projects_introduced\n",
+        "      i: {indicator: projects_introduced, period: year_earlier}\n",
+    )
+    found = problems_of(data_copy)
+    assert any(
+        "i: the first slot has no slot before it to be a year earlier than" in p for p in found
+    ), found
+
+
+def test_a_misspelt_region_word_is_suggested(data_copy: Path):
+    spec = data_copy / "briefing.yml"
+    replace_once(spec, "with: b, region: 全国}", "with: b, region: comapred}")
+    found = problems_of(data_copy)
+    assert any(
+        "region 'comapred' is neither" in p and "(did you mean 'compared'?)" in p for p in found
+    ), found
+
+
+def test_every_region_builds_but_the_ones_without_figures_yet(data_copy: Path, tmp_path: Path):
+    """--all-regions plans the regions that have figures; naming one that has none is an error
+    that says so."""
+    from report_utils.build import runner
+    from report_utils.errors import ParameterError
+
+    append_rows(data_copy / "meta" / "regions.csv", "遵义市,Zunyi,prefecture,贵州省,贵州省,region")
+    plan = runner.plan(data_copy, tmp_path / "out", [], ["zh"], ["html"], all_regions=True)
+    assert {job.region for job in plan.jobs} == {"贵州省"}
+    with pytest.raises(ParameterError, match="region '遵义市' has no figures yet"):
+        runner.plan(data_copy, tmp_path / "out2", [], ["zh"], ["html"], regions=["遵义市"])

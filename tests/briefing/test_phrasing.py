@@ -305,24 +305,34 @@ def test_derived_figures_are_marked_en(en):
 @pytest.mark.parametrize(
     ("qualifier", "value", "unit", "expected"),
     [
-        ("约", 160, "亿元", "about 160 × 100 million yuan"),
+        ("约", 160, "亿元", "about CNY 16 billion"),
         ("左右", 80, "%", "about 80%"),
         ("近", 200, "家", "nearly 200"),
-        ("超过", 1000, "万元", "over 1,000 × 10,000 yuan"),
-        ("以上", 1000, "吨", "1,000 t or more"),
+        ("超过", 1000, "万元", "over CNY 10 million"),
+        ("以上", 1000, "吨", "1,000 tonnes or more"),
     ],
 )
 def test_qualifiers_en(en, qualifier, value, unit, expected):
     assert text(en.amt(case(value, unit, qualifier=qualifier))) == expected
 
 
-def test_wan_and_yi_units_keep_the_published_number_en(en):
-    """The convention of messages/en.yaml: the number as published, the scale in the unit."""
-    assert text(en.amt(case(909.72, "亿元", 2))) == "909.72 × 100 million yuan"
-    assert text(en.amt(case(10, "万吨/年"))) == "10 × 10,000 t/yr"
-    assert text(en.amt(case(58000, "吨/年"))) == "58,000 t/yr"
-    assert text(en.amt(case(3.3, "倍", 1))) == "3.3×"
+def test_wan_and_yi_units_read_as_a_release_in_english_states_them(en):
+    """The convention of messages/en.yaml: the amount in the unit's own scale, the currency
+    first, every digit kept (the decimal point moves, nothing is rounded)."""
+    assert text(en.amt(case(909.72, "亿元", 2))) == "CNY 90.972 billion"
+    assert text(en.amt(case(160, "亿元", 0, "约"))) == "about CNY 16 billion"
+    assert text(en.amt(case(1000, "万元", 0, "超过"))) == "over CNY 10 million"
+    assert text(en.amt(case(8.5, "亿元", 1))) == "CNY 850 million"
+    assert text(en.amt(case(0.35, "万元", 2))) == "CNY 3,500"  # below a million: no word
+    assert text(en.amt(case(10, "万吨/年"))) == "100,000 tonnes a year"
+    assert text(en.amt(case(58000, "吨/年"))) == "58,000 tonnes a year"
+    assert text(en.amt(case(1, "吨/年"))) == "1 tonne a year"
+    assert text(en.amt(case(3.3, "倍", 1))) == "3.3-fold"
     assert text(en.amt(case(118, "个"))) == "118"  # counts are bare: the measure names them
+    # the link carries the English number; the lineage keeps the table's figure
+    html = en.amt(case(909.72, "亿元", 2))
+    ref = int(re.search(r'data-ref="F(\d+)"', html).group(1))
+    assert ">90.972</a>" in html and en.lineage.figures[ref - 1].value == 909.72
     assert "convention" in (MESSAGES_DIR / "en.yaml").read_text(encoding="utf-8").lower()
 
 
@@ -379,7 +389,13 @@ def _keys(node, prefix=""):
 
 
 # Tables whose keys are data values or language-specific (units: only for translated units).
-LANGUAGE_TABLES = {"units", "number.qualifiers", "number.ordinal", "project_status"}
+LANGUAGE_TABLES = {
+    "units",
+    "number.qualifiers",
+    "number.ordinal",
+    "number.magnitudes",
+    "project_status",
+}
 
 
 @pytest.mark.parametrize("lang", [x for x in languages() if x != "zh"])

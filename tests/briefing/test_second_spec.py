@@ -88,7 +88,7 @@ def test_changes_since_last_month_are_in_the_words_of_what_changed(city):
     percentage points, marked as worked out; the export share against a year earlier."""
     zh = text(city["zh"].section("changes"))
     en = text(city["en"].section("changes"))
-    assert "与2023年5月相比" in zh
+    assert "2023年5月以来" in zh
     for indicator, values in synthetic.SERIES.items():
         old, new = float(values[-2]), float(values[-1])
         name = next(row[1] for row in synthetic.INDICATORS if row[0] == indicator)

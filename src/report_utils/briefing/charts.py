@@ -50,13 +50,15 @@ class Chart:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
-def house_rc() -> dict:
-    """rcParams of the house style; fonts inside, since seaborn's styles reset them."""
+def house_rc(fonts: tuple[str, ...] | None = None) -> dict:
+    """rcParams of the house style; fonts inside, since seaborn's styles reset them. ``fonts``:
+    the briefing language's families, first choice first (default: the CJK face alone)."""
     rc = {**sns.axes_style("whitegrid"), **sns.plotting_context("notebook", font_scale=0.95)}
     rc.update(
         {
-            "font.family": "sans-serif",
-            "font.sans-serif": [cjk_font(), "DejaVu Sans"],
+            # A list of families: matplotlib takes each glyph from the first that has it (a
+            # Chinese name in an English chart comes from the CJK face).
+            "font.family": [*(fonts or (cjk_font(),)), "DejaVu Sans"],
             "axes.unicode_minus": False,
             "axes.spines.right": False,
             "axes.spines.top": False,
@@ -75,41 +77,76 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def wrap(label: str, width: int = 24, max_lines: int = 4) -> str:
-    """Wrap each line of a label to ``width`` display columns, at most ``max_lines`` lines
-    (the rest ends in "…": alt text and tables carry the full text).
+def wrap(label: str, width: int = 24, max_lines: int | None = 4) -> str:
+    """Wrap each line of a label to ``width`` display columns, at most ``max_lines`` lines (the
+    rest ends in "…": alt text and tables carry the full text; None: every line).
 
     Hand-written because textwrap counts characters, and a Chinese character is twice as wide as
-    a Latin one; Latin words are kept whole when they fit, Chinese breaks between characters.
+    a Latin one; Latin words are kept whole when they fit, Chinese breaks between characters but
+    never before closing punctuation (，。）) and never leaves one character on a line of its own.
     """
     lines: list[str] = []
     for text in label.split("\n"):
+        wrapped: list[str] = []
         line = ""
         for word in _tokens(text):
             if display_width(line + word) <= width or not line.strip():
                 line += word
             else:
-                lines.append(line.rstrip())
+                wrapped.append(line.rstrip())
                 line = word.lstrip()
             while display_width(line) > width:  # one word longer than a line
                 cut = _cut(line, width)
-                lines.append(line[:cut])
+                wrapped.append(line[:cut])
                 line = line[cut:]
-        lines.append(line.rstrip())
-    if len(lines) > max_lines:
+        wrapped.append(line.rstrip())
+        if len(wrapped) > 1 and display_width(wrapped[-1]) <= 2 and _wide(wrapped[-2][-1:]):
+            wrapped[-2], wrapped[-1] = wrapped[-2][:-1], wrapped[-2][-1] + wrapped[-1]
+        lines += wrapped
+    if max_lines is not None and len(lines) > max_lines:
         lines = [*lines[: max_lines - 1], _ellipsis(lines[max_lines - 1], width)]
     return "\n".join(lines)
 
 
+# Punctuation that closes a phrase (，。） ” by its Unicode category) stays at the end of the
+# line it follows; punctuation that opens one (（ “) stays with what it opens.
+CLOSING_CATEGORIES = ("Pe", "Pf", "Po")
+OPENING_CATEGORIES = ("Ps", "Pi")
+
+
+def closing(char: str) -> bool:
+    return unicodedata.category(char) in CLOSING_CATEGORIES
+
+
+def opening(char: str) -> bool:
+    return unicodedata.category(char) in OPENING_CATEGORIES
+
+
+def _wide(char: str) -> bool:
+    return bool(char) and display_width(char) == 2 and not closing(char)
+
+
 def _tokens(text: str) -> list[str]:
-    """Break opportunities: each space, each wide character, and runs of anything else."""
-    tokens, word = [], ""
+    """Break opportunities: each space, each wide character (with the closing punctuation that
+    follows it), and runs of anything else."""
+    tokens, word, opened = [], "", ""
     for char in text:
-        if char.isspace() or display_width(char) == 2:
+        if opening(char) and display_width(char) == 2:
+            opened += char
+            continue
+        if opened:  # what follows an opening mark begins its token
+            char, opened = opened + char, ""
+        if closing(char[-1]) and display_width(char[-1]) == 2 and (word or tokens):
+            if word:
+                word += char
+            else:
+                tokens[-1] += char
+        elif char.isspace() or display_width(char[-1]) == 2:
             tokens += [word, char] if word else [char]
             word = ""
         else:
             word += char
+    word += opened
     return [*tokens, word] if word else tokens
 
 
@@ -141,9 +178,10 @@ def bar_chart(
     alt: str,
     palette: dict[str, str] | None = None,
     wrap_width: int = 24,
+    fonts: tuple[str, ...] | None = None,
 ) -> Chart:
     """Horizontal bars, one per item; bars sharing a label are grouped side by side."""
-    with mpl.rc_context(house_rc()):
+    with mpl.rc_context(house_rc(fonts)):
         fig = draw_bars(bars, title, axis_label, palette, wrap_width)
         png, w, h = _render(fig)
     return Chart(png, alt, w, h)
@@ -266,10 +304,11 @@ def line_chart(
     alt: str,
     palette: dict[str, str] | None = None,
     invert: bool = False,
+    fonts: tuple[str, ...] | None = None,
 ) -> Chart:
     """A series over periods: one line per group, every point labelled with its value.
     ``invert`` puts the lowest value on top (a rank: better is up)."""
-    with mpl.rc_context(house_rc()):
+    with mpl.rc_context(house_rc(fonts)):
         fig = draw_lines(points, title, axis_label, palette, invert)
         png, w, h = _render(fig)
     return Chart(png, alt, w, h)
@@ -352,12 +391,13 @@ def timeline_chart(
     title: str,
     alt: str,
     wrap_width: int = 44,
+    fonts: tuple[str, ...] | None = None,
 ) -> Chart:
     """Events as dots (ranges as bars) on a one-year axis, titles as row labels.
 
     A row is as tall as its label's lines, so long titles do not run into their neighbours.
     """
-    labels = [wrap(m.label, wrap_width) for m in moments]
+    labels = [wrap(m.label, wrap_width, max_lines=None) for m in moments]  # never cut
     heights = [max(1.0, 0.55 * (label.count("\n") + 1)) for label in labels]
     tops = [sum(heights[:i]) for i in range(len(heights))]
     centres = [top + h / 2 for top, h in zip(tops, heights, strict=True)]
@@ -368,7 +408,7 @@ def timeline_chart(
         ]
     )
     height = 1.0 + 0.42 * sum(heights)
-    with mpl.rc_context(house_rc()):
+    with mpl.rc_context(house_rc(fonts)):
         fig = MplFigure(figsize=(WIDTH_IN, height), layout="constrained")
         ax = fig.subplots()
         sns.scatterplot(data=rows, x="x", y="row", ax=ax, color=HOME, s=60, legend=False)

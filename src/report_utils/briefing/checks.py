@@ -12,8 +12,6 @@ Each problem is located in its file (``briefing.yml``, ``messages/<lang>.yml``) 
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -33,17 +31,13 @@ from report_utils.briefing.spec import (
     read_spec,
     spec_path,
 )
-from report_utils.errors import DataValidationError, Problem, display_path
+from report_utils.errors import DataValidationError, Problem, display_path, suggest
 
 # What every template of a briefing is given besides the functions (``Phrasebook.context``).
 BRIEFING_VALUES = frozenset({"region", "scope", "as_of"})
+# Message keys a section may give that its kind reads only when present.
+OPTIONAL_KEYS = frozenset({"chart_title", "axis", "title", "text"})
 _ENV = jinja2.Environment()
-
-
-def suggest(word: str, known: Iterable[str]) -> str:
-    """ " (did you mean 'x'?)" for a near miss, else nothing."""
-    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def check_briefing(
@@ -55,7 +49,24 @@ def check_briefing(
     if spec is None:
         return None, problems
     problems += _spec_problems(spec, located, dataset, display_path(spec_path(data_dir)))
-    for lang in langs if langs is not None else catalogues.data_languages(data_dir):
+    written = catalogues.data_languages(data_dir)
+    if not written:
+        folder = display_path(Path(data_dir) / catalogues.DATA_MESSAGES)
+        problems.append(
+            Problem(
+                folder,
+                0,
+                "-",
+                f"no sentences in any language: add {catalogues.DATA_MESSAGES}/<lang>"
+                f"{catalogues.DATA_SUFFIX} for one of {', '.join(catalogues.languages())} "
+                "(see data/README.md)",
+            )
+        )
+    for lang in langs if langs is not None else written:
+        if lang not in written and lang in catalogues.languages():
+            path = display_path(catalogues.data_path(data_dir, lang))
+            problems.append(Problem(path, 0, "-", f"no sentences for language {lang!r}"))
+            continue
         problems += _catalogue_problems(spec, data_dir, lang)
     problems += _unshown(spec, dataset)
     return spec, sorted(set(problems))
@@ -93,6 +104,22 @@ def _spec_problems(spec: Spec, located: Located, dataset: Any, shown: str) -> li
         if not headline.figures:
             at(path, "figures", "a headline needs at least one figure (the first is shown big)")
         _slot_problems(headline.slots(), path, indicators, regions, at)
+
+    by_id = {s.id: s for s in spec.sections}
+    for index, section_id in enumerate(spec.summary):
+        section = by_id.get(section_id)
+        if section is None:
+            at(
+                ("summary", index),
+                "summary",
+                f"no section {section_id!r}{suggest(section_id, by_id)}",
+            )
+        elif not section.figures:
+            at(
+                ("summary", index),
+                "summary",
+                f"section {section_id!r} has no figures for a key message to state",
+            )
 
     for index, section in enumerate(spec.sections):
         path = ("sections", index)
@@ -153,8 +180,10 @@ def _slot_problems(
     slots: dict[str, Slot], path, indicators: set[str], regions: set[str], at
 ) -> None:
     earlier: list[str] = []
-    for name, slot in slots.items():
+    for index, (name, slot) in enumerate(slots.items()):
         where = (*path, name)
+        if index == 0 and slot.period == "year_earlier" and slot.with_ is None:
+            at(where, name, "the first slot has no slot before it to be a year earlier than")
         if slot.indicator not in indicators:
             at(
                 where,
@@ -166,7 +195,7 @@ def _slot_problems(
                 where,
                 name,
                 f"region {slot.region!r} is neither self, compared nor a region of "
-                f"meta/regions.csv{suggest(slot.region, regions)}",
+                f"meta/regions.csv{suggest(slot.region, {SELF, COMPARED, *regions})}",
             )
         if slot.with_ is not None and slot.with_ not in earlier:
             at(
@@ -231,12 +260,82 @@ def _catalogue_problems(spec: Spec, data_dir: Path, lang: str) -> list[Problem]:
                 templates[own] = given.get(name, set())
             elif not has(default):
                 missing(own, default)
+    for section_id in spec.summary:
+        section = next((s for s in spec.sections if s.id == section_id), None)
+        if section is None:
+            continue
+        key = f"sections.{section_id}.summary"
+        if has(key):
+            templates[key] = set(section.slots())
+        else:
+            missing(key)
     templates["briefing.title"] = set()
     for key, allowed in templates.items():
         if not _in_data(data, key):
             continue  # the package's own wording: checked by the package's tests
-        problems += _template_problems(_value(merged, key), key, allowed, located, shown)
+        problems += _template_problems(
+            _value(merged, key), key, allowed, located, shown, sorted(package.get("phrase", {}))
+        )
+    problems += _unused_keys(spec, data, located, shown)
     return problems
+
+
+def _unused_keys(spec: Spec, data: dict[str, Any], located: Located, shown: str) -> list[Problem]:
+    """Keys of the analyst's catalogue that nothing reads (a misspelt section id or key): a
+    warning, for the package's default is used instead."""
+    problems = []
+    sections = {s.id: s for s in spec.sections}
+    headlines = {h.id for h in spec.headlines}
+    for section_id, keys in (data.get("sections") or {}).items():
+        section = sections.get(section_id)
+        if section is None:
+            problems.append(
+                Problem(
+                    shown,
+                    located.line(("sections", section_id)),
+                    f"sections.{section_id}",
+                    f"no section {section_id!r} in the spec{suggest(section_id, sections)}",
+                    severity="warning",
+                )
+            )
+            continue
+        kind = KINDS.get(section.kind)
+        if kind is None or not isinstance(keys, dict):
+            continue
+        used = {*kind.keys(section), *kind.variables(section), "summary", *OPTIONAL_KEYS}
+        used |= set(_package_keys(kind.name))
+        for key in keys:
+            if key not in used:
+                problems.append(
+                    Problem(
+                        shown,
+                        located.line(("sections", section_id, key)),
+                        f"sections.{section_id}.{key}",
+                        f"kind {kind.name!r} reads no message {key!r}{suggest(key, used)}",
+                        severity="warning",
+                    )
+                )
+    for headline_id in data.get("headlines") or {}:
+        if headline_id not in headlines:
+            problems.append(
+                Problem(
+                    shown,
+                    located.line(("headlines", headline_id)),
+                    f"headlines.{headline_id}",
+                    f"no headline {headline_id!r} in the spec{suggest(headline_id, headlines)}",
+                    severity="warning",
+                )
+            )
+    return problems
+
+
+def _package_keys(kind: str) -> list[str]:
+    """The keys a kind has defaults for in the package's catalogue (any language)."""
+    return [
+        k
+        for lang in catalogues.languages()
+        for k in catalogues.package(lang).get("kinds", {}).get(kind, {})
+    ]
 
 
 def _in_data(data: dict[str, Any], key: str) -> bool:
@@ -255,8 +354,39 @@ def _value(messages: dict[str, Any], key: str) -> Any:
     return node
 
 
+def _error_line(located: Located, key: str) -> int:
+    """The file line of a template's syntax error. YAML folds a ``>-`` block into one line, so
+    Jinja's line number says nothing: the error is on the first of the block's lines at which
+    the text read so far is wrong (not merely unfinished)."""
+    first, lines = located.raw(tuple(key.split(".")))
+    for index in range(len(lines)):
+        try:
+            _ENV.parse(" ".join(line.strip() for line in lines[: index + 1]))
+        except jinja2.TemplateSyntaxError as exc:
+            if "end of template" not in exc.message:
+                return first + index
+    return 0
+
+
+def _phrase_names(parsed: jinja2.nodes.Template) -> set[str]:
+    """The names a template passes to ``phrase()`` as written."""
+    return {
+        call.args[0].value
+        for call in parsed.find_all(jinja2.nodes.Call)
+        if isinstance(call.node, jinja2.nodes.Name)
+        and call.node.name == "phrase"
+        and call.args
+        and isinstance(call.args[0], jinja2.nodes.Const)
+    }
+
+
 def _template_problems(
-    value: Any, key: str, allowed: set[str], located: Located, shown: str
+    value: Any,
+    key: str,
+    allowed: set[str],
+    located: Located,
+    shown: str,
+    phrases: list[str],
 ) -> list[Problem]:
     line = located.line(tuple(key.split(".")))
     texts = value if isinstance(value, list) else [value]
@@ -270,10 +400,18 @@ def _template_problems(
         try:
             parsed = _ENV.parse(text)
         except jinja2.TemplateSyntaxError as exc:
-            problems.append(
-                Problem(shown, line + (exc.lineno or 1) - 1, key, f"template: {exc.message}")
-            )
+            where = _error_line(located, key) or line + (exc.lineno or 1) - 1
+            problems.append(Problem(shown, where, key, f"template: {exc.message}"))
             continue
+        for name in _phrase_names(parsed) - set(phrases):
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    key,
+                    f"no phrase {name!r}{suggest(name, phrases)}; phrases: {', '.join(phrases)}",
+                )
+            )
         known = allowed | TEMPLATE_GLOBALS | BRIEFING_VALUES
         for variable in sorted(meta.find_undeclared_variables(parsed) - known):
             offered = ", ".join(sorted(allowed)) or "no slots"

@@ -52,7 +52,9 @@ def bar_chart(
         for b in bars
     )
     alt = book.text("briefing.alt_bar", title=title, items=items)
-    return charts.bar_chart(bars, title, axis, alt, palette, book.message("chart.wrap"))
+    return charts.bar_chart(
+        bars, title, axis, alt, palette, book.message("chart.wrap"), fonts=book.fonts
+    )
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,11 @@ class Lines:
     palette: dict[str, str]
     invert: bool
     figures: list[Figure]
+    fonts: tuple[str, ...]
 
     def draw(self) -> charts.Chart:
         return charts.line_chart(
-            self.points, self.title, self.axis, self.alt, self.palette, self.invert
+            self.points, self.title, self.axis, self.alt, self.palette, self.invert, self.fonts
         )
 
 
@@ -100,9 +103,14 @@ def series_lines(ctx: Context, indicators: list[str], least: int) -> Lines | Non
     title = book.text("series.title", names=sep.join(names))
     items = sep.join(f"{x.group} {x.x} {x.text}" for x in points)
     axis = book.text("series.axis", unit=book.unit(long[0][0]).strip())
-    invert = all(ctx.meaning.better(s[0].indicator) == "lower" for s in long)
+    # ranks only: a better-when-lower growth rate (energy use) still reads bottom to top
+    invert = all(
+        ctx.meaning.kind(s[0].indicator) == "rank" and ctx.meaning.better(s[0].indicator) == "lower"
+        for s in long
+    )
     alt = book.text("series.alt", title=title, items=items)
-    return Lines(points, title, axis, alt, palette, invert, [f for s in long for f in s])
+    figures = [f for s in long for f in s]
+    return Lines(points, title, axis, alt, palette, invert, figures, book.fonts)
 
 
 def _colours(n: int) -> list[str]:

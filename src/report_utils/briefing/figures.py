@@ -18,6 +18,11 @@ from report_utils.tables.load import FILE, LINE, Dataset
 from report_utils.tables.periods import Period, is_month
 
 
+def direction(value: float) -> str:
+    """``up``, ``down`` or ``same``: the sign of a change, in words a template can test."""
+    return "up" if value > 0 else "down" if value < 0 else "same"
+
+
 @dataclass(frozen=True)
 class Figure:
     """One cell of a table with everything needed to show and trace it."""

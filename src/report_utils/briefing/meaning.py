@@ -21,12 +21,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from report_utils.briefing.figures import AsOf, Figure
+from report_utils.briefing.figures import AsOf, Figure, direction
 from report_utils.briefing.names import Names
 from report_utils.tables.periods import Period
 
 CHANGE, GAP, RANK, GROWTH, SHARE = "change", "gap", "rank", "growth", "share"
 YEAR_EARLIER, PREVIOUS = "year_earlier", "previous"
+APPROXIMATE = "约"  # the qualifier of a change worked out from an approximate figure
 PERCENT = "%"
 
 
@@ -101,35 +102,71 @@ class Meaning:
         """The values ``phrase.<phrase>`` of the catalogue uses beside the figure itself."""
         if phrase == "where":
             return self.words(f.region)
-        if phrase in ("rank", "rank_short"):
-            parent = self.parent(f.region)
-            return {"among": self.words(parent)["among"] if parent else ""}
+        if phrase == "rank":
+            among = self.among(f)
+            return {"among": self.words(among)["among"] if among else ""}
         if phrase == "change" and f.table == "figures":
             of = self.of(f.indicator) or f.indicator
             of_kind = self.kind(of)
-            direction = _direction(f.value)
+            way = direction(f.value)
+            base = self.base(f.indicator)
+            earlier = self.earlier(f, of) if base == PREVIOUS else None
             return {
                 "of_kind": of_kind,
-                "direction": direction,
-                "frame": self.frame(self.base(f.indicator), of, f, of_kind, direction),
+                "direction": way,
+                "frame": self.frame(base, earlier, of_kind, way),
             }
         if phrase == "gap" and f.table == "figures":
             return {"against": self.against(f)}
         return {}
 
-    def frame(self, base: str, of: str, f: Figure, of_kind: str, direction: str) -> Markup:
-        """What a change is measured against, in words: 比上年同期, 比2021年上半年."""
-        values = {"of_kind": of_kind, "direction": direction}
+    def among(self, f: Figure) -> str:
+        """The region a rank places its region in: the indicator's ``among``, else the
+        region's parent."""
+        given = ""
+        if f.indicator in self.indicators.index and "among" in self.indicators:
+            given = str(self.indicators.at[f.indicator, "among"])
+        return given or self.parent(f.region)
+
+    def frame(self, base: str, earlier: Figure | None, of_kind: str, way: str) -> Markup:
+        """What a change is measured against, in words: 比上年同期, 比2021年上半年 (the
+        earlier period named only where the data shows which it is)."""
+        values = {"of_kind": of_kind, "direction": way}
         if base == YEAR_EARLIER:
             return self.book.render("phrase.frame_year_earlier", **values)
-        if base == PREVIOUS:
-            before = self.view.before(of, f.period, f.region)
-            if before is not None:
-                when = Markup('<span class="period base">{}</span>').format(
-                    self.book.period_text(before)
-                )
-                return self.book.render("phrase.frame_previous", when=when, **values)
+        if base == PREVIOUS and earlier is not None:
+            when = Markup('<span class="period base">{}</span>').format(
+                self.book.period_text(earlier)
+            )
+            return self.book.render("phrase.frame_previous", when=when, **values)
         return Markup("")
+
+    def earlier(self, change: Figure, of: str) -> Figure | None:
+        """The earlier figure a reported change (base ``previous``) is measured from: among the
+        indicator's earlier figures of the same kind of period and year, the one the change is
+        the difference to (within the rounding of the change), latest first. None when none
+        is, or when the figure it changed to is not in the data."""
+        now = self.view.at(of, change.period, change.region)
+        if now is None:
+            return None
+        candidates = [
+            f
+            for f in self.view.series(of, change.region)
+            if f.period.end < now.period.end
+            and f.period.kind == now.period.kind
+            and f.period.year == now.period.year
+        ]
+        for candidate in sorted(candidates, key=lambda f: f.period.end, reverse=True):
+            if _agrees(change, self.difference(candidate, now)):
+                return candidate
+        return None
+
+    def difference(self, old: Figure, new: Figure) -> float:
+        """The change from ``old`` to ``new`` as the data writes a change: places moved up for
+        a rank, new minus old for anything else."""
+        if self.kind(new.indicator) == RANK:
+            return old.value - new.value
+        return new.value - old.value
 
     def against(self, f: Figure) -> Markup | str:
         """What a gap is measured against: a region's rate, or another indicator's."""
@@ -144,15 +181,27 @@ class Meaning:
             scope=self.words(f.region)["scope"],
         )
 
+    def named_rate(self, indicator: str) -> bool:
+        """Whether the indicator's name already says it is a rate ("…两年平均增速", "…average
+        growth"): then a sentence does not add the word again."""
+        word = str(self.book.message("number.rate_word")).casefold()
+        return word in self.names.indicator(indicator).casefold()
+
     def subject(self, indicator: str) -> Markup:
         """What a sentence about a change or gap of ``indicator`` is about."""
         return self.book.render(
-            "phrase.subject", name=self.names.indicator(indicator), of_kind=self.kind(indicator)
+            "phrase.subject",
+            name=self.names.indicator(indicator),
+            of_kind=self.kind(indicator),
+            named=self.named_rate(indicator),
         )
 
     def stated(self, f: Figure) -> Markup:
-        """A figure stated by the kind of its indicator: 同比增长11.7%, 居全国第12位, 为26.9%."""
+        """A figure stated by the kind of its indicator: 同比增长11.7%, 居全国第12位, 为26.9%; a
+        rate whose name says so (两年平均增速) is stated as a level, 为7.1%."""
         kind = self.kind(f.indicator)
+        if kind == GROWTH and self.named_rate(f.indicator):
+            return self.book.phrase("share", f)
         name = {GROWTH: "growth", RANK: "rank", SHARE: "share", CHANGE: "change", GAP: "gap"}
         return self.book.phrase(name.get(kind, "amount"), f)
 
@@ -173,18 +222,19 @@ class Meaning:
         base = comparable(old, new, self.view)
         if base is None or self.kind(new.indicator) in (CHANGE, GAP):
             return None
-        change = self.reported_change(new, base) or self.worked_out(old, new)
+        change = self.reported_change(old, new, base) or self.worked_out(old, new)
         return Move(old, new, change, base)
 
-    def reported_change(self, new: Figure, base: str) -> Figure | None:
-        """A change indicator of ``new``'s, against the same base, for the same period."""
+    def reported_change(self, old: Figure, new: Figure, base: str) -> Figure | None:
+        """A change indicator of ``new``'s, against the same base, for the same period, when
+        it is the change from ``old`` (a change against 1—6月 is not the change from 1—8月)."""
         for indicator in self.indicators.index[
             (self.indicators["kind"] == CHANGE)
             & (self.indicators["of"] == new.indicator)
             & (self.indicators["base"] == base)
         ]:
             found = self.view.at(str(indicator), new.period, new.region)
-            if found is not None:
+            if found is not None and _agrees(found, self.difference(old, new)):
                 return found
         return None
 
@@ -195,7 +245,7 @@ class Meaning:
         kind = self.kind(new.indicator)
         decimals = max(old.decimals, new.decimals)
         first, second = (old, new) if kind == RANK else (new, old)
-        value = round(first.value - second.value, decimals) + 0.0  # no -0.0
+        value = round(self.difference(old, new), decimals) + 0.0  # no -0.0
         unit = new.unit
         if kind == RANK:
             unit = old.unit
@@ -208,7 +258,8 @@ class Meaning:
             value=value,
             decimals=decimals,
             unit=unit,
-            qualifier="",
+            # the difference of approximate figures (80%左右) is approximate
+            qualifier=APPROXIMATE if old.qualifier or new.qualifier else "",
             status="derived",
             formula=formula,
             quote="",
@@ -218,13 +269,7 @@ class Meaning:
     def direction(self, move: Move) -> str:
         """up / down / same for the change of a move, in the sense of its words (a rank moves
         up when its number falls)."""
-        return _direction(move.change.value)
-
-    def rose(self, move: Move) -> bool:
-        """Whether the figure went up: a rank rises when its number falls."""
-        if self.kind(move.new.indicator) == RANK:
-            return move.new.value < move.old.value
-        return move.new.value > move.old.value
+        return direction(self.difference(move.old, move.new))
 
 
 def comparable(old: Figure, new: Figure, view: AsOf) -> str | None:
@@ -246,8 +291,9 @@ def comparable(old: Figure, new: Figure, view: AsOf) -> str | None:
     return None
 
 
-def _direction(value: float) -> str:
-    return "up" if value > 0 else "down" if value < 0 else "same"
+def _agrees(change: Figure, difference: float) -> bool:
+    """Whether a change as written (rounded to its decimals) is this difference."""
+    return abs(change.value - difference) <= 0.5 * 10.0**-change.decimals + 1e-9
 
 
 def _reference(f: Figure) -> str:

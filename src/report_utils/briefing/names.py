@@ -34,6 +34,12 @@ class Names:
                 return str(row[column])
         return ""
 
+    def own(self, row: pd.Series, stem: str) -> str:
+        """A free-text column in this language only: ``row[stem]`` in the data's language,
+        ``row[stem_<lang>]`` in another (empty where it has no translation)."""
+        column = stem if self.in_source_language else f"{stem}_{self.lang}"
+        return str(row[column]) if column in row.index and row[column] else ""
+
     def indicator(self, indicator: str) -> str:
         return self.localized(self.dataset.indicators.loc[indicator], "name")
 

@@ -14,9 +14,11 @@ HTML the phrasebook writes, and what the lineage test relies on:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -24,7 +26,7 @@ from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
 from report_utils.briefing import catalogues
-from report_utils.briefing.figures import Figure, Lineage
+from report_utils.briefing.figures import Figure, Lineage, direction
 from report_utils.errors import ParameterError, Problem
 from report_utils.tables.periods import Period
 
@@ -106,6 +108,39 @@ def _compiled(text: str):
     return _ENV.from_string(text)
 
 
+class Missing:
+    """A slot with no figure as of the month, as its sentence sees it: false in ``{% if %}``,
+    silent in ``phrase()``, and an error that names the slot where its number is asked for."""
+
+    def __init__(self, slot: str):
+        self.slot = slot
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        raise ParameterError(self.message())
+
+    def message(self) -> str:
+        return (
+            f"the sentence shows the figure of slot {self.slot!r}, which has none as of the "
+            f"month: put it inside {{% if {self.slot} %}} ... {{% endif %}}"
+        )
+
+
+def template_values(slots: Mapping[str, Figure | None]) -> dict[str, Figure | Missing]:
+    """Slots for a template: a missing figure becomes a ``Missing`` that names its slot."""
+    return {name: f if f is not None else Missing(name) for name, f in slots.items()}
+
+
+def _present(figure: Figure | Missing | None) -> Figure:
+    if isinstance(figure, Missing):
+        raise ParameterError(figure.message())
+    if figure is None:
+        raise ParameterError("a sentence shows a figure that has no value as of the month")
+    return figure
+
+
 @dataclass
 class Paragraph:
     """Rendered text together with its lineage: the figures whose numbers it shows."""
@@ -160,6 +195,13 @@ class Phrasebook:
             node = node[part]
         return node
 
+    @property
+    def fonts(self) -> tuple[str, ...]:
+        """The font families of this language (its catalogue's ``fonts``: faces by role)."""
+        from report_utils.fonts import families
+
+        return families(tuple(self.messages.get("fonts", ["cjk"])))
+
     def has(self, key: str) -> bool:
         try:
             self.message(key)
@@ -210,33 +252,69 @@ class Phrasebook:
     # --- numbers --------------------------------------------------------------------------
 
     def number(self, figure: Figure, abs: bool = False) -> str:
-        """The figure's number as written in the table, grouped in thousands where the
-        language does (``number.thousands_sep``); never rounded or rescaled."""
+        """The figure's number as this language shows it: the digits of the table, grouped in
+        thousands where the language does (``number.thousands_sep``); never rounded. A unit
+        with a ``scale`` (亿元 in English) shows the same amount in the language's magnitude:
+        909.72亿元 is CNY 90.972 billion, every digit kept (the decimal point moves)."""
+        return self.parts(figure, abs)[1]
+
+    def unit(self, figure: Figure) -> str:
+        """The figure's unit in this language, as it follows the number (with its space)."""
+        return self.parts(figure)[2]
+
+    def _unit_entry(self, figure: Figure) -> tuple[str, Any]:
+        """The unit as the data writes it, and its entry in the catalogue's ``units`` (None in
+        the data's own language, which writes units as the tables do)."""
+        unit = (self.unit_names.get(figure.indicator) if figure.table == "figures" else "") or (
+            figure.unit
+        )
+        table = self.messages.get("units")
+        if table is None:
+            return unit, None
+        if unit not in table:
+            raise ParameterError(
+                f"unit {unit!r} has no translation in messages/{self.lang}.yaml (units)"
+            )
+        return unit, table[unit]
+
+    def parts(self, figure: Figure, abs: bool = False) -> tuple[str, str, str]:
+        """(before the number, the number, after it) for the figure's unit."""
+        unit, entry = self._unit_entry(figure)
         text = figure.number(absolute=abs)
-        sep = self.message("number.thousands_sep")
+        if entry is None:
+            return "", self._grouped(text), unit
+        if isinstance(entry, str):
+            return "", self._grouped(text), entry
+        prefix, suffix = entry.get("currency", ""), ""
+        if "scale" in entry:
+            text, suffix = self._rescaled(text, entry)
+        shown = self._grouped(text)
+        if "one" in entry:
+            suffix = (entry["one"] if shown == "1" else entry["other"]) + suffix
+        return prefix, shown, suffix
+
+    def _rescaled(self, text: str, entry: dict[str, Any]) -> tuple[str, str]:
+        """The number times the unit's scale, in the largest of the language's magnitudes it
+        reaches (for an amount of money), exactly: Decimal arithmetic moves the decimal point
+        and drops no digit."""
+        value = Decimal(text) * Decimal(str(entry["scale"]))
+        word = ""
+        if entry.get("magnitudes", False):
+            for size, name in self.message("number.magnitudes"):
+                if abs(value) >= Decimal(str(size)):
+                    value, word = value / Decimal(str(size)), name
+                    break
+        digits = format(value.normalize(), "f")
+        return ("0" if digits in ("-0", "") else digits), word
+
+    def _grouped(self, text: str) -> str:
+        sep = self.messages.get("number", {}).get("thousands_sep", "")
         if not sep:
             return text
         sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
         whole, dot, fraction = digits.partition(".")
         grouped = f"{int(whole):,}".replace(",", sep)
         return f"{sign}{grouped}{dot}{fraction}"
-
-    def unit(self, figure: Figure) -> str:
-        """The figure's unit in this language, as it follows the number (with its space)."""
-        unit = (self.unit_names.get(figure.indicator) if figure.table == "figures" else "") or (
-            figure.unit
-        )
-        table = self.messages.get("units")
-        if table is None:  # the data's own language: units as written in the tables
-            return unit
-        if unit not in table:
-            raise ParameterError(
-                f"unit {unit!r} has no translation in messages/{self.lang}.yaml (units)"
-            )
-        entry = table[unit]
-        if isinstance(entry, dict):
-            return entry["one"] if self.number(figure) == "1" else entry["other"]
-        return entry
 
     def qualifier(self, figure: Figure) -> tuple[str, str]:
         """The words before and after the number for the figure's qualifier (约, 左右, ...)."""
@@ -246,6 +324,7 @@ class Phrasebook:
         return before, after
 
     def val(self, figure: Figure, abs: bool = False) -> Markup:
+        figure = _present(figure)
         ref = self.lineage.ref(figure)
         for used in self._recorders:
             if figure not in used:
@@ -278,19 +357,23 @@ class Phrasebook:
 
         ``unit=False`` leaves the unit out, for sentences that name the counted thing.
         """
+        figure = _present(figure)
         before, after = self.qualifier(figure)
-        shown = self.unit(figure) if unit else ""
-        units = Markup('<span class="unit">{}</span>').format(shown) if shown else ""
-        return Markup("{}{}{}{}{}").format(
-            before, self.val(figure, abs=abs), units, after, self.mark(figure)
+        prefix, _, suffix = self.parts(figure, abs)
+        lead = Markup('<span class="unit">{}</span>').format(prefix) if unit and prefix else ""
+        units = Markup('<span class="unit">{}</span>').format(suffix) if unit and suffix else ""
+        return Markup("{}{}{}{}{}{}").format(
+            before, lead, self.val(figure, abs=abs), units, after, self.mark(figure)
         )
 
     def plain_amount(self, figure: Figure, unit: bool = True, mark: bool = True) -> str:
         """``amt`` as plain text, without recording lineage (chart labels, appendix)."""
         before, after = self.qualifier(figure)
-        shown = self.unit(figure) if unit else ""
+        prefix, number, suffix = self.parts(figure)
+        if not unit:
+            prefix = suffix = ""
         derived = self.message("number.derived_mark") if mark and figure.derived else ""
-        return f"{before}{self.number(figure)}{shown}{after}{derived}"
+        return f"{before}{prefix}{number}{suffix}{after}{derived}"
 
     def ordinal(self, figure: Figure) -> str:
         """The ordinal suffix of a whole number (st, nd, rd, th; nothing in Chinese).
@@ -306,12 +389,18 @@ class Phrasebook:
         """``phrase.<name>`` of the catalogue for a figure, with what the metadata says about
         it (``among`` for a rank, ``frame`` and ``direction`` for a change, ``against`` for a
         gap); values given here win."""
-        if figure is None:
+        if not figure:  # None, or a Missing slot: a phrase of nothing says nothing
             return Markup("")
         # Without metadata (a phrasebook of its own, in a test): the sign tells the direction,
         # and nothing is known of what a change is measured against.
-        sign = "up" if figure.value > 0 else "down" if figure.value < 0 else "same"
-        defaults = {"direction": sign, "of_kind": "", "frame": "", "among": "", "against": ""}
+        defaults = {
+            "direction": direction(figure.value),
+            "of_kind": "",
+            "frame": "",
+            "among": "",
+            "against": "",
+            "named": False,
+        }
         known = self.meaning(name, figure) if self.meaning else {}
         return self.render(f"phrase.{name}", f=figure, **{**defaults, **known, **values})
 
@@ -321,6 +410,27 @@ class Phrasebook:
         if figure is None:
             return {}
         return self.meaning("where", figure) if self.meaning else {"name": figure.region}
+
+    def free_text(self, text: str, figures: list[Figure] = ()) -> Markup:
+        """Free text from the data (a project's progress) as HTML: each figure whose number
+        it writes is linked to its lineage (the first time), each date is marked as a date
+        (``number.dates`` of the catalogue: patterns of the language's dates)."""
+        parts: list[tuple[int, int, Markup]] = []
+        for figure in figures:
+            written = re.escape(self.number(figure))
+            found = re.search(rf"(?<![\d.,]){written}(?![\d.,])", text)
+            if found and not _overlaps(parts, found.start(), found.end()):
+                parts.append((found.start(), found.end(), self.val(figure)))
+        for pattern in self.messages.get("number", {}).get("dates", []):
+            for found in re.finditer(pattern, text):
+                if not _overlaps(parts, found.start(), found.end()):
+                    label = Markup('<span class="date">{}</span>').format(found.group(0))
+                    parts.append((found.start(), found.end(), label))
+        html, at = Markup(""), 0
+        for start, end, piece in sorted(parts, key=lambda p: p[0]):
+            html += escape(text[at:start]) + piece
+            at = end
+        return html + escape(text[at:])
 
     # --- periods and dates ------------------------------------------------------------------
 
@@ -342,7 +452,7 @@ class Phrasebook:
 
     def period(self, item: Figure | Period) -> Markup:
         """The period label of a figure or period, marked as a label in HTML."""
-        return _label(self.period_text(item))
+        return _label(self.period_text(item if isinstance(item, Period) else _present(item)))
 
     def month_text(self, month: str) -> str:
         return self.text("period.as_of", year=int(month[:4]), month=int(month[5:7]))
@@ -374,6 +484,10 @@ def name(text: str) -> Markup:
     return Markup('<span class="name">{}</span>').format(text)
 
 
+def _overlaps(parts: list[tuple[int, int, Markup]], start: int, end: int) -> bool:
+    return any(start < b and a < end for a, b, _ in parts)
+
+
 def _label(text: str) -> Markup:
     return Markup('<span class="period">{}</span>').format(text)
 
@@ -381,7 +495,3 @@ def _label(text: str) -> Markup:
 def _plain(html: Markup | str) -> str:
     """Text of rendered HTML (tags dropped, entities decoded)."""
     return Markup(html).striptags()
-
-
-def escape_text(value: object) -> Markup:
-    return escape(value)

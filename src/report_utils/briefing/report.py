@@ -27,10 +27,16 @@ from report_utils.briefing.kinds import Context, Section, Table
 from report_utils.briefing.kinds.changes import check_compare
 from report_utils.briefing.meaning import Meaning
 from report_utils.briefing.names import Names
-from report_utils.briefing.phrasing import Paragraph, Phrasebook, indicator_units
+from report_utils.briefing.phrasing import (
+    Paragraph,
+    Phrasebook,
+    indicator_units,
+    template_values,
+)
 from report_utils.errors import DataValidationError, ParameterError, ReportError
 from report_utils.fonts import cjk_font
 from report_utils.paths import DATA_DIR
+from report_utils.tables.asof import known_by
 from report_utils.tables.formula import REF_RE
 from report_utils.tables.load import load_dataset
 from report_utils.tables.periods import Period
@@ -152,9 +158,14 @@ class Briefing:
             if main is None:
                 continue
             key = f"headlines.{headline.id}"
-            with p.recording() as used:
-                big = p.amt(main)
-                comparison = p.render(f"{key}.comparison", **found)
+            values = template_values(found)
+            try:
+                with p.recording() as used:
+                    big = p.amt(main)
+                    comparison = p.render(f"{key}.comparison", **values)
+                label = p.text(f"{key}.label", **values)
+            except ParameterError as exc:
+                raise SectionError(f"headline {headline.id!r} failed: {exc}") from exc
             self.shown_sources.update(f.source for f in found.values() if f is not None)
             older = latest_release is not None and main.period.end < latest_release
             when = p.render("briefing.older", when=p.period(main)) if older else p.period(main)
@@ -165,7 +176,7 @@ class Briefing:
             ).format(
                 _refs(self.lineage, used),
                 big,
-                p.text(f"{key}.label", **found),
+                label,
                 " older" if older else "",
                 when,
                 comparison,
@@ -173,7 +184,24 @@ class Briefing:
             cards.append(Paragraph(html, used))
         return cards
 
+    def key_messages(self) -> list[Paragraph]:
+        """One sentence per section the spec's ``summary`` names, with that section's figures
+        (``sections.<id>.summary``); a section with no figure as of the month has none."""
+        p, messages = self.phrases, []
+        for section_id in self.spec.summary:
+            found = kinds.resolve(self._section_spec(section_id).slots(), self.asof)
+            if next(iter(found.values()), None) is None:
+                continue
+            try:
+                messages.append(
+                    p.paragraph(f"sections.{section_id}.summary", **template_values(found))
+                )
+            except ParameterError as exc:
+                raise SectionError(f"key message of section {section_id!r} failed: {exc}") from exc
+        return messages
+
     def headlines(self) -> Block:
+        """Page 1: the headline cards and the key messages."""
         p = self.phrases
         cards = self.headline_cards()
         body = (
@@ -181,10 +209,23 @@ class Briefing:
             if cards
             else self._omitted(p.text("briefing.headlines"))
         )
+        points = Markup("").join(
+            Markup('<li class="key" data-refs="{}">{}</li>').format(
+                _refs(self.lineage, m.figures), m.html
+            )
+            for m in self.key_messages()
+        )
+        summary = (
+            Markup('<h2>{}</h2><ul class="key-messages">{}</ul>').format(
+                p.text("briefing.key_messages"), points
+            )
+            if points
+            else ""
+        )
         return Block(
             Markup(
-                '<section class="headlines"><h2>{}</h2><div class="cards">{}</div></section>'
-            ).format(p.text("briefing.headlines"), body)
+                '<section class="headlines"><h2>{}</h2><div class="cards">{}</div>{}</section>'
+            ).format(p.text("briefing.headlines"), body, summary)
         )
 
     def build_section(self, section_id: str) -> Section | None:
@@ -195,6 +236,8 @@ class Briefing:
         )
         try:
             return kinds.build(context)
+        except ParameterError as exc:  # a sentence that asks for what is not there
+            raise SectionError(f"section {spec.id!r} (kind {spec.kind}) failed: {exc}") from exc
         except ReportError:
             raise
         except Exception as exc:
@@ -226,6 +269,8 @@ class Briefing:
                 )
             )
         self.shown_sources |= built.sources
+        for figure in built.chart_figures:  # a chart prints its values: they are shown too
+            self.lineage.ref(figure)
         parts = [Markup("<h2>{}</h2>").format(built.title)]
         parts += [
             Markup('<p class="narrative" data-refs="{}">{}</p>').format(
@@ -273,7 +318,7 @@ class Briefing:
                         publisher=self.names.localized(s, "publisher"),
                         title=title,
                         original=s["title_zh"] if s["title_zh"] != title else "",
-                        authors=s["authors"],
+                        authors=self.names.localized(s, "authors"),
                         published=p.date_text(s["published"]) if s["published"] else "",
                     )
                 )
@@ -305,7 +350,6 @@ class Briefing:
         results = reconcile(self.dataset)
         rows = [
             [
-                r.id,
                 r.explanation_zh if self.lang == "zh" else r.explanation_en,
                 f"{r.reported:.{r.decimals}f}",
                 f"{r.recomputed:.{r.decimals + 2}f}",
@@ -313,12 +357,13 @@ class Briefing:
                 p.text(f"analyst.{'ok' if r.ok else 'mismatch'}"),
             ]
             for r in results
-            if r.checked.period.end <= self.asof.month and r.checked.region == self.asof.home
+            if known_by(r.checked.period.end, self.asof.month)
+            and r.checked.region == self.asof.home
         ]
         note = p.text("analyst.intro")
         if rows and all(r[-1] == p.text("analyst.ok") for r in rows):
             note += " " + p.text("analyst.all_ok")
-        table = _table(Table(p.message("analyst.columns"), rows)) if rows else ""
+        table = _table(Table(p.message("analyst.columns"), rows, "analyst")) if rows else ""
         return Block(
             Markup('<section class="analyst" id="analyst"><h2>{}</h2><p>{}</p>{}</section>').format(
                 p.text("analyst.title"), note, table
@@ -352,20 +397,18 @@ class Briefing:
                 region=names.region(f.region),
                 when=p.period_text(f),
             )
-        when = p.month_text(f.period.end)
+        # A project's capacity or a case's figure: the source gives it no period of its own.
         if f.table == "projects":
             return p.text(
                 "briefing.appendix_case",
                 subject=names.localized(names.project(f.indicator), "name"),
                 measure=p.text("briefing.capacity"),
-                when=when,
             )
         row = names.case(f.indicator)
         return p.text(
             "briefing.appendix_case",
             subject=names.subject(row),
             measure=names.localized(row, "measure"),
-            when=when,
         )
 
     def _appendix_row(self, number: int, f: Figure) -> Markup:
@@ -376,9 +419,11 @@ class Briefing:
             else p.text("briefing.reported")
         )
         before, after = p.qualifier(f)
-        value = Markup('<strong>{}<span class="number">{}</span>{}{}</strong>').format(
-            before, p.number(f), p.unit(f), after
-        )
+        prefix, shown, suffix = p.parts(f)
+        # data-value: the number as the table writes it (the text may show it in other units)
+        value = Markup(
+            '<strong>{}{}<span class="number" data-value="{}">{}</span>{}{}</strong>'
+        ).format(before, prefix, f.number(), shown, suffix, after)
         # A figure worked out here cites the rows it is worked out from.
         cited = f.inputs or (f,)
         quotes = Markup("<br>").join(
@@ -435,7 +480,9 @@ def _table(table: Table) -> Markup:
         for row in table.rows
     )
     thead = Markup("<thead><tr>{}</tr></thead>").format(head) if table.columns else ""
-    return Markup('<table class="data">{}<tbody>{}</tbody></table>').format(thead, body)
+    return Markup('<table class="data {}">{}<tbody>{}</tbody></table>').format(
+        table.kind, thead, body
+    )
 
 
 __all__ = ["Block", "Blocks", "Briefing", "DataValidationError", "SectionError"]

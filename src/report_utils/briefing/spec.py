@@ -101,6 +101,9 @@ class Headline(_Model):
 
 class Spec(_Model):
     headlines: list[Headline] = []
+    # Key messages on page 1, under the cards: for each section named here, the one-sentence
+    # ``sections.<id>.summary`` of the catalogues, given that section's slots.
+    summary: list[str] = []
     sections: list[Section]
 
 
@@ -120,11 +123,26 @@ def _slots(figures: dict[str, str | Slot] | None) -> dict[str, Slot]:
 class Located:
     """A YAML document with the line (1-based) of each of its nodes, by path."""
 
-    def __init__(self, node: yaml.Node | None):
+    def __init__(self, node: yaml.Node | None, text: str = ""):
         self.node = node
+        self.lines = text.splitlines()
 
     def line(self, path: tuple[Any, ...]) -> int:
         """The line of the node at ``path`` (keys and list indices), or of its nearest parent."""
+        return self._find(path)[0]
+
+    def raw(self, path: tuple[Any, ...]) -> tuple[int, list[str]]:
+        """The first line and the lines of the file a scalar at ``path`` is written on (a block
+        scalar, ``>-``, starts on the line after its key)."""
+        line, node = self._find(path)
+        if not isinstance(node, yaml.ScalarNode):
+            return line, []
+        start, end = node.start_mark.line, node.end_mark.line
+        if node.style in (">", "|"):
+            start += 1
+        return start + 1, self.lines[start : max(end, start + 1)]
+
+    def _find(self, path: tuple[Any, ...]) -> tuple[int, yaml.Node | None]:
         node = self.node
         line = node.start_mark.line + 1 if node is not None else 1
         for step in path:
@@ -143,9 +161,9 @@ class Located:
                 child = node.value[step]
                 line = child.start_mark.line + 1
             if child is None:
-                break
+                return line, None
             node = child
-        return line
+        return line, node
 
 
 def read_yaml(path: Path) -> tuple[Any, Located, list[Problem]]:
@@ -166,7 +184,7 @@ def read_yaml(path: Path) -> tuple[Any, Located, list[Problem]]:
         return None, Located(None), [Problem(shown, line, "-", f"YAML: {exc.problem}")]
     except yaml.YAMLError as exc:
         return None, Located(None), [Problem(shown, 0, "-", f"YAML: {exc}")]
-    return data, Located(node), []
+    return data, Located(node, text), []
 
 
 def spec_path(data_dir: Path) -> Path:
@@ -190,6 +208,10 @@ def read_spec(data_dir: Path) -> tuple[Spec | None, Located, list[Problem]]:
                 )
             ]
         return None, located, problems
+    if not isinstance(data, dict):
+        found = "nothing" if data is None else f"a {type(data).__name__}"
+        message = f"expected the keys headlines, summary and sections, found {found}"
+        return None, located, [Problem(shown, 1, "-", message)]
     try:
         return Spec.model_validate(data), located, []
     except ValidationError as exc:

@@ -83,6 +83,11 @@ def plan(
         if fmt not in FORMATS:
             raise ParameterError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     langs = langs or languages(data_dir)
+    if not langs:
+        raise ParameterError(
+            f"no sentences in any language in {data_dir}: add messages/<lang>.yml "
+            "(see data/README.md)"
+        )
     hashes = digests.file_hashes(data_dir)
     state = _read_state(out_dir)
     data_key = digests.digest_of(hashes)
@@ -93,13 +98,18 @@ def plan(
             state = {data_key: _data_state(dataset)}
             _write_state(out_dir, state)
         known = state[data_key]
-        regions = list(dict.fromkeys(regions or known["briefed" if all_regions else "homes"]))
-        for region in regions:
-            if region not in known["latest"]:
-                raise ParameterError(
-                    f"no briefing for region {region!r}; regions (meta/regions.csv): "
-                    f"{', '.join(known['briefed'])}"
-                )
+        if regions:
+            for region in regions:
+                if region not in known["briefed"]:
+                    raise ParameterError(
+                        f"no briefing for region {region!r}; regions (meta/regions.csv): "
+                        f"{', '.join(known['briefed'])}"
+                    )
+                if region not in known["latest"]:
+                    raise ParameterError(f"region {region!r} has no figures yet")
+        else:  # every home region (or every region) that has figures; the others wait
+            chosen = known["briefed" if all_regions else "homes"]
+            regions = [r for r in chosen if r in known["latest"]]
     wanted = {
         region: list(
             dict.fromkeys(
@@ -149,10 +159,11 @@ def plan(
         on_pending(len(pending))
 
     # Something may need building: check everything before any kernel starts.
+    from report_utils.briefing.catalogues import package
     from report_utils.briefing.checks import check_briefing
     from report_utils.briefing.phrasing import untranslated_units
     from report_utils.build.execute import check_parameters
-    from report_utils.fonts import require_cjk_font
+    from report_utils.fonts import require_fonts
 
     dataset = dataset or _dataset(data_dir)
     pending_langs = sorted({job.lang for job, _ in pending})
@@ -178,7 +189,8 @@ def plan(
         result.jobs.append(job)
         result.stamps[job.name] = {"fingerprint": fingerprint, "content_digest": content}
     if result.jobs:
-        require_cjk_font()
+        roles = {role for lang in pending_langs for role in package(lang).get("fonts", ["cjk"])}
+        require_fonts(sorted(roles))
         check_writable(out_dir)
     return result
 

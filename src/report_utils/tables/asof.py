@@ -1,7 +1,9 @@
 """The as-of rule, in one place: what a briefing as of a month can see.
 
 A row is visible as of month M when the month it refers to is M or earlier: a figure's
-``period_end``, an event's ``date_end`` (its month), a project's or case's ``as_of``. Every
+``period_end``, an event's ``date_end`` (its month), a project's or case's ``as_of``. A derived
+figure is known only once the figures its formula uses are: last year's share worked back from
+this year's change (September's release) is not shown in a March briefing (``KNOWN``). Every
 reader of the data (the briefing's figures, the changes since the last briefing, the content
 digest that decides whether a briefing is out of date) asks this module, so they cannot drift
 apart.
@@ -19,17 +21,25 @@ if TYPE_CHECKING:  # planning a no-op build imports this module, and must not im
     import pandas as pd
 
 FACT_TABLES = ("figures", "events", "projects", "cases")
+# The month a figure became known (load.py adds it): its period's end, or for a derived figure
+# the latest month of the figures its formula uses.
+KNOWN = "_known"
 
 
 def month_of(frame: pd.DataFrame, table: str) -> pd.Series:
     """The month (``YYYY-MM``) each row of a fact table refers to."""
     if table == "figures":
-        return frame["period_end"]
+        return frame[KNOWN] if KNOWN in frame else frame["period_end"]
     if table == "events":
         return frame["date_end"].str[:7]
     if table in ("projects", "cases"):
         return frame["as_of"]
     raise ValueError(f"not a fact table: {table!r}")
+
+
+def known_by(month_of_row: str, month: str) -> bool:
+    """The rule for one row: a row that refers to ``month_of_row`` is seen as of ``month``."""
+    return month_of_row <= month
 
 
 def visible(frame: pd.DataFrame, table: str, month: str) -> pd.DataFrame:

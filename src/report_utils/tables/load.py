@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pandera.pandas as pa
 
-from report_utils.errors import DataValidationError, Problem, display_path
+from report_utils.errors import DataValidationError, Problem, display_path, suggest
 from report_utils.paths import FACT_TABLES, META_SUBDIR, META_TABLES
 from report_utils.tables import asof, schema, spreadsheets
 from report_utils.tables.formula import FormulaError, evaluate, references
@@ -328,6 +328,31 @@ def _figure_rules(figures: pd.DataFrame, indicators: pd.DataFrame) -> list[Probl
     return problems
 
 
+def _known_months(figures: pd.DataFrame) -> list[str]:
+    """The month each figure became known: its period's end, or for a derived figure the
+    latest month the figures of its formula became known (a formula of formulas included)."""
+    keys = [
+        (r.indicator, r.region, Period(r.period_start, r.period_end)) for r in figures.itertuples()
+    ]
+    known = dict(zip(keys, figures["period_end"], strict=True))
+    formulas = dict(zip(keys, figures["formula"], strict=True))
+    for _ in range(len(keys)):  # a longest chain of derivations settles in as many rounds
+        changed = False
+        for key, formula in formulas.items():
+            if not formula:
+                continue
+            try:
+                inputs = [known[ref] for ref in references(formula) if ref in known]
+            except FormulaError:
+                continue
+            month = max([known[key], *inputs])
+            if month != known[key]:
+                known[key], changed = month, True
+        if not changed:
+            break
+    return [known[key] for key in keys]
+
+
 def _event_rules(cases: pd.DataFrame, events: pd.DataFrame) -> list[Problem]:
     known = set(events["id"])
     return [
@@ -345,7 +370,16 @@ def _meaning_rules(indicators: pd.DataFrame, regions: set[str]) -> list[Problem]
     for r in _rows(indicators):
         if r.of and r.of not in known:
             problems.append(
-                Problem(r.file, r.line, "of", f"unknown indicator {r.of!r}{_hint(r.of, known)}")
+                Problem(r.file, r.line, "of", f"unknown indicator {r.of!r}{suggest(r.of, known)}")
+            )
+        if getattr(r, "among", "") and r.among not in regions:
+            problems.append(
+                Problem(
+                    r.file,
+                    r.line,
+                    "among",
+                    f"unknown region {r.among!r}{suggest(r.among, regions)}",
+                )
             )
         if r.kind == "gap" and r.base and r.base not in known | regions:
             problems.append(
@@ -354,7 +388,7 @@ def _meaning_rules(indicators: pd.DataFrame, regions: set[str]) -> list[Problem]
                     r.line,
                     "base",
                     f"a gap is measured against a region (meta/regions.csv) or an indicator; "
-                    f"{r.base!r} is neither{_hint(r.base, known | regions)}",
+                    f"{r.base!r} is neither{suggest(r.base, known | regions)}",
                 )
             )
     return problems
@@ -390,14 +424,6 @@ def _home_by_default(frame: pd.DataFrame, regions: pd.DataFrame) -> list[Problem
         for r in _rows(frame)
         if not r.region
     ]
-
-
-def _hint(word: str, known: set[str]) -> str:
-    """ " (did you mean 'x'?)" for a near miss, else nothing."""
-    import difflib
-
-    close = difflib.get_close_matches(word, sorted(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _rows(frame: pd.DataFrame) -> list[SimpleNamespace]:
@@ -437,6 +463,7 @@ def validate(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
         indicators["decimals"] = indicators["decimals"].astype(int)
         figures = _to_numbers(figures, "figures")
         problems += _figure_rules(figures, indicators)
+        figures[asof.KNOWN] = _known_months(figures)
     if clean(p5, p7):
         problems += _event_rules(cases, events)
     if clean(p1, p2):

@@ -151,6 +151,7 @@ INDICATORS = _schema(
         "better": _optional(_one_of(BETTER, "direction")),
         "of": _optional(IDENT),
         "base": _optional(),
+        "among": _optional(),  # a rank: the region it places its region in (default: parent)
         "colour": _optional(
             _regex(re.compile(r"^#[0-9a-fA-F]{6}$"), "expected a colour as #rrggbb")
         ),
@@ -176,7 +177,7 @@ INDICATORS = _schema(
 )
 
 # A region's level gives the words for it in sentences (全省, 全市, 全国 / the province ...).
-REGION_LEVELS = ("country", "province", "prefecture", "county")
+REGION_LEVELS = ("country", "province", "prefecture", "autonomous_prefecture", "county")
 # home: briefed by default; region: briefed on request (--region, --all-regions);
 # comparison: only compared with.
 REGION_ROLES = ("home", "region", "comparison")
@@ -208,6 +209,7 @@ SOURCES = _schema(
         "title_zh": _col(),
         "title_en": _col(required=False),
         "authors": _col(required=False),
+        "authors_en": _translation(),
         "published": _col(DATE, required=False),
         "locator": _col(required=False),
         "note": _col(required=False),
@@ -274,6 +276,7 @@ def projects_schema(sources: Iterable[str], regions: Iterable[str] | None = None
             "capacity_unit": _col(required=False),
             "status": _col(_one_of(PROJECT_STATUSES, "status")),
             "status_text": _col(required=False),
+            "status_text_en": _translation(),
             "expected": _col(required=False),
             "expected_en": _translation(),
             "as_of": _col(MONTH),

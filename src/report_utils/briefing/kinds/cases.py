@@ -28,7 +28,7 @@ def build(ctx: Context) -> Section | None:
         rows.append(
             [name(ctx.names.subject(row)), ctx.names.localized(row, "measure"), ctx.book.amt(f)]
         )
-    table = Table(list(ctx.message("columns")), rows)
+    table = Table(list(ctx.message("columns")), rows, "cases")
     section = Section(ctx.spec.id, ctx.text("title"), [], None, table)
     section.sources = {f.source for f in shown}
     return section

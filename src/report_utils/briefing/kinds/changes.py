@@ -75,7 +75,16 @@ def found_changes(
         now_f, then_f = view.latest(indicator), then.latest(indicator)
         if now_f is None or now_f == then_f:
             continue
-        move = meaning.move(then_f, now_f) if then_f is not None else None
+        # against what the last briefing showed; else against the comparable figure known now
+        # (1—6月's rank, worked back from September's release, or the same period a year ago)
+        earlier = [
+            then_f,
+            view.before(indicator, now_f.period),
+            view.at(indicator, now_f.period.year_earlier()),
+        ]
+        move = next(
+            (m for old in earlier if old is not None and (m := meaning.move(old, now_f))), None
+        )
         if move is not None:
             moves.append(move)
         else:
@@ -140,22 +149,20 @@ def _move(ctx: Context, move: Move) -> Markup:
     book, meaning = ctx.book, ctx.meaning
     indicator = move.new.indicator
     kind = meaning.kind(indicator)
-    short = "rank_short" if kind == "rank" else "amount"
+    way = meaning.direction(move)  # a rank that moved up went down in number
     if move.worked_out:
-        direction = meaning.direction(move)
-        frame = meaning.frame(move.base, indicator, move.new, kind, direction)
-        change = book.phrase("change", move.change, of_kind=kind, direction=direction, frame=frame)
+        frame = meaning.frame(move.base, move.old, kind, way)
+        change = book.phrase("change", move.change, of_kind=kind, direction=way, frame=frame)
     else:
         change = book.phrase("change", move.change)
     return book.render(
         "phrase.move",
         when=book.period(move.new),
-        was=book.period(move.old),
         subject=meaning.subject(indicator),
         change=change,
-        old=book.phrase(short, move.old),
-        new=book.phrase(short, move.new),
-        rose=meaning.rose(move),
+        old=book.render("phrase.move_value", f=move.old, kind=kind),
+        new=book.render("phrase.move_value", f=move.new, kind=kind),
+        direction=way,
     )
 
 

@@ -68,12 +68,14 @@ def build(ctx: Context) -> Section | None:
     ticks = [book.text("period.month_tick", month=m) for m in range(1, 13)]
     in_year = [m for m in moments if m.start.year == year]
     chart = (
-        charts.timeline_chart(in_year, year, ticks, title, alt, book.message("chart.timeline_wrap"))
+        charts.timeline_chart(
+            in_year, year, ticks, title, alt, book.message("chart.timeline_wrap"), book.fonts
+        )
         if in_year
         else None
     )
     text = ctx.paragraph("text", as_of=book.month(view.month))
-    section = Section(ctx.spec.id, ctx.text("title"), [text], chart, Table([], rows))
+    section = Section(ctx.spec.id, ctx.text("title"), [text], chart, Table([], rows, "events"))
     section.sources = set(visible["source"]) | {f.source for f in shown}
     section.chart_figures = list(shown)  # the event figures in the table, for the lineage
     return section

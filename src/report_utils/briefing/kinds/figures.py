@@ -29,15 +29,16 @@ def build(ctx: Context) -> Section | None:
     found = ctx.slots()
     if not any(f is not None for f in found.values()):
         return None
-    paragraph = ctx.paragraph("text", **found)
+    values = ctx.values()
+    paragraph = ctx.paragraph("text", **values)
     chart, drawn = None, []
     spec = ctx.spec.chart_spec()
     if spec is not None:
         drawn = [f for name in spec.bars if (f := found.get(name)) is not None]
         if drawn:
-            title, axis = ctx.text("chart_title", **found), ctx.text("axis", **found)
+            title, axis = ctx.text("chart_title", **values), ctx.text("axis", **values)
             chart = bar_chart(ctx, drawn, spec.groups, title, axis)
-    section = Section(ctx.spec.id, ctx.text("title", **found), [paragraph], chart, None, drawn)
+    section = Section(ctx.spec.id, ctx.text("title", **values), [paragraph], chart, None, drawn)
     if ctx.spec.series is not False:
         shown = [
             f.indicator

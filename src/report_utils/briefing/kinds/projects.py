@@ -38,10 +38,17 @@ def build(ctx: Context) -> Section | None:
             capacity = capacity_figure(row)
             shown.append(capacity)
             size = Markup('<span class="amount">{}</span>').format(book.amt(capacity))
+        # The progress in words, its numbers linked to the project's figures in the cases
+        # table (38个厂房), its dates marked as dates.
+        figures = [
+            view.case_figure(case)
+            for _, case in view.cases("project").iterrows()
+            if case["subject"] == row["name_zh"]
+        ]
         progress = ctx.render(
             "progress",
             status=Markup('<span class="label">{}</span>').format(statuses[row["status"]]),
-            text=names.localized(row, "status_text"),
+            text=book.free_text(names.own(row, "status_text"), figures),
         )
         rows.append(
             [
@@ -50,7 +57,7 @@ def build(ctx: Context) -> Section | None:
                 name(names.localized(row, "place")),
                 size,
                 progress,
-                names.localized(row, "expected"),
+                book.free_text(names.own(row, "expected")),
             ]
         )
     ordered = [
@@ -60,7 +67,7 @@ def build(ctx: Context) -> Section | None:
     ]
     text = ctx.paragraph("text", groups=ordered)
     note = ctx.paragraph("as_of", as_of=book.month(max(visible["as_of"])))
-    table = Table(list(ctx.message("columns")), rows)
+    table = Table(list(ctx.message("columns")), rows, "projects")
     section = Section(ctx.spec.id, ctx.text("title"), [text, note], None, table, shown)
     section.sources = set(visible["source"])
     return section

@@ -24,7 +24,7 @@ from report_utils.briefing import charts
 from report_utils.briefing.figures import AsOf, Figure
 from report_utils.briefing.meaning import Meaning
 from report_utils.briefing.names import Names
-from report_utils.briefing.phrasing import Paragraph, Phrasebook
+from report_utils.briefing.phrasing import Paragraph, Phrasebook, template_values
 from report_utils.briefing.spec import COMPARED, SELF, Slot
 from report_utils.briefing.spec import Section as SectionSpec
 
@@ -33,6 +33,7 @@ from report_utils.briefing.spec import Section as SectionSpec
 class Table:
     columns: list[str]
     rows: list[list[Markup | str]]
+    kind: str = ""  # the kind of section it lists (its columns' widths are the template's)
 
 
 @dataclass
@@ -87,6 +88,10 @@ class Context:
     def slots(self) -> dict[str, Figure | None]:
         """The figures of the section's slots as of the month (None where there is none)."""
         return resolve(self.spec.slots(), self.view)
+
+    def values(self) -> dict[str, Any]:
+        """The slots as its sentences see them (``phrasing.Missing`` where there is none)."""
+        return template_values(self.slots())
 
 
 def resolve(slots: dict[str, Slot], view: AsOf) -> dict[str, Figure | None]:

@@ -1,0 +1,103 @@
+"""The pages a leader reads, measured on the built PDFs (report_utils.export.measure): page 1 is
+the summary, no page but the last is less than a third full, no word is split across lines
+without a hyphen, and a chart is on the page of its section's heading. The figures for the
+README come from ``bench/layout.py``, which runs the same measure."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from html import unescape
+from pathlib import Path
+
+import pytest
+from conftest import shipped_spec
+
+from report_utils.briefing.phrasing import languages
+from report_utils.export.measure import measure
+
+pytestmark = pytest.mark.e2e
+LEAST_FILL = 1 / 3
+
+
+@pytest.fixture(scope="module", params=languages())
+def built(request, briefing_for) -> tuple[str, Path]:
+    return request.param, briefing_for(request.param)
+
+
+def pages_text(pdf: Path) -> list[str]:
+    return [re.sub(r"\s+", "", page) for page in pages_lines(pdf)]
+
+
+def pages_lines(pdf: Path) -> list[str]:
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+
+
+def test_no_page_but_the_last_is_less_than_a_third_full(built):
+    _, folder = built
+    layout = measure(folder / "briefing.pdf", (folder / "briefing.html").read_text("utf-8"))
+    assert layout.pages == len(layout.fill) > 3
+    assert layout.thin_pages(LEAST_FILL) == [], [round(f, 2) for f in layout.fill]
+
+
+def test_no_word_is_split_without_a_hyphen(built):
+    _, folder = built
+    layout = measure(folder / "briefing.pdf", (folder / "briefing.html").read_text("utf-8"))
+    assert layout.split_words == []
+
+
+def test_the_measure_would_see_a_split_word(tmp_path: Path):
+    """A page whose narrow table cell must break "September" mid-word: the measure finds it."""
+    from report_utils.export.exporters import html_to_pdf
+
+    html = (
+        '<html lang="en"><body><table style="width:60px;table-layout:fixed">'
+        '<tr><td style="overflow-wrap:anywhere">September</td></tr></table>'
+        "<p>September</p></body></html>"
+    )
+    pdf = tmp_path / "split.pdf"
+    pdf.write_bytes(html_to_pdf(html))
+    assert measure(pdf, html).split_words
+
+
+def test_page_one_is_the_summary(built):
+    """Page 1 holds the headline cards and the key messages; the sections start on page 2."""
+    _, folder = built
+    html = (folder / "briefing.html").read_text("utf-8")
+    headline = re.search(r'<section class="headlines">(.*?)</section>', html, re.S).group(1)
+    points = re.findall(r'<li class="key"[^>]*>(.*?)</li>', headline, re.S)
+    assert len(points) == len(shipped_spec().summary)
+    first, second = pages_text(folder / "briefing.pdf")[:2]
+    for point in points:
+        assert re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", point)) in first
+    first_section = re.search(r'<section class="section" id="sec-[^"]+"><h2>(.*?)</h2>', html)
+    title = re.sub(r"\s+", "", first_section.group(1))
+    assert title not in first and second.startswith(title)
+
+
+def test_a_chart_is_on_the_page_where_its_paragraph_ends(built):
+    """A chart follows its paragraph on the same page (it is not pushed away from it, leaving
+    the paragraph's page half empty); a paragraph may run on from the page before."""
+    _, folder = built
+    html = (folder / "briefing.html").read_text("utf-8")
+    pages = pages_text(folder / "briefing.pdf")
+    images = subprocess.run(
+        ["pdfimages", "-list", str(folder / "briefing.pdf")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()[2:]
+    image_pages = [int(row.split()[0]) for row in images if row.split()[2] == "image"]
+    checked = 0
+    for body in re.findall(r'<section class="section" id="sec-[^"]+">(.*?)</section>', html, re.S):
+        count = body.count("<img ")
+        before = body.split("<figure", 1)[0]
+        paragraphs = re.findall(r'<p class="narrative"[^>]*>(.*?)</p>', before, re.S)
+        if count and paragraphs:
+            end = re.sub(r"\s+", "", unescape(re.sub(r"<[^>]+>", "", paragraphs[-1])))[-12:]
+            assert end in pages[image_pages[0] - 1], (end, image_pages[0])
+            checked += 1
+        image_pages = image_pages[count:]
+    assert checked >= 6 and image_pages == []
