@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,9 +53,11 @@ class BuildError(ReportError):
 
 
 def display_path(path: Path) -> str:
-    """A path as the analyst would type it: relative to the working folder when inside it."""
+    """A path as the analyst would type it: relative to the working folder when inside it.
+
+    Links are not followed: a link is shown under its own name, never as what it points to."""
     path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)

@@ -20,20 +20,13 @@ import pandas as pd
 import pandera.pandas as pa
 
 from report_utils.errors import DataValidationError, Problem, display_path
-from report_utils.paths import FACT_TABLES, META_SUBDIR, META_TABLES
-from report_utils.tables import schema, spreadsheets
+from report_utils.tables import files, schema, spreadsheets
 from report_utils.tables.formula import FormulaError, evaluate, references
 from report_utils.tables.periods import Period
 
 LINE = "_line"
 HEADER_LINE = "header_line"
 FILE = "_file"
-TABLE_SUFFIXES = (".csv", ".xlsx")
-# Spreadsheet files that look like tables but cannot be read: reported, never silently skipped.
-UNSUPPORTED_SUFFIXES = {
-    ".xls": "old Excel format (.xls) is not read; save it as 'Excel Workbook (.xlsx)' or CSV UTF-8",
-    ".ods": "OpenDocument spreadsheets (.ods) are not read; save it as .xlsx or CSV UTF-8",
-}
 
 
 @dataclass
@@ -108,8 +101,8 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     if not path.is_file():
         return None, [Problem(shown, 0, "-", "file is missing")]
     suffix = path.suffix.lower()
-    if suffix in UNSUPPORTED_SUFFIXES:
-        return None, [Problem(shown, 0, "-", UNSUPPORTED_SUFFIXES[suffix])]
+    if suffix in files.UNSUPPORTED_SUFFIXES:
+        return None, [Problem(shown, 0, "-", files.UNSUPPORTED_SUFFIXES[suffix])]
     if suffix == ".xlsx":
         records, problems = spreadsheets.read_records(path, shown)
     else:
@@ -196,23 +189,28 @@ def _problem(case, frame: pd.DataFrame, shown: str) -> Problem:
 # --- the whole folder --------------------------------------------------------------------------
 
 
-def table_files(data_dir: Path, table: str) -> list[Path]:
-    """The files of a table: ``meta/<table>.csv`` for metadata; for facts every ``.csv`` and
-    ``.xlsx`` file of its folder (and ``.xls``/``.ods`` ones, to report them), but not the
-    ``~$name.xlsx`` lock files Excel leaves next to a workbook it has open."""
-    if table in META_TABLES:
-        return [data_dir / META_SUBDIR / f"{table}.csv"]
-    folder = data_dir / table
-    wanted = (*TABLE_SUFFIXES, *UNSUPPORTED_SUFFIXES)
-    return sorted(
-        p for p in folder.glob("*") if p.suffix.lower() in wanted and not p.name.startswith("~$")
-    )
+def read_input(data_dir: Path, path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """``read_table`` for an input of the data folder (see ``files``), which must not link out of
+    it: such a link is reported and never opened, so nothing of what it points to is shown."""
+    link = files.outside(data_dir, path)
+    if link is not None:
+        what = "folder" if link != path else "file"
+        return None, [
+            Problem(
+                display_path(link),
+                0,
+                "-",
+                f"a link to a {what} outside the data folder; "
+                f"not read (copy the {what} into the data folder instead)",
+            )
+        ]
+    return read_table(path)
 
 
 def _read_all(data_dir: Path, table: str, table_schema) -> tuple[pd.DataFrame, list[Problem]]:
     frames, problems = [], []
-    files = table_files(data_dir, table)
-    if not files:
+    paths = files.table_files(data_dir, table)
+    if not paths:
         problems.append(
             Problem(
                 display_path(data_dir / table),
@@ -221,8 +219,8 @@ def _read_all(data_dir: Path, table: str, table_schema) -> tuple[pd.DataFrame, l
                 f"no {table} files (*.csv or *.xlsx) in this folder",
             )
         )
-    for path in files:
-        frame, found = read_table(path)
+    for path in paths:
+        frame, found = read_input(data_dir, path)
         problems += found
         if frame is not None and not frame.empty:
             checked = check_frame(frame, table_schema)
@@ -369,7 +367,6 @@ def validate(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
         problems += _event_rules(cases, events)
     if any(x.severity == "error" for x in problems):
         return None, sorted(set(problems))
-    files = [p for table in (*META_TABLES, *FACT_TABLES) for p in table_files(data_dir, table)]
     dataset = Dataset(
         data_dir=data_dir,
         indicators=indicators,
@@ -379,7 +376,7 @@ def validate(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
         events=events,
         projects=_to_numbers(projects, "projects"),
         cases=_to_numbers(cases, "cases"),
-        files=files,
+        files=files.input_files(data_dir),
     )
     return dataset, sorted(set(problems))
 

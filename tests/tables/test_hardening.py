@@ -1,0 +1,176 @@
+"""Issue 10, the data-facing findings: each test is an adversarial tester's input, thrown at a
+synthetic copy of data/ (see conftest's ``data_copy``) in a temporary folder.
+
+Whatever reaches a sentence or a chart is checked where the data is read, and reported as
+``path:line: column: message`` before any kernel starts: text lengths, workbook sizes, links out
+of the data folder, real dates, finite numbers in a sane range for their kind, encodings.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from conftest import SYNTHETIC_NOTE, append_rows
+
+from report_utils.build import digests, runner
+from report_utils.errors import DataValidationError
+from report_utils.tables.load import FILE, validate
+
+FIGURES = "data/figures/guizhou-industry-2021.csv"
+EVENTS = "data/events/guizhou-industry-2021.csv"
+PROJECTS = "data/projects/guizhou-industry-2021.csv"
+CASES = "data/cases/guizhou-industry-2021.csv"
+
+
+@pytest.fixture
+def data_dir(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A synthetic copy of data/ (see conftest), shown as ``data/...`` in problems."""
+    monkeypatch.chdir(data_copy.parent)
+    return data_copy
+
+
+def edit(data: Path, shown: str, match: dict[str, str], **cells: str) -> int:
+    """SYNTHETIC: change cells of the one row matching ``match``; returns its line."""
+    path = data.parent / shown
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    found = [i for i, r in enumerate(rows) if all(r[k] == v for k, v in match.items())]
+    assert len(found) == 1, f"{match} should match one row of {shown}"
+    rows[found[0]].update(cells)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return found[0] + 2  # the header is line 1; the shipped files have no multi-line cells
+
+
+def errors(data: Path) -> list[str]:
+    dataset, problems = validate(data)
+    shown = [str(p) for p in problems if p.severity == "error"]
+    assert (dataset is None) == bool(shown)
+    return shown
+
+
+def refused_before_any_kernel(data: Path) -> None:
+    """A build over the data stops at planning: nothing is written to its output folder."""
+    out = data.parent / "out"
+    with pytest.raises(DataValidationError):
+        runner.plan(data, out, [], ["zh"], ["html", "pdf"])
+    assert not out.exists()
+
+
+RANK = {"indicator": "ind_va_growth_rank", "period_end": "2021-09"}
+COUNT = {"indicator": "projects_started"}
+GROWTH = {"indicator": "ind_tax_growth"}
+SHARE = {"indicator": "zone_output_share"}
+CAPACITY = {"id": "prj-catl-guizhou-base"}
+CASE = {"id": "case-ev0726-projects"}
+EVENT = {"id": "ev-2021-03-02-conference"}
+
+
+# --- 4: links out of the data folder --------------------------------------------------------------
+
+
+def test_a_table_file_linking_outside_the_data_folder_is_not_read(data_dir: Path) -> None:
+    outside = data_dir.parent / "outside.csv"
+    outside.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (data_dir / "figures" / "extra.csv").symlink_to(outside)
+    shown = errors(data_dir)
+    assert shown == [
+        "data/figures/extra.csv:0: -: a link to a file outside the data folder; "
+        "not read (copy the file into the data folder instead)"
+    ]
+    assert not any("root" in s for s in shown)
+    refused_before_any_kernel(data_dir)
+
+
+def test_a_table_folder_linking_outside_the_data_folder_is_not_read(data_dir: Path) -> None:
+    elsewhere = data_dir.parent / "elsewhere-cases"
+    (data_dir / "cases").rename(elsewhere)
+    (data_dir / "cases").symlink_to(elsewhere, target_is_directory=True)
+    shown = errors(data_dir)
+    assert shown == [
+        "data/cases:0: -: a link to a folder outside the data folder; "
+        "not read (copy the folder into the data folder instead)"
+    ]
+    refused_before_any_kernel(data_dir)
+
+
+def test_a_link_to_a_system_file_is_never_quoted(data_dir: Path) -> None:
+    (data_dir / "meta" / "regions.csv").unlink()
+    (data_dir / "meta" / "regions.csv").symlink_to("/etc/passwd")
+    shown = errors(data_dir)
+    assert any(s.startswith("data/meta/regions.csv:0: -: a link to a file outside") for s in shown)
+    assert not any("root" in s for s in shown), shown
+
+
+def test_links_inside_the_data_folder_are_read(data_dir: Path) -> None:
+    (data_dir / "archive").mkdir()
+    target = data_dir / "archive" / "more.csv"
+    with (data_dir / "figures" / "guizhou-industry-2021.csv").open(encoding="utf-8") as handle:
+        header = handle.readline()
+    target.write_text(header, encoding="utf-8")
+    append_rows(
+        target,
+        f"ind_tax_growth,贵州省,2021-01,2021-11,15,%,,reported,,gzrb-industry-2021,{SYNTHETIC_NOTE}",
+    )
+    (data_dir / "figures" / "more.csv").symlink_to(Path("..") / "archive" / "more.csv")
+    dataset, problems = validate(data_dir)
+    assert problems == [] and dataset is not None
+    assert "data/figures/more.csv" in set(dataset.figures[FILE])  # shown under its own name
+    assert digests.data_files(data_dir) == dataset.files
+    assert "figures/more.csv" in digests.file_hashes(data_dir)
+
+
+def test_a_data_folder_that_is_itself_a_link_reads(data_copy: Path, tmp_path: Path) -> None:
+    link = tmp_path / "data-link"
+    link.symlink_to(data_copy, target_is_directory=True)
+    dataset, problems = validate(link)
+    assert dataset is not None and problems == []
+    assert digests.data_files(link) == dataset.files
+
+
+# --- 5: the files read are the files hashed -------------------------------------------------------
+
+
+def test_a_hidden_table_file_is_neither_read_nor_hashed(data_dir: Path) -> None:
+    hidden = data_dir / "figures" / ".extra.csv"
+    with (data_dir / "figures" / "guizhou-industry-2021.csv").open(encoding="utf-8") as handle:
+        header = handle.readline()
+    hidden.write_text(header, encoding="utf-8")
+    append_rows(
+        hidden,
+        f"ind_tax_growth,贵州省,2021-01,2021-11,99,%,,reported,,gzrb-industry-2021,{SYNTHETIC_NOTE}",
+    )
+    dataset, problems = validate(data_dir)
+    assert dataset is not None and problems == []
+    assert 99 not in set(dataset.figures["value"])
+    assert hidden not in dataset.files
+    assert hidden not in digests.data_files(data_dir)
+
+
+def test_the_files_read_are_the_files_hashed(data_dir: Path) -> None:
+    """Hidden files, files in sub-folders, other folders, lock files: one rule for all."""
+    (data_dir / "figures" / "2022").mkdir()
+    (data_dir / "figures" / "2022" / "nested.csv").write_text("x\n", encoding="utf-8")
+    (data_dir / "scratch").mkdir()
+    (data_dir / "scratch" / "notes.csv").write_text("x\n", encoding="utf-8")
+    (data_dir / "events" / "~$events.xlsx").write_bytes(b"lock")
+    (data_dir / "rules" / ".backup.csv").write_text("x\n", encoding="utf-8")
+    dataset, problems = validate(data_dir)
+    assert dataset is not None and problems == []
+    relative = sorted(str(p.relative_to(data_dir)) for p in dataset.files)
+    assert relative == [
+        "cases/guizhou-industry-2021.csv",
+        "events/guizhou-industry-2021.csv",
+        "figures/guizhou-industry-2021.csv",
+        "meta/indicators.csv",
+        "meta/regions.csv",
+        "meta/sources.csv",
+        "projects/guizhou-industry-2021.csv",
+        "rules/guizhou-industry-2021.csv",
+    ]
+    assert digests.data_files(data_dir) == dataset.files
+    assert sorted(digests.file_hashes(data_dir)) == relative
