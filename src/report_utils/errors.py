@@ -26,6 +26,18 @@ class Problem:
         return f"{self.path}:{self.line}: {self.column}: {prefix}{self.message}"
 
 
+QUOTED_CHARS = 60
+
+
+def quoted(value: str) -> str:
+    """A cell quoted in a message: ``repr``-like, so every character shows as written (quotes,
+    non-printable characters escaped), and cut after ``QUOTED_CHARS`` characters with a ``…``."""
+    if len(value) <= QUOTED_CHARS:
+        return repr(value)
+    shown = repr(value[:QUOTED_CHARS])
+    return f"{shown[:-1]}…{shown[-1]}"
+
+
 class ReportError(Exception):
     """Base class: an error with a message meant for the analyst, printed without a traceback."""
 

@@ -16,7 +16,9 @@ from conftest import SYNTHETIC_NOTE, append_rows
 
 from report_utils.build import digests, runner
 from report_utils.errors import DataValidationError
+from report_utils.tables import schema
 from report_utils.tables.load import FILE, validate
+from report_utils.tables.reconcile import read_rules
 
 FIGURES = "data/figures/guizhou-industry-2021.csv"
 EVENTS = "data/events/guizhou-industry-2021.csv"
@@ -68,6 +70,68 @@ SHARE = {"indicator": "zone_output_share"}
 CAPACITY = {"id": "prj-catl-guizhou-base"}
 CASE = {"id": "case-ev0726-projects"}
 EVENT = {"id": "ev-2021-03-02-conference"}
+
+
+# --- 2: text length limits ------------------------------------------------------------------------
+
+
+def test_a_4000_character_event_title_is_refused_at_its_line(data_dir: Path) -> None:
+    title = "很长的标题" * 800  # 4,000 characters: 31 s of PDF layout before the limit
+    line = edit(data_dir, EVENTS, EVENT, title_zh=title)
+    shown = errors(data_dir)
+    assert len(shown) == 1, shown
+    prefix = f"{EVENTS}:{line}: title_zh: "
+    assert shown[0].startswith(prefix), shown
+    limit = schema.TEXT_LIMITS["title_zh"]
+    assert shown[0] == f"{prefix}longer than {limit} characters (4000): '{title[:60]}…'"
+    assert len(shown[0]) < 300  # the message quotes the start of the cell, not all of it
+    refused_before_any_kernel(data_dir)
+
+
+def test_a_title_just_within_its_limit_is_read(data_dir: Path) -> None:
+    limit = schema.TEXT_LIMITS["title_en"]
+    edit(data_dir, EVENTS, EVENT, title_en="x" * limit)
+    assert errors(data_dir) == []
+    edit(data_dir, EVENTS, EVENT, title_en="x" * (limit + 1))
+    assert len(errors(data_dir)) == 1
+
+
+@pytest.mark.parametrize(
+    ("shown", "match", "column"),
+    [
+        (FIGURES, GROWTH, "quote"),
+        (PROJECTS, CAPACITY, "name_en"),
+        (CASES, CASE, "measure_zh"),
+        ("data/meta/indicators.csv", {"id": "ind_tax_growth"}, "name_zh"),
+        ("data/meta/sources.csv", {"id": "gzrb-industry-2021"}, "note"),
+        ("data/rules/guizhou-industry-2021.csv", {"id": "va-gdp-share-change"}, "explanation_en"),
+    ],
+)
+def test_every_table_limits_its_text(data_dir: Path, shown: str, match, column: str) -> None:
+    line = edit(data_dir, shown, match, **{column: "长" * 20_000})
+    # rules are read by `briefing validate`'s rule check, the other tables by load.validate
+    rules = shown.startswith("data/rules/")
+    problems = read_rules(data_dir)[1] if rules else validate(data_dir)[1]
+    assert [f"{p.path}:{p.line}: {p.column}" for p in problems] == [f"{shown}:{line}: {column}"]
+    if not rules:  # (rules: see test_a_broken_rule_stops_the_build_before_any_kernel)
+        refused_before_any_kernel(data_dir)
+
+
+def test_every_text_column_of_every_schema_has_a_limit() -> None:
+    schemas = [
+        schema.INDICATORS,
+        schema.REGIONS,
+        schema.SOURCES,
+        schema.RULES,
+        schema.figures_schema(None, None, None),
+        schema.events_schema(None),
+        schema.projects_schema(None),
+        schema.cases_schema(None),
+    ]
+    for table in schemas:
+        for name, column in table.columns.items():
+            names = [check.name for check in column.checks]
+            assert any(n and n.startswith("longer than") for n in names), (table.name, name)
 
 
 # --- 4: links out of the data folder --------------------------------------------------------------

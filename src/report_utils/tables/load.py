@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pandera.pandas as pa
 
-from report_utils.errors import DataValidationError, Problem, display_path
+from report_utils.errors import DataValidationError, Problem, display_path, quoted
 from report_utils.tables import files, schema, spreadsheets
 from report_utils.tables.formula import FormulaError, evaluate, references
 from report_utils.tables.periods import Period
@@ -182,7 +182,9 @@ def _problem(case, frame: pd.DataFrame, shown: str) -> Problem:
         # once, under the column it is about (duplicates collapse when problems are collected).
         return Problem(shown, line, schema.CHECK_COLUMNS.get(check, "-"), check)
     value = case.failure_case
-    shown_value = f": {value!r}" if isinstance(value, str) and value else ""
+    if check in schema.LENGTH_CHECKS:
+        return Problem(shown, line, case.column, f"{check} ({len(value)}): {quoted(value)}")
+    shown_value = f": {quoted(value)}" if isinstance(value, str) and value else ""
     return Problem(shown, line, case.column, f"{check}{shown_value}")
 
 

@@ -88,8 +88,48 @@ def _translation() -> pa.Column:
     return pa.Column(str, nullable=False, required=False)
 
 
+# Longest text a cell may hold, in characters, by column name in any table (data/README.md lists
+# them). Every cell ends up on a page, and page layout takes longer than the text grows: a
+# 4,000-character event title took 31 s of PDF, 20,000 over 300 s. Each limit is several times
+# the longest cell of its kind in the shipped data, and short enough to keep a page quick.
+TEXT_LIMITS = {
+    # units, written after every number
+    "unit": 20,
+    "capacity_unit": 20,
+    "unit_en": 40,
+    # names and titles: headings, table cells, chart labels
+    **dict.fromkeys(
+        ("name_zh", "title_zh", "company", "subject", "measure_zh", "publisher_zh"), 100
+    ),
+    **dict.fromkeys(
+        ("name_en", "title_en", "company_en", "subject_en", "measure_en", "publisher_en"), 300
+    ),
+    # the source's words and the arithmetic on figures, cited in the appendix
+    **dict.fromkeys(("quote", "formula", "checked", "expression"), 500),
+    # descriptions, explanations and notes
+    **dict.fromkeys(("description_zh", "explanation_zh", "explanation_en", "note"), 1000),
+}
+# Any other column: ids, codes, dates, numbers, places, the source's wording of a date or status.
+DEFAULT_TEXT_LIMIT = 200
+# Check names of the length limits, with their limit (``load`` adds the cell's length).
+LENGTH_CHECKS: dict[str, int] = {}
+
+
+def text_limit(column: str) -> int:
+    return TEXT_LIMITS.get(column, DEFAULT_TEXT_LIMIT)
+
+
+def _length(column: str) -> pa.Check:
+    limit = text_limit(column)
+    message = f"longer than {limit} characters"
+    LENGTH_CHECKS[message] = limit
+    return _check(lambda s: s.str.len() <= limit, message)
+
+
 def _schema(name: str, columns: dict[str, pa.Column], checks: list[pa.Check] | None = None):
-    return pa.DataFrameSchema(columns, name=name, strict=True, checks=checks or [])
+    """A table's schema; every column gets its length limit."""
+    limited = {n: c.update_checks([*c.checks, _length(n)]) for n, c in columns.items()}
+    return pa.DataFrameSchema(limited, name=name, strict=True, checks=checks or [])
 
 
 # Row-level checks span columns; this names the column a failing row is reported under.
