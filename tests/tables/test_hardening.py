@@ -117,6 +117,25 @@ def test_every_table_limits_its_text(data_dir: Path, shown: str, match, column: 
         refused_before_any_kernel(data_dir)
 
 
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("explanation_zh", "长" * 20_000),
+        ("expression", "ind_va_gdp_share[贵州省,2021-01..2021-09] *"),
+    ],
+)
+def test_a_broken_rule_stops_the_build_before_any_kernel(data_dir: Path, column, value) -> None:
+    """The briefing's analyst notes recompute the rules in the kernel: a rule that cannot be
+    read or evaluated is reported by the build's checks, as by validate, not in the kernel."""
+    edit(
+        data_dir,
+        "data/rules/guizhou-industry-2021.csv",
+        {"id": "va-gdp-share-change"},
+        **{column: value},
+    )
+    refused_before_any_kernel(data_dir)
+
+
 def test_every_text_column_of_every_schema_has_a_limit() -> None:
     schemas = [
         schema.INDICATORS,
