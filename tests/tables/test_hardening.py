@@ -9,6 +9,7 @@ of the data folder, real dates, finite numbers in a sane range for their kind, e
 from __future__ import annotations
 
 import csv
+import math
 import subprocess
 import sys
 import time
@@ -23,7 +24,7 @@ from openpyxl.styles import Font
 from report_utils.build import digests, runner
 from report_utils.errors import DataValidationError
 from report_utils.tables import schema
-from report_utils.tables.load import FILE, validate
+from report_utils.tables.load import FILE, LINE, validate
 from report_utils.tables.reconcile import read_rules
 
 FIGURES = "data/figures/guizhou-industry-2021.csv"
@@ -155,8 +156,11 @@ def test_every_text_column_of_every_schema_has_a_limit() -> None:
     ]
     for table in schemas:
         for name, column in table.columns.items():
-            names = [check.name for check in column.checks]
-            assert any(n and n.startswith("longer than") for n in names), (table.name, name)
+            names = [check.name or "" for check in column.checks]
+            if name in schema.NUMBER_COLUMNS.get(table.name, ()):  # bounded by their digits
+                assert any("at most 15 digits" in n for n in names), (table.name, name)
+            else:
+                assert any(n.startswith("longer than") for n in names), (table.name, name)
 
 
 # --- 3: a workbook that declares a million rows ---------------------------------------------------
@@ -344,3 +348,112 @@ def test_the_files_read_are_the_files_hashed(data_dir: Path) -> None:
     ]
     assert digests.data_files(data_dir) == dataset.files
     assert sorted(digests.file_hashes(data_dir)) == relative
+
+
+# --- 6: data that passes validate must not fail in the kernel -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("date_start", "2021-02-30"),
+        ("date_start", "0000-01-01"),
+        ("date_end", "2021-04-31"),
+    ],
+)
+def test_an_event_on_a_day_that_does_not_exist_is_refused(
+    data_dir: Path, column: str, value: str
+) -> None:
+    cells = {"date_start": "2021-03-02", "date_end": "2021-03-02", column: value}
+    if value < "2021-03-02":
+        cells["date_start"] = cells["date_end"] = value
+    line = edit(data_dir, EVENTS, EVENT, **cells)
+    shown = errors(data_dir)
+    assert shown and all(s.startswith(f"{EVENTS}:{line}: date_") for s in shown), shown
+    assert any(repr(value) in s for s in shown), shown
+    refused_before_any_kernel(data_dir)
+
+
+@pytest.mark.parametrize("month", ["0000-01", "9999-12"])
+def test_a_month_outside_the_years_a_briefing_covers_is_refused(data_dir: Path, month) -> None:
+    line = edit(data_dir, CASES, CASE, as_of=month)
+    assert [s.partition(": ")[0] for s in errors(data_dir)] == [f"{CASES}:{line}"]
+
+
+@pytest.mark.parametrize(
+    ("shown", "match", "column", "value"),
+    [
+        (FIGURES, GROWTH, "value", "9" * 400),
+        (FIGURES, GROWTH, "value", "1" + "0" * 20),
+        (FIGURES, GROWTH, "value", "inf"),
+        (FIGURES, GROWTH, "value", "nan"),
+        (CASES, CASE, "value", "9" * 400),
+        (PROJECTS, CAPACITY, "capacity", "9" * 400),
+    ],
+)
+def test_a_number_that_is_not_finite_in_a_double_is_refused(
+    data_dir: Path, shown: str, match, column: str, value: str
+) -> None:
+    line = edit(data_dir, shown, match, **{column: value})
+    assert [s.partition(": ")[0] + ": " + s.split(": ")[1] for s in errors(data_dir)] == [
+        f"{shown}:{line}: {column}"
+    ]
+    refused_before_any_kernel(data_dir)
+
+
+@pytest.mark.parametrize("stored", ["1e308", "1.7976931348623157E+308", "1E+20"])
+def test_a_huge_number_in_a_workbook_is_refused(data_dir: Path, stored: str) -> None:
+    path = _figures_workbook(data_dir)
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "ind_tax_growth")
+    row[header.index("value")].value = float(stored)
+    workbook.save(path)
+    shown = errors(data_dir)
+    assert [s.split(": ")[:2] for s in shown] == [
+        [f"data/figures/guizhou-industry-2021.xlsx:{row[0].row}", "value"]
+    ]
+
+
+# --- 7: values in a sane range for their kind -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("match", "value", "message"),
+    [
+        (RANK, "-12", "a rank is a whole number from 1"),
+        (RANK, "0", "a rank is a whole number from 1"),
+        (RANK, "12.5", "a rank is a whole number from 1"),
+        (COUNT, "-3", "a count is a whole number from 0"),
+        (COUNT, "1062.5", "a count is a whole number from 0"),
+        (SHARE, "120", "a share is from 0 to 100"),
+        (SHARE, "-1", "a share is from 0 to 100"),
+        (GROWTH, "-150", "a fall is at most 100%"),
+    ],
+)
+def test_a_value_out_of_range_for_its_kind_is_refused(
+    data_dir: Path, match, value: str, message: str
+) -> None:
+    line = edit(data_dir, FIGURES, match, value=value)
+    # (a derived figure computed from this one may be reported too, on its own line)
+    shown = [s for s in errors(data_dir) if s.startswith(f"{FIGURES}:{line}:")]
+    assert len(shown) == 1 and shown[0].startswith(f"{FIGURES}:{line}: value: "), shown
+    assert message in shown[0] and repr(value) in shown[0]
+    refused_before_any_kernel(data_dir)
+
+
+def test_a_negative_capacity_is_refused(data_dir: Path) -> None:
+    line = edit(data_dir, PROJECTS, CAPACITY, capacity="-60")
+    assert [s.split(": ")[:2] for s in errors(data_dir)] == [[f"{PROJECTS}:{line}", "capacity"]]
+
+
+@pytest.mark.parametrize(("shown", "match"), [(FIGURES, GROWTH), (CASES, CASE)])
+@pytest.mark.parametrize("written", ["-0", "-0.0", "−0", "-0%"])
+def test_negative_zero_reads_as_zero(data_dir: Path, shown: str, match, written: str) -> None:
+    line = edit(data_dir, shown, match, value=written)
+    dataset, problems = validate(data_dir)
+    assert dataset is not None and problems == []
+    table = dataset.figures if shown == FIGURES else dataset.cases
+    (value,) = table.loc[(table[FILE] == shown) & (table[LINE] == line), "value"]
+    assert value == 0 and math.copysign(1, value) == 1  # "0%", never "-0%"

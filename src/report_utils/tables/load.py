@@ -279,6 +279,10 @@ def _figure_rules(figures: pd.DataFrame, indicators: pd.DataFrame) -> list[Probl
     }
     for r in _rows(figures):
         where = (r.file, r.line)
+        in_range, what = schema.KIND_RANGES.get(indicators.at[r.indicator, "kind"], (None, ""))
+        if in_range is not None and not in_range(r.value, r.decimals):
+            written = quoted(f"{r.value:.{r.decimals}f}")
+            problems.append(Problem(*where, "value", f"{what}: {written}"))
         expected_unit = indicators.at[r.indicator, "unit"]
         if r.unit != expected_unit:
             problems.append(

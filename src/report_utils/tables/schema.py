@@ -15,7 +15,14 @@ import pandas as pd
 import pandera.pandas as pa
 
 from report_utils.tables.formula import REF_RE
-from report_utils.tables.periods import DATE_RE, MONTH_RE
+from report_utils.tables.periods import (
+    DATE_RE,
+    FIRST_YEAR,
+    LAST_YEAR,
+    MONTH_RE,
+    in_years,
+    is_calendar_date,
+)
 
 INDICATOR_KINDS = ("growth", "share", "rank", "count", "amount", "capacity", "difference")
 FIGURE_STATUSES = ("reported", "derived")
@@ -39,11 +46,38 @@ def normalize_number(text: str) -> str:
         plain = plain[:-1].strip()
     if _THOUSANDS_RE.match(plain):
         plain = plain.replace(",", "")
-    return plain if _NUMBER_RE.match(plain) else text
+    if not _NUMBER_RE.match(plain):
+        return text
+    if not plain.lstrip("+-").replace(".", "").strip("0"):
+        plain = plain.lstrip("+-")  # a zero has no sign: -0 reads 0, never "-0%"
+    return plain
+
+
+# A number holds at most 15 significant digits, as Excel does: more than a double keeps exactly,
+# and a 400-digit value became inf in the kernel ("集中开工项目inf个").
+MAX_DIGITS = 15
+
+
+def _digits(number: str) -> int:
+    """Digits of a plain number from its first non-zero one: 0.05 has 1, 1000 has 4."""
+    return len(number.lstrip("+-").replace(".", "").lstrip("0"))
 
 
 def _is_number(series: pd.Series) -> pd.Series:
     return series.map(lambda v: v == "" or bool(_NUMBER_RE.match(v)))
+
+
+# What a figure's value may be, by its indicator's kind (meta/indicators.csv): a test of the
+# value and the decimals it is written with, and the message when it fails. Checked in
+# ``load`` where figures meet their indicators; kinds not listed (amount, difference) may take
+# any finite value.
+KIND_RANGES = {
+    "rank": (lambda v, decimals: decimals == 0 and v >= 1, "a rank is a whole number from 1"),
+    "count": (lambda v, decimals: decimals == 0 and v >= 0, "a count is a whole number from 0"),
+    "share": (lambda v, decimals: 0 <= v <= 100, "a share is from 0 to 100"),
+    "growth": (lambda v, decimals: v >= -100, "a fall is at most 100%"),
+    "capacity": (lambda v, decimals: v >= 0, "a capacity is not negative"),
+}
 
 
 def _check(fn, message: str) -> pa.Check:
@@ -65,9 +99,29 @@ def _one_of(values: Iterable[str] | None, what: str) -> list[pa.Check]:
     )
 
 
-NUMBER = _check(_is_number, "expected a number")
-MONTH = _regex(MONTH_RE, "expected a month as YYYY-MM, e.g. 2021-09")
-DATE = _regex(DATE_RE, "expected a date as YYYY-MM-DD, e.g. 2021-07-26")
+def _when(pattern: re.Pattern[str], test, message: str) -> pa.Check:
+    """A check of the cells that match ``pattern`` (the others fail the pattern's own check)."""
+    return _check(lambda s: s.map(lambda v: not pattern.match(v) or test(v)), message)
+
+
+NUMBER = [
+    _check(_is_number, "expected a number"),
+    _when(
+        _NUMBER_RE,
+        lambda v: _digits(v) <= MAX_DIGITS,
+        f"expected a number of at most {MAX_DIGITS} digits (what Excel keeps)",
+    ),
+]
+_YEARS = f"expected a year from {FIRST_YEAR} to {LAST_YEAR}"
+MONTH = [
+    _regex(MONTH_RE, "expected a month as YYYY-MM, e.g. 2021-09"),
+    _when(MONTH_RE, in_years, _YEARS),
+]
+DATE = [
+    _regex(DATE_RE, "expected a date as YYYY-MM-DD, e.g. 2021-07-26"),
+    _when(DATE_RE, in_years, _YEARS),
+    _when(DATE_RE, lambda v: not in_years(v) or is_calendar_date(v), "no such day in the calendar"),
+]
 IDENT = _regex(re.compile(r"^[a-z][a-z0-9_]*$"), "expected an id of lower-case letters, digits, _")
 SLUG = _regex(
     re.compile(r"^[a-z0-9][a-z0-9-]*$"), "expected an id of lower-case letters, digits, -"
@@ -87,6 +141,9 @@ def _translation() -> pa.Column:
     empty, and a data folder made before the column existed may leave it out altogether."""
     return pa.Column(str, nullable=False, required=False)
 
+
+# Columns holding numbers, per table: normalised before validation, converted after it.
+NUMBER_COLUMNS = {"figures": ("value",), "projects": ("capacity",), "cases": ("value",)}
 
 # Longest text a cell may hold, in characters, by column name in any table (data/README.md lists
 # them). Every cell ends up on a page, and page layout takes longer than the text grows: a
@@ -109,7 +166,8 @@ TEXT_LIMITS = {
     # descriptions, explanations and notes
     **dict.fromkeys(("description_zh", "explanation_zh", "explanation_en", "note"), 1000),
 }
-# Any other column: ids, codes, dates, numbers, places, the source's wording of a date or status.
+# Any other column: ids, codes, dates, places, the source's wording of a date or status. (A
+# number column is bounded by its digits instead: see MAX_DIGITS.)
 DEFAULT_TEXT_LIMIT = 200
 # Check names of the length limits, with their limit (``load`` adds the cell's length).
 LENGTH_CHECKS: dict[str, int] = {}
@@ -127,8 +185,12 @@ def _length(column: str) -> pa.Check:
 
 
 def _schema(name: str, columns: dict[str, pa.Column], checks: list[pa.Check] | None = None):
-    """A table's schema; every column gets its length limit."""
-    limited = {n: c.update_checks([*c.checks, _length(n)]) for n, c in columns.items()}
+    """A table's schema; every text column gets its length limit."""
+    numbers = NUMBER_COLUMNS.get(name, ())
+    limited = {
+        n: c if n in numbers else c.update_checks([*c.checks, _length(n)])
+        for n, c in columns.items()
+    }
     return pa.DataFrameSchema(limited, name=name, strict=True, checks=checks or [])
 
 
@@ -251,7 +313,11 @@ def projects_schema(sources: Iterable[str]):
             "company_en": _translation(),
             "place": _col(required=False),
             "place_en": _translation(),
-            "capacity": _col(NUMBER, required=False),
+            "capacity": _col(
+                NUMBER,
+                _when(_NUMBER_RE, lambda v: not v.startswith("-"), "a capacity is not negative"),
+                required=False,
+            ),
             "capacity_unit": _col(required=False),
             "status": _col(_one_of(PROJECT_STATUSES, "status")),
             "status_text": _col(required=False),
@@ -291,8 +357,6 @@ def cases_schema(sources: Iterable[str]):
     )
 
 
-# Columns holding numbers, per table: normalised before validation, converted after it.
-NUMBER_COLUMNS = {"figures": ("value",), "projects": ("capacity",), "cases": ("value",)}
 # Columns that identify a row: two rows with the same key are an error.
 KEYS = {
     "indicators": ("id",),
