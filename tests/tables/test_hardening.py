@@ -457,3 +457,37 @@ def test_negative_zero_reads_as_zero(data_dir: Path, shown: str, match, written:
     table = dataset.figures if shown == FIGURES else dataset.cases
     (value,) = table.loc[(table[FILE] == shown) & (table[LINE] == line), "value"]
     assert value == 0 and math.copysign(1, value) == 1  # "0%", never "-0%"
+
+
+# --- 12: encodings other than UTF-8 and GB18030 are rejected, not guessed -------------------------
+
+CP1252_CASE = (
+    "case-synthetic-cp1252,company,Générale Réunion,Générale Réunion,"
+    "Output,Output,12,%,,2021-07,gzrb-industry-2021,"
+    f"{SYNTHETIC_NOTE}: Générale Réunion"
+)
+
+
+def test_a_cp1252_file_is_rejected_not_read_as_mojibake(data_dir: Path) -> None:
+    cases = data_dir / "cases" / "guizhou-industry-2021.csv"
+    header = cases.read_text(encoding="utf-8").splitlines()[0]
+    extra = data_dir / "cases" / "western.csv"
+    extra.write_bytes(f"{header}\n{CP1252_CASE}\n".encode("cp1252"))
+    assert extra.read_bytes().decode("gb18030")  # it would decode: "G閚閞ale R閡nion"
+    dataset, problems = validate(data_dir)
+    assert dataset is None
+    assert [str(p) for p in problems] == [
+        "data/cases/western.csv:0: -: cannot read the file as UTF-8, or as GB18030/GBK Chinese "
+        "text; save it as 'CSV UTF-8 (comma delimited)'"
+    ]
+
+
+def test_a_gbk_file_with_a_rare_name_still_reads(data_dir: Path) -> None:
+    """Excel on Chinese Windows saves GBK; names may hold characters outside GB2312 (镕, 堃)."""
+    edit(data_dir, CASES, {"id": "case-sunlord-output-per-worker"}, subject_en="朱镕基 堃")
+    path = data_dir / "cases" / "guizhou-industry-2021.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(text.replace("\n", "\r\n").encode("gbk"))
+    dataset, problems = validate(data_dir)
+    assert problems == [] and dataset is not None
+    assert "朱镕基 堃" in set(dataset.cases["subject_en"])

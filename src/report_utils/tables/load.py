@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -69,25 +70,59 @@ class Dataset:
 # --- reading one file --------------------------------------------------------------------------
 
 
+# GB18030 text is taken for Chinese only when at least this share of its non-ASCII characters
+# are in GB2312 (see ``decode``).
+GB2312_SHARE = 0.9
+
+
 def decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
-    """Text of a CSV file: UTF-8 (with or without BOM), else GB18030 (Excel on Chinese Windows).
+    """Text of a CSV file: UTF-8 (with or without BOM), else GB18030/GBK (Excel on Chinese
+    Windows). Any other encoding is rejected, never read as mojibake.
 
     UTF-8 is strict and tried first: text in GB18030/GBK is almost never valid UTF-8, so a file
-    that decodes as UTF-8 is UTF-8. A file that is neither is rejected, never read as mojibake.
+    that decodes as UTF-8 is UTF-8. GB18030 decodes far more than Chinese, though: in text from
+    a Western code page (Windows-1252, Latin-1) an accented letter followed by a letter is a
+    valid GBK pair, so "Générale Réunion" decodes as "G閚閞ale R閡nion". Such pairs land on rare
+    characters outside GB2312, the 6,763 common hanzi with the punctuation and full-width forms
+    of simplified Chinese text (in GB2312 both bytes of a pair are 0xA1 or above; a Western
+    letter after an accented one is below 0x80). So GB18030 text is accepted only when at least
+    9 in 10 of its non-ASCII characters are in GB2312: a real GBK file keeps the odd rare
+    character of a name (镕, 堃) well within that.
     """
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding), []
-        except UnicodeDecodeError:
-            continue
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _reads_as_chinese(text):
+        return text, []
     return None, [
         Problem(
             display_path(path),
             0,
             "-",
-            "cannot read the file as UTF-8 or GB18030; save it as 'CSV UTF-8 (comma delimited)'",
+            "cannot read the file as UTF-8, or as GB18030/GBK Chinese text; "
+            "save it as 'CSV UTF-8 (comma delimited)'",
         )
     ]
+
+
+def _reads_as_chinese(text: str) -> bool:
+    wide = [c for c in text if not c.isascii()]
+    common = sum(_in_gb2312(c) for c in wide)
+    return common >= GB2312_SHARE * len(wide)
+
+
+@cache
+def _in_gb2312(character: str) -> bool:
+    try:
+        character.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
