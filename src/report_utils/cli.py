@@ -13,12 +13,15 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from report_utils.errors import DataValidationError, ReportError
 from report_utils.paths import DATA_DIR, OUTPUTS_DIR
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# Messages quote the user's data: no rich markup or emoji codes in them (":x:" in "root:x:0:0"
+# would print as an emoji); styles are set with Text objects where wanted.
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 data_option = click.option(
     "--data",
@@ -268,7 +271,7 @@ def reconcile(data: Path, fmt: str) -> None:
         for r in results:
             table.add_row(
                 r.id,
-                "ok" if r.ok else "[bold red]mismatch[/]",
+                Text("ok") if r.ok else Text("mismatch", style="bold red"),
                 f"{r.reported:.{r.decimals}f}",
                 f"{r.recomputed:.6g}",
                 f"±{r.tolerance:g}",

@@ -22,11 +22,23 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
+        """The problem as one line of text, safe for a terminal: path, column (a header cell is
+        data too) and message are ``printable``, and a long column name is cut."""
         prefix = "" if self.severity == "error" else f"{self.severity}: "
-        return f"{self.path}:{self.line}: {self.column}: {prefix}{self.message}"
+        column = printable(self.column)
+        if len(column) > QUOTED_CHARS:
+            column = column[:QUOTED_CHARS] + "…"
+        return f"{printable(self.path)}:{self.line}: {column}: {prefix}{printable(self.message)}"
 
 
 QUOTED_CHARS = 60
+
+
+def printable(text: str) -> str:
+    """``text`` with each character that is not printable escaped as Python writes it (``\x1b``,
+    ``\t``, ``\u202e``): data quoted in a message cannot move the cursor, recolour or clear the
+    terminal, or reverse the line. Printable text, Chinese included, is left as it is."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def quoted(value: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import subprocess
 import sys
 import time
@@ -22,7 +23,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from report_utils.build import digests, runner
-from report_utils.errors import DataValidationError
+from report_utils.errors import DataValidationError, Problem
 from report_utils.tables import schema
 from report_utils.tables.load import FILE, LINE, validate
 from report_utils.tables.reconcile import read_rules
@@ -491,3 +492,55 @@ def test_a_gbk_file_with_a_rare_name_still_reads(data_dir: Path) -> None:
     dataset, problems = validate(data_dir)
     assert problems == [] and dataset is not None
     assert "朱镕基 堃" in set(dataset.cases["subject_en"])
+
+
+# --- 13: messages quote the data exactly, printable and escaped -----------------------------------
+
+
+def _validate_cli(data: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "REPORT_UTILS_ROOT"}
+    return subprocess.run(
+        [sys.executable, "-m", "report_utils", "validate", "--data", "data"],
+        cwd=data.parent,
+        env={**env, "TERM": "xterm-256color"},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+
+
+def test_escape_sequences_in_a_header_never_reach_the_terminal(data_dir: Path) -> None:
+    path = data_dir / "figures" / "guizhou-industry-2021.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    bad = "\x1b]0;owned\x07\x1b[2J\x1b[31mred\u202e"
+    lines[0] += f",{bad}"
+    lines[1:] = [f"{line}," if line else line for line in lines[1:]]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = _validate_cli(data_dir)
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout + result.stderr
+    assert "\x07" not in result.stdout and "\u202e" not in result.stdout
+    expected = f"{FIGURES}:1: \\x1b]0;owned\\x07\\x1b[2J\\x1b[31mred\\u202e: unknown column"
+    assert expected in result.stdout.splitlines(), result.stdout
+
+
+@pytest.mark.parametrize("cell", [":smile:", "root:x:0:0", "[bold red]x[/]", "a\tb"])
+def test_quoted_cells_are_printed_as_written(data_dir: Path, cell: str) -> None:
+    line = edit(data_dir, FIGURES, GROWTH, value=cell)
+    result = _validate_cli(data_dir)
+    assert result.returncode == 1
+    expected = f"{FIGURES}:{line}: value: expected a number: {cell!r}"
+    assert result.stdout.splitlines() == [expected]
+
+
+def test_a_problem_is_one_printable_line_whatever_it_quotes() -> None:
+    header = "col\x1b[2J\u202e" + "x" * 100
+    problem = Problem("data/a\x1b.csv", 1, header, "unknown \x07 column\n")
+    assert str(problem) == (
+        "data/a\\x1b.csv:1: col\\x1b[2J\\u202e" + "x" * 44 + "…: unknown \\x07 column\\n"
+    )
+    assert str(problem).isprintable()
+    chinese = Problem("data/表.csv", 2, "title_zh", "expected a number: '十一　万'")
+    assert str(chinese) == "data/表.csv:2: title_zh: expected a number: '十一\\u3000万'"
