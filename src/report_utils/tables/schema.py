@@ -154,12 +154,14 @@ TEXT_LIMITS = {
     "unit": 20,
     "capacity_unit": 20,
     "unit_en": 40,
-    # names and titles: headings, table cells, chart labels
+    # names and titles: headings, table cells, chart labels (a 300-character unbroken title
+    # still wraps inside the page: tests/briefing/test_injection.py)
     **dict.fromkeys(
-        ("name_zh", "title_zh", "company", "subject", "measure_zh", "publisher_zh"), 100
+        ("name_zh", "name_en", "title_zh", "title_en", "company", "company_en", "subject"),
+        300,
     ),
     **dict.fromkeys(
-        ("name_en", "title_en", "company_en", "subject_en", "measure_en", "publisher_en"), 300
+        ("subject_en", "measure_zh", "measure_en", "publisher_zh", "publisher_en"), 300
     ),
     # the source's words and the arithmetic on figures, cited in the appendix
     **dict.fromkeys(("quote", "formula", "checked", "expression"), 500),
