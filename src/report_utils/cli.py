@@ -7,17 +7,21 @@ Heavy modules (pandas, papermill, nbconvert) are imported inside the commands th
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from report_utils.errors import DataValidationError, ReportError
 from report_utils.paths import DATA_DIR, OUTPUTS_DIR
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# Messages quote the user's data: no rich markup or emoji codes in them (":x:" in "root:x:0:0"
+# would print as an emoji); styles are set with Text objects where wanted.
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 data_option = click.option(
     "--data",
@@ -270,13 +274,15 @@ def reconcile(data: Path, fmt: str) -> None:
         raise SystemExit(1) from None
     records = [r.record() for r in results]
     if fmt == "json":
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        text = json.dumps(_json_safe(records), ensure_ascii=False, indent=2, allow_nan=False)
+        sys.stdout.write(text + "\n")
     elif fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=RECONCILE_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for record in records:
             figures = (f"{f['reference']}={f['value']:g}" for f in record["figures"])
-            writer.writerow({**record, "figures": "; ".join(figures)})
+            row = {**record, "figures": "; ".join(figures)}
+            writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
     else:
         table = Table()
         for header in ("rule", "status", "reported", "recomputed", "tolerance"):
@@ -285,7 +291,7 @@ def reconcile(data: Path, fmt: str) -> None:
         for r in results:
             table.add_row(
                 r.id,
-                "ok" if r.ok else "[bold red]mismatch[/]",
+                Text("ok") if r.ok else Text("mismatch", style="bold red"),
                 f"{r.reported:.{r.decimals}f}",
                 f"{r.recomputed:.6g}",
                 f"±{r.tolerance:g}",
@@ -296,6 +302,30 @@ def reconcile(data: Path, fmt: str) -> None:
         out.print(f"{len(results)} rules: {ok} ok, {len(mismatches)} mismatch", markup=False)
         for r in mismatches:
             out.print(str(r.warning()), markup=False)
+
+
+# Text that a spreadsheet opening a CSV file would run as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell as OWASP advises: text starting like a formula gets a leading ``'``, which a
+    spreadsheet shows as text; numbers (negative ones too) are left as numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _json_safe(value: object) -> object:
+    """``value`` with every float that is not finite as None: JSON has no NaN or Infinity. (The
+    checks on the data should leave none; this keeps the output JSON whatever happens.)"""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
 
 
 def main() -> None:

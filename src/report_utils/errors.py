@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +22,32 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
+        """The problem as one line of text, safe for a terminal: path, column (a header cell is
+        data too) and message are ``printable``, and a long column name is cut."""
         prefix = "" if self.severity == "error" else f"{self.severity}: "
-        return f"{self.path}:{self.line}: {self.column}: {prefix}{self.message}"
+        column = printable(self.column)
+        if len(column) > QUOTED_CHARS:
+            column = column[:QUOTED_CHARS] + "…"
+        return f"{printable(self.path)}:{self.line}: {column}: {prefix}{printable(self.message)}"
+
+
+QUOTED_CHARS = 60
+
+
+def printable(text: str) -> str:
+    """``text`` with each character that is not printable escaped as Python writes it (``\x1b``,
+    ``\t``, ``\u202e``): data quoted in a message cannot move the cursor, recolour or clear the
+    terminal, or reverse the line. Printable text, Chinese included, is left as it is."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def quoted(value: str) -> str:
+    """A cell quoted in a message: ``repr``-like, so every character shows as written (quotes,
+    non-printable characters escaped), and cut after ``QUOTED_CHARS`` characters with a ``…``."""
+    if len(value) <= QUOTED_CHARS:
+        return repr(value)
+    shown = repr(value[:QUOTED_CHARS])
+    return f"{shown[:-1]}…{shown[-1]}"
 
 
 class ReportError(Exception):
@@ -60,9 +85,11 @@ def suggest(word: str, known) -> str:
 
 
 def display_path(path: Path) -> str:
-    """A path as the analyst would type it: relative to the working folder when inside it."""
+    """A path as the analyst would type it: relative to the working folder when inside it.
+
+    Links are not followed: a link is shown under its own name, never as what it points to."""
     path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)

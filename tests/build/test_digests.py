@@ -2,11 +2,15 @@ from report_utils.build import digests
 from report_utils.paths import DATA_DIR
 
 
-def test_file_hashes_cover_every_table_and_no_docs():
+def test_file_hashes_cover_every_input_and_no_docs():
+    """Tables, the spec and its sentences, the source texts quotes are checked against; not the
+    documentation."""
     hashes = digests.file_hashes(DATA_DIR)
     assert "figures/guizhou-industry-2021.csv" in hashes
     assert "meta/indicators.csv" in hashes
-    assert not any(name.endswith((".md", ".txt")) for name in hashes)
+    assert {"briefing.yml", "messages/zh.yml", "messages/en.yml"} <= set(hashes)
+    assert "sources/guizhou-industry-2021.txt" in hashes
+    assert not any(name.endswith(".md") for name in hashes)
     assert all(len(sha) == 64 for sha in hashes.values())
 
 

@@ -466,7 +466,7 @@ def test_variants_of_the_figures_file_read_the_same(
 
 
 UNREADABLE = (
-    f"{FIGURES}:0: -: cannot read the file as UTF-8 or GB18030; "
+    f"{FIGURES}:0: -: cannot read the file as UTF-8, or as GB18030/GBK Chinese text; "
     "save it as 'CSV UTF-8 (comma delimited)'"
 )
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from report_utils import __version__
 from report_utils.paths import PACKAGE_DIR
+from report_utils.tables.files import input_files, outside
 
 # Libraries whose version changes what a briefing looks like or says.
 KEY_LIBRARIES = (
@@ -36,8 +37,7 @@ KEY_LIBRARIES = (
     "pyyaml",
     "openpyxl",
 )
-# Tables, and the briefing spec and sentences beside them (briefing.yml, messages/*.yml).
-DATA_SUFFIXES = (".csv", ".xlsx", ".yml", ".yaml")
+OUTSIDE = "a link outside the data folder"
 CODE_SUFFIXES = (".py", ".yaml", ".j2", ".css", ".json")
 
 
@@ -59,18 +59,18 @@ def digest_of(value: object) -> str:
 
 
 def data_files(data_dir: Path) -> list[Path]:
-    """Every input file of a data folder: tables, the spec and its sentences (documentation
-    and the source texts are not inputs)."""
-    return sorted(
-        p
-        for p in Path(data_dir).rglob("*")
-        if p.is_file() and p.suffix.lower() in DATA_SUFFIXES and not p.name.startswith((".", "~$"))
-    )
+    """The input files of a data folder: the files that reading reads (``tables.files``)."""
+    return [p for p in input_files(data_dir) if p.is_file()]
 
 
 def file_hashes(data_dir: Path) -> dict[str, str]:
-    """``{path relative to the data folder: sha256}`` of every table file."""
-    return {str(p.relative_to(data_dir)): sha256_file(p) for p in data_files(data_dir)}
+    """``{path relative to the data folder: sha256}`` of every input file. A file that links out
+    of the data folder is never read: it stands as a marker, so that adding one changes the
+    hashes and the build then reports it."""
+    return {
+        str(p.relative_to(data_dir)): OUTSIDE if outside(data_dir, p) else sha256_file(p)
+        for p in data_files(data_dir)
+    }
 
 
 @cache

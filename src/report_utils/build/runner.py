@@ -212,9 +212,16 @@ def _data_state(dataset) -> dict[str, Any]:
 
 
 def _dataset(data_dir: Path):
+    """The checked dataset, rules included: the briefing's analyst notes recompute the rules in
+    the kernel, so their errors (not their mismatches) stop the build here, as in validate."""
     from report_utils.tables.load import load_dataset
+    from report_utils.tables.reconcile import check
 
-    return load_dataset(data_dir)
+    dataset = load_dataset(data_dir)
+    errors = [p for p in check(dataset)[1] if p.severity == "error"]
+    if errors:
+        raise DataValidationError(errors)
+    return dataset
 
 
 def visible_rows(dataset, period: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ general expression evaluator would accept (and run) far more than a data file sh
 from __future__ import annotations
 
 import ast
+import math
 import operator
 import re
 from collections.abc import Callable
@@ -63,11 +64,14 @@ def evaluate(formula: str, lookup: Callable[[FigureKey], float | None]) -> float
         raise FormulaError("no reference of the form indicator[region,YYYY-MM..YYYY-MM]")
     try:
         tree = ast.parse(expression, mode="eval")
-        return _eval(tree.body, names, formula)
+        result = _eval(tree.body, names, formula)
     except SyntaxError:
         raise FormulaError(f"cannot read formula: {formula}") from None
     except (RecursionError, MemoryError):
         raise FormulaError(f"formula too long or nested too deeply: {len(formula)} chars") from None
+    if not math.isfinite(result):  # 1e999, or a product beyond what a double holds
+        raise FormulaError(f"does not give a finite number: {formula}")
+    return result
 
 
 def _eval(node: ast.AST, names: dict[str, float], formula: str) -> float:

@@ -13,15 +13,15 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 import pandera.pandas as pa
 
-from report_utils.errors import DataValidationError, Problem, display_path, suggest
-from report_utils.paths import FACT_TABLES, META_SUBDIR, META_TABLES
-from report_utils.tables import asof, schema, spreadsheets
+from report_utils.errors import DataValidationError, Problem, display_path, quoted, suggest
+from report_utils.tables import asof, files, schema, spreadsheets
 from report_utils.tables.formula import FormulaError, evaluate, references
 from report_utils.tables.periods import Period
 from report_utils.tables.quotes import check_quotes
@@ -29,12 +29,6 @@ from report_utils.tables.quotes import check_quotes
 LINE = "_line"
 HEADER_LINE = "header_line"
 FILE = "_file"
-TABLE_SUFFIXES = (".csv", ".xlsx")
-# Spreadsheet files that look like tables but cannot be read: reported, never silently skipped.
-UNSUPPORTED_SUFFIXES = {
-    ".xls": "old Excel format (.xls) is not read; save it as 'Excel Workbook (.xlsx)' or CSV UTF-8",
-    ".ods": "OpenDocument spreadsheets (.ods) are not read; save it as .xlsx or CSV UTF-8",
-}
 
 
 @dataclass
@@ -85,25 +79,59 @@ class Dataset:
 # --- reading one file --------------------------------------------------------------------------
 
 
+# GB18030 text is taken for Chinese only when at least this share of its non-ASCII characters
+# are in GB2312 (see ``decode``).
+GB2312_SHARE = 0.9
+
+
 def decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
-    """Text of a CSV file: UTF-8 (with or without BOM), else GB18030 (Excel on Chinese Windows).
+    """Text of a CSV file: UTF-8 (with or without BOM), else GB18030/GBK (Excel on Chinese
+    Windows). Any other encoding is rejected, never read as mojibake.
 
     UTF-8 is strict and tried first: text in GB18030/GBK is almost never valid UTF-8, so a file
-    that decodes as UTF-8 is UTF-8. A file that is neither is rejected, never read as mojibake.
+    that decodes as UTF-8 is UTF-8. GB18030 decodes far more than Chinese, though: in text from
+    a Western code page (Windows-1252, Latin-1) an accented letter followed by a letter is a
+    valid GBK pair, so "Générale Réunion" decodes as "G閚閞ale R閡nion". Such pairs land on rare
+    characters outside GB2312, the 6,763 common hanzi with the punctuation and full-width forms
+    of simplified Chinese text (in GB2312 both bytes of a pair are 0xA1 or above; a Western
+    letter after an accented one is below 0x80). So GB18030 text is accepted only when at least
+    9 in 10 of its non-ASCII characters are in GB2312: a real GBK file keeps the odd rare
+    character of a name (镕, 堃) well within that.
     """
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding), []
-        except UnicodeDecodeError:
-            continue
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _reads_as_chinese(text):
+        return text, []
     return None, [
         Problem(
             display_path(path),
             0,
             "-",
-            "cannot read the file as UTF-8 or GB18030; save it as 'CSV UTF-8 (comma delimited)'",
+            "cannot read the file as UTF-8, or as GB18030/GBK Chinese text; "
+            "save it as 'CSV UTF-8 (comma delimited)'",
         )
     ]
+
+
+def _reads_as_chinese(text: str) -> bool:
+    wide = [c for c in text if not c.isascii()]
+    common = sum(_in_gb2312(c) for c in wide)
+    return common >= GB2312_SHARE * len(wide)
+
+
+@cache
+def _in_gb2312(character: str) -> bool:
+    try:
+        character.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -117,8 +145,8 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     if not path.is_file():
         return None, [Problem(shown, 0, "-", "file is missing")]
     suffix = path.suffix.lower()
-    if suffix in UNSUPPORTED_SUFFIXES:
-        return None, [Problem(shown, 0, "-", UNSUPPORTED_SUFFIXES[suffix])]
+    if suffix in files.UNSUPPORTED_SUFFIXES:
+        return None, [Problem(shown, 0, "-", files.UNSUPPORTED_SUFFIXES[suffix])]
     if suffix == ".xlsx":
         records, problems = spreadsheets.read_records(path, shown)
     else:
@@ -198,30 +226,37 @@ def _problem(case, frame: pd.DataFrame, shown: str) -> Problem:
         # once, under the column it is about (duplicates collapse when problems are collected).
         return Problem(shown, line, schema.CHECK_COLUMNS.get(check, "-"), check)
     value = case.failure_case
-    shown_value = f": {value!r}" if isinstance(value, str) and value else ""
+    if check in schema.LENGTH_CHECKS:
+        return Problem(shown, line, case.column, f"{check} ({len(value)}): {quoted(value)}")
+    shown_value = f": {quoted(value)}" if isinstance(value, str) and value else ""
     return Problem(shown, line, case.column, f"{check}{shown_value}")
 
 
 # --- the whole folder --------------------------------------------------------------------------
 
 
-def table_files(data_dir: Path, table: str) -> list[Path]:
-    """The files of a table: ``meta/<table>.csv`` for metadata; for facts every ``.csv`` and
-    ``.xlsx`` file of its folder (and ``.xls``/``.ods`` ones, to report them), but not the
-    ``~$name.xlsx`` lock files Excel leaves next to a workbook it has open."""
-    if table in META_TABLES:
-        return [data_dir / META_SUBDIR / f"{table}.csv"]
-    folder = data_dir / table
-    wanted = (*TABLE_SUFFIXES, *UNSUPPORTED_SUFFIXES)
-    return sorted(
-        p for p in folder.glob("*") if p.suffix.lower() in wanted and not p.name.startswith("~$")
-    )
+def read_input(data_dir: Path, path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """``read_table`` for an input of the data folder (see ``files``), which must not link out of
+    it: such a link is reported and never opened, so nothing of what it points to is shown."""
+    link = files.outside(data_dir, path)
+    if link is not None:
+        what = "folder" if link != path else "file"
+        return None, [
+            Problem(
+                display_path(link),
+                0,
+                "-",
+                f"a link to a {what} outside the data folder; "
+                f"not read (copy the {what} into the data folder instead)",
+            )
+        ]
+    return read_table(path)
 
 
 def _read_all(data_dir: Path, table: str, table_schema) -> tuple[pd.DataFrame, list[Problem]]:
     frames, problems = [], []
-    files = table_files(data_dir, table)
-    if not files:
+    paths = files.table_files(data_dir, table)
+    if not paths:
         problems.append(
             Problem(
                 display_path(data_dir / table),
@@ -230,8 +265,8 @@ def _read_all(data_dir: Path, table: str, table_schema) -> tuple[pd.DataFrame, l
                 f"no {table} files (*.csv or *.xlsx) in this folder",
             )
         )
-    for path in files:
-        frame, found = read_table(path)
+    for path in paths:
+        frame, found = read_input(data_dir, path)
         problems += found
         if frame is not None and not frame.empty:
             checked = check_frame(frame, table_schema)
@@ -288,6 +323,10 @@ def _figure_rules(figures: pd.DataFrame, indicators: pd.DataFrame) -> list[Probl
     }
     for r in _rows(figures):
         where = (r.file, r.line)
+        in_range, what = schema.KIND_RANGES.get(indicators.at[r.indicator, "kind"], (None, ""))
+        if in_range is not None and not in_range(r.value, r.decimals):
+            written = quoted(f"{r.value:.{r.decimals}f}")
+            problems.append(Problem(*where, "value", f"{what}: {written}"))
         expected_unit = indicators.at[r.indicator, "unit"]
         if r.unit != expected_unit:
             problems.append(
@@ -489,7 +528,6 @@ def validate(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
         )
     if any(x.severity == "error" for x in problems):
         return None, sorted(set(problems))
-    files = [p for table in (*META_TABLES, *FACT_TABLES) for p in table_files(data_dir, table)]
     dataset = Dataset(
         data_dir=data_dir,
         indicators=indicators,
@@ -499,7 +537,7 @@ def validate(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
         events=events,
         projects=_to_numbers(projects, "projects"),
         cases=_to_numbers(cases, "cases"),
-        files=files,
+        files=files.input_files(data_dir),
     )
     return dataset, sorted(set(problems))
 

@@ -8,9 +8,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 DATE_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+# Years a month or date of the data may fall in: statistics of industrial economies start well
+# after 1900, and a year past 2100 is a typo (9999 once made a "数据截至9999年" briefing).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def in_years(text: str) -> bool:
+    """A YYYY-MM month or YYYY-MM-DD date whose year is from FIRST_YEAR to LAST_YEAR."""
+    return FIRST_YEAR <= int(text[:4]) <= LAST_YEAR
+
+
+def is_calendar_date(text: str) -> bool:
+    """A YYYY-MM-DD date that is a day of the calendar (not 2021-02-30)."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def is_month(text: str) -> bool:

@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from report_utils.errors import DataValidationError, Problem
-from report_utils.tables import schema
+from report_utils.tables import files, schema
+from report_utils.tables.files import RULES_SUBDIR
 from report_utils.tables.formula import FigureKey, FormulaError, evaluate, references
-from report_utils.tables.load import FILE, LINE, Dataset, check_frame, read_table, table_files
+from report_utils.tables.load import FILE, LINE, Dataset, check_frame, read_input
 from report_utils.tables.periods import Period
-
-RULES_SUBDIR = "rules"
 
 # Each figure of the dataset by key: its value and the decimals it is written with.
 Figures = dict[FigureKey, tuple[float, int]]
@@ -132,7 +131,7 @@ def tolerance(decimals: int) -> float:
 
 
 def rule_files(data_dir: Path) -> list[Path]:
-    return table_files(Path(data_dir), RULES_SUBDIR)  # .csv/.xlsx, not Excel's ~$ lock files
+    return files.table_files(Path(data_dir), RULES_SUBDIR)
 
 
 def read_rules(data_dir: Path) -> tuple[list[Rule], list[Problem]]:
@@ -143,7 +142,7 @@ def read_rules(data_dir: Path) -> tuple[list[Rule], list[Problem]]:
     rules: list[Rule] = []
     problems: list[Problem] = []
     for path in rule_files(data_dir):
-        frame, found = read_table(path)
+        frame, found = read_input(data_dir, path)
         problems += found
         if frame is None or frame.empty:
             continue

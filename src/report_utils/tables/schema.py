@@ -15,7 +15,14 @@ import pandas as pd
 import pandera.pandas as pa
 
 from report_utils.tables.formula import REF_RE
-from report_utils.tables.periods import DATE_RE, MONTH_RE
+from report_utils.tables.periods import (
+    DATE_RE,
+    FIRST_YEAR,
+    LAST_YEAR,
+    MONTH_RE,
+    in_years,
+    is_calendar_date,
+)
 
 # What a figure is, which decides how a sentence states it and a change in it (see data/README.md):
 # a rate of growth, a share of a whole, a rank, a count, an amount of money or of capacity, or a
@@ -47,11 +54,38 @@ def normalize_number(text: str) -> str:
         plain = plain[:-1].strip()
     if _THOUSANDS_RE.match(plain):
         plain = plain.replace(",", "")
-    return plain if _NUMBER_RE.match(plain) else text
+    if not _NUMBER_RE.match(plain):
+        return text
+    if not plain.lstrip("+-").replace(".", "").strip("0"):
+        plain = plain.lstrip("+-")  # a zero has no sign: -0 reads 0, never "-0%"
+    return plain
+
+
+# A number holds at most 15 significant digits, as Excel does: more than a double keeps exactly,
+# and a 400-digit value became inf in the kernel ("集中开工项目inf个").
+MAX_DIGITS = 15
+
+
+def _digits(number: str) -> int:
+    """Digits of a plain number from its first non-zero one: 0.05 has 1, 1000 has 4."""
+    return len(number.lstrip("+-").replace(".", "").lstrip("0"))
 
 
 def _is_number(series: pd.Series) -> pd.Series:
     return series.map(lambda v: v == "" or bool(_NUMBER_RE.match(v)))
+
+
+# What a figure's value may be, by its indicator's kind (meta/indicators.csv): a test of the
+# value and the decimals it is written with, and the message when it fails. Checked in
+# ``load`` where figures meet their indicators; kinds not listed (amount, change, gap) may take
+# any finite value.
+KIND_RANGES = {
+    "rank": (lambda v, decimals: decimals == 0 and v >= 1, "a rank is a whole number from 1"),
+    "count": (lambda v, decimals: decimals == 0 and v >= 0, "a count is a whole number from 0"),
+    "share": (lambda v, decimals: 0 <= v <= 100, "a share is from 0 to 100"),
+    "growth": (lambda v, decimals: v >= -100, "a fall is at most 100%"),
+    "capacity": (lambda v, decimals: v >= 0, "a capacity is not negative"),
+}
 
 
 def _check(fn, message: str) -> pa.Check:
@@ -73,9 +107,29 @@ def _one_of(values: Iterable[str] | None, what: str) -> list[pa.Check]:
     )
 
 
-NUMBER = _check(_is_number, "expected a number")
-MONTH = _regex(MONTH_RE, "expected a month as YYYY-MM, e.g. 2021-09")
-DATE = _regex(DATE_RE, "expected a date as YYYY-MM-DD, e.g. 2021-07-26")
+def _when(pattern: re.Pattern[str], test, message: str) -> pa.Check:
+    """A check of the cells that match ``pattern`` (the others fail the pattern's own check)."""
+    return _check(lambda s: s.map(lambda v: not pattern.match(v) or test(v)), message)
+
+
+NUMBER = [
+    _check(_is_number, "expected a number"),
+    _when(
+        _NUMBER_RE,
+        lambda v: _digits(v) <= MAX_DIGITS,
+        f"expected a number of at most {MAX_DIGITS} digits (what Excel keeps)",
+    ),
+]
+_YEARS = f"expected a year from {FIRST_YEAR} to {LAST_YEAR}"
+MONTH = [
+    _regex(MONTH_RE, "expected a month as YYYY-MM, e.g. 2021-09"),
+    _when(MONTH_RE, in_years, _YEARS),
+]
+DATE = [
+    _regex(DATE_RE, "expected a date as YYYY-MM-DD, e.g. 2021-07-26"),
+    _when(DATE_RE, in_years, _YEARS),
+    _when(DATE_RE, lambda v: not in_years(v) or is_calendar_date(v), "no such day in the calendar"),
+]
 IDENT = _regex(re.compile(r"^[a-z][a-z0-9_]*$"), "expected an id of lower-case letters, digits, _")
 SLUG = _regex(
     re.compile(r"^[a-z0-9][a-z0-9-]*$"), "expected an id of lower-case letters, digits, -"
@@ -108,8 +162,58 @@ def _region(regions: Iterable[str] | None) -> pa.Column:
     return _optional(_one_of(regions, "region (see meta/regions.csv)"))
 
 
+# Columns holding numbers, per table: normalised before validation, converted after it.
+NUMBER_COLUMNS = {"figures": ("value",), "projects": ("capacity",), "cases": ("value",)}
+
+# Longest text a cell may hold, in characters, by column name in any table (data/README.md lists
+# them). Every cell ends up on a page, and page layout takes longer than the text grows: a
+# 4,000-character event title took 31 s of PDF, 20,000 over 300 s. Each limit is several times
+# the longest cell of its kind in the shipped data, and short enough to keep a page quick.
+TEXT_LIMITS = {
+    # units, written after every number
+    "unit": 20,
+    "capacity_unit": 20,
+    "unit_en": 40,
+    # names and titles: headings, table cells, chart labels (a 300-character unbroken title
+    # still wraps inside the page: tests/briefing/test_injection.py)
+    **dict.fromkeys(
+        ("name_zh", "name_en", "title_zh", "title_en", "company", "company_en", "subject"),
+        300,
+    ),
+    **dict.fromkeys(
+        ("subject_en", "measure_zh", "measure_en", "publisher_zh", "publisher_en"), 300
+    ),
+    # the source's words and the arithmetic on figures, cited in the appendix
+    **dict.fromkeys(("quote", "formula", "checked", "expression"), 500),
+    # descriptions, explanations and notes
+    **dict.fromkeys(("description_zh", "explanation_zh", "explanation_en", "note"), 1000),
+}
+# Any other column: ids, codes, dates, places, the source's wording of a date or status. (A
+# number column is bounded by its digits instead: see MAX_DIGITS.)
+DEFAULT_TEXT_LIMIT = 200
+# Check names of the length limits, with their limit (``load`` adds the cell's length).
+LENGTH_CHECKS: dict[str, int] = {}
+
+
+def text_limit(column: str) -> int:
+    return TEXT_LIMITS.get(column, DEFAULT_TEXT_LIMIT)
+
+
+def _length(column: str) -> pa.Check:
+    limit = text_limit(column)
+    message = f"longer than {limit} characters"
+    LENGTH_CHECKS[message] = limit
+    return _check(lambda s: s.str.len() <= limit, message)
+
+
 def _schema(name: str, columns: dict[str, pa.Column], checks: list[pa.Check] | None = None):
-    return pa.DataFrameSchema(columns, name=name, strict=True, checks=checks or [])
+    """A table's schema; every text column gets its length limit."""
+    numbers = NUMBER_COLUMNS.get(name, ())
+    limited = {
+        n: c if n in numbers else c.update_checks([*c.checks, _length(n)])
+        for n, c in columns.items()
+    }
+    return pa.DataFrameSchema(limited, name=name, strict=True, checks=checks or [])
 
 
 def _cells(df: pd.DataFrame, column: str) -> pd.Series:
@@ -272,7 +376,11 @@ def projects_schema(sources: Iterable[str], regions: Iterable[str] | None = None
             "company_en": _translation(),
             "place": _col(required=False),
             "place_en": _translation(),
-            "capacity": _col(NUMBER, required=False),
+            "capacity": _col(
+                NUMBER,
+                _when(_NUMBER_RE, lambda v: not v.startswith("-"), "a capacity is not negative"),
+                required=False,
+            ),
             "capacity_unit": _col(required=False),
             "status": _col(_one_of(PROJECT_STATUSES, "status")),
             "status_text": _col(required=False),
@@ -314,8 +422,6 @@ def cases_schema(sources: Iterable[str], regions: Iterable[str] | None = None):
     )
 
 
-# Columns holding numbers, per table: normalised before validation, converted after it.
-NUMBER_COLUMNS = {"figures": ("value",), "projects": ("capacity",), "cases": ("value",)}
 # Columns that identify a row: two rows with the same key are an error.
 KEYS = {
     "indicators": ("id",),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import warnings
+import zipfile
 from datetime import date, datetime, time
 from decimal import MAX_PREC, ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
@@ -35,11 +36,25 @@ _FORMAT_NOISE = re.compile(r'\[[^\]]*\]|"[^"]*"|\\.|_.|\*.')
 Record = tuple[int, list[str]]
 
 
+# Bounds on the work a workbook can ask for (data/README.md). A briefing's table has tens to
+# thousands of rows; a workbook of a few kB can still declare a million rows (a styled cell at
+# K1048576) or unpack to gigabytes. Reading stops at these bounds, with a message, in seconds.
+MAX_UNPACKED_MB = 50  # the XML parts of the workbook, once unpacked
+MAX_CELLS = 250_000  # cells of the first sheet's rows, each row as wide as its last cell
+
+
+class _TooLarge(Exception):
+    """The workbook asks for more work than the bounds allow; the message says what to do."""
+
+
 def read_records(path: Path, shown: str) -> tuple[list[Record] | None, list[Problem]]:
     """The non-blank rows of the first worksheet as ``(row number, cells as text)``; the first
     is the header. None (with the problem) when the file is not a readable workbook."""
-    workbook, formulas = _open(path)
-    if workbook is None:
+    try:
+        title, rows = _read(path)
+    except _TooLarge as exc:
+        return None, [Problem(shown, 0, "-", str(exc))]
+    except Exception:  # a corrupt or foreign file: openpyxl raises many kinds of error
         return None, [
             Problem(
                 shown,
@@ -49,17 +64,12 @@ def read_records(path: Path, shown: str) -> tuple[list[Record] | None, list[Prob
                 "save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8 (comma delimited)'",
             )
         ]
-    sheet = workbook.worksheets[0]
-    formula_sheet = formulas.worksheets[0] if formulas is not None else None
     records: list[Record] = []
     problems: list[Problem] = []
     header: list[str] | None = None
-    for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row):
-        if not row:
-            continue
-        number = row[0].row
+    for number, row in rows:
         if header is None:
-            cells = [_text(cell.value, cell.number_format, "") for cell in row]
+            cells = [_text(value, number_format, "") for value, number_format, _ in row]
             while cells and not cells[-1].strip():
                 cells.pop()
             if any(c.strip() for c in cells):
@@ -67,22 +77,19 @@ def read_records(path: Path, shown: str) -> tuple[list[Record] | None, list[Prob
                 records.append((number, cells))
             continue
         cells = []
-        for index, cell in enumerate(row):
+        for index, (value, number_format, formula) in enumerate(row):
             column = header[index] if index < len(header) else ""
-            value = cell.value
-            if value is None and formula_sheet is not None:
-                source = formula_sheet.cell(number, index + 1).value
-                if isinstance(source, str) and source.startswith("="):
-                    problems.append(
-                        Problem(
-                            shown,
-                            number,
-                            column or "-",
-                            f"formula {source} has no saved result; "
-                            "open the file in Excel and save it again",
-                        )
+            if value is None and formula:
+                problems.append(
+                    Problem(
+                        shown,
+                        number,
+                        column or "-",
+                        f"formula {formula} has no saved result; "
+                        "open the file in Excel and save it again",
                     )
-            cells.append(_text(value, cell.number_format, column))
+                )
+            cells.append(_text(value, number_format, column))
         while len(cells) > len(header) and not cells[-1].strip():
             cells.pop()  # cells right of the table that are formatted but empty
         cells += [""] * (len(header) - len(cells))
@@ -94,33 +101,86 @@ def read_records(path: Path, shown: str) -> tuple[list[Record] | None, list[Prob
                 shown,
                 1,
                 "-",
-                f"the first worksheet ({sheet.title}) is empty; "
-                "the table must be on the first sheet",
+                f"the first worksheet ({title}) is empty; the table must be on the first sheet",
             )
         )
     return records, problems
 
 
-def _open(path: Path) -> tuple[Any, Any]:
-    """The workbook with formulas' saved results, and (only when it has formulas) the workbook
-    with the formulas themselves; (None, None) when the file cannot be read as a workbook."""
+Cell = tuple[Any, str, str]  # value (a formula's saved result), number format, formula or type
+
+
+def _read(path: Path) -> tuple[str, list[tuple[int, list[Cell]]]]:
+    """The first worksheet's title and its rows that hold cells, with their row numbers; each
+    cell as (value, number format, formula or "").
+
+    Read in openpyxl's read-only mode, which streams the sheet and skips rows that are not in
+    the file (the ordinary mode makes a cell for every position of the declared dimension: 4 GB
+    for a sheet styled at K1048576). Saved results of formulas take a second pass, made only
+    when the sheet has formulas.
+    """
+    _check_unpacked_size(path)
+    title, rows = _sheet_rows(path, data_only=False)
+    formulas = {
+        (number, index): value
+        for number, row in rows
+        for index, (value, _, data_type) in enumerate(row)
+        if data_type == "f"
+    }
+    if formulas:
+        title, rows = _sheet_rows(path, data_only=True)
+    return title, [
+        (
+            number,
+            [
+                (value, number_format, formulas.get((number, index), ""))
+                for index, (value, number_format, _) in enumerate(row)
+            ],
+        )
+        for number, row in rows
+    ]
+
+
+def _check_unpacked_size(path: Path) -> None:
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(i.file_size for i in archive.infolist() if i.filename.endswith(".xml"))
+    if unpacked > MAX_UNPACKED_MB * 1_000_000:
+        raise _TooLarge(
+            f"the workbook unpacks to {unpacked / 1_000_000:,.0f} MB of XML; tables are read "
+            f"from workbooks of up to {MAX_UNPACKED_MB} MB: save the table as CSV UTF-8"
+        )
+
+
+def _sheet_rows(path: Path, data_only: bool) -> tuple[str, list[tuple[int, list[Cell]]]]:
+    """The first worksheet's rows that hold cells: (row number, [(value, format, type)])."""
     from openpyxl import load_workbook
 
     with warnings.catch_warnings():
         # openpyxl warns about features it drops (data validation, default styles): irrelevant
         # to reading cell values.
         warnings.simplefilter("ignore")
+        workbook = load_workbook(path, read_only=True, data_only=data_only)
         try:
-            formulas = load_workbook(path, data_only=False)
-            if not formulas.worksheets:
-                return None, None
-            has_formulas = any(
-                cell.data_type == "f" for row in formulas.worksheets[0].iter_rows() for cell in row
-            )
-            values = load_workbook(path, data_only=True) if has_formulas else formulas
-        except Exception:  # a corrupt or foreign file: openpyxl raises many kinds of error
-            return None, None
-    return values, formulas if has_formulas else None
+            sheet = workbook.worksheets[0]
+            # The declared dimension may be far larger than the data, or wrong: without it,
+            # rows missing from the file cost nothing and each row is as wide as its last cell.
+            sheet.reset_dimensions()
+            rows, cells = [], 0
+            # Rows come one per row number from 1, rows missing from the file as empty ones.
+            for number, row in enumerate(sheet.iter_rows(), start=1):
+                if not row:
+                    continue
+                cells += len(row)
+                if cells > MAX_CELLS:
+                    raise _TooLarge(
+                        f"the first worksheet has more than {MAX_CELLS:,} cells up to row "
+                        f"{number} (each row counted up to its last cell, formatted or not); "
+                        "delete what is not the table, or save the table as CSV UTF-8"
+                    )
+                rows.append((number, [(c.value, c.number_format, c.data_type) for c in row]))
+            return sheet.title, rows
+        finally:
+            workbook.close()
 
 
 def _text(value: Any, number_format: str, column: str) -> str:

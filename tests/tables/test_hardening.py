@@ -1,0 +1,551 @@
+"""Issue 10, the data-facing findings: each test is an adversarial tester's input, thrown at a
+synthetic copy of data/ (see conftest's ``data_copy``) in a temporary folder.
+
+Whatever reaches a sentence or a chart is checked where the data is read, and reported as
+``path:line: column: message`` before any kernel starts: text lengths, workbook sizes, links out
+of the data folder, real dates, finite numbers in a sane range for their kind, encodings.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import SYNTHETIC_NOTE, SYNTHETIC_SOURCE, append_rows
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+from report_utils.build import digests, runner
+from report_utils.errors import DataValidationError, Problem
+from report_utils.tables import schema, spreadsheets
+from report_utils.tables.load import FILE, LINE, validate
+from report_utils.tables.reconcile import read_rules
+
+FIGURES = "data/figures/guizhou-industry-2021.csv"
+EVENTS = "data/events/guizhou-industry-2021.csv"
+PROJECTS = "data/projects/guizhou-industry-2021.csv"
+CASES = "data/cases/guizhou-industry-2021.csv"
+
+
+@pytest.fixture
+def data_dir(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A synthetic copy of data/ (see conftest), shown as ``data/...`` in problems."""
+    monkeypatch.chdir(data_copy.parent)
+    return data_copy
+
+
+def edit(data: Path, shown: str, match: dict[str, str], **cells: str) -> int:
+    """SYNTHETIC: change cells of the one row matching ``match``; returns its line."""
+    path = data.parent / shown
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    found = [i for i, r in enumerate(rows) if all(r[k] == v for k, v in match.items())]
+    assert len(found) == 1, f"{match} should match one row of {shown}"
+    rows[found[0]].update(cells)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return found[0] + 2  # the header is line 1; the shipped files have no multi-line cells
+
+
+def errors(data: Path) -> list[str]:
+    dataset, problems = validate(data)
+    shown = [str(p) for p in problems if p.severity == "error"]
+    assert (dataset is None) == bool(shown)
+    return shown
+
+
+def refused_before_any_kernel(data: Path) -> None:
+    """A build over the data stops at planning: nothing is written to its output folder."""
+    out = data.parent / "out"
+    with pytest.raises(DataValidationError):
+        runner.plan(data, out, [], ["zh"], ["html", "pdf"])
+    assert not out.exists()
+
+
+RANK = {"indicator": "ind_va_growth_rank", "period_end": "2021-09"}
+COUNT = {"indicator": "projects_started"}
+GROWTH = {"indicator": "ind_tax_growth"}
+SHARE = {"indicator": "zone_output_share"}
+CAPACITY = {"id": "prj-catl-guizhou-base"}
+CASE = {"id": "case-ev0726-projects"}
+EVENT = {"id": "ev-2021-03-02-conference"}
+
+
+# --- 2: text length limits ------------------------------------------------------------------------
+
+
+def test_a_4000_character_event_title_is_refused_at_its_line(data_dir: Path) -> None:
+    title = "很长的标题" * 800  # 4,000 characters: 31 s of PDF layout before the limit
+    line = edit(data_dir, EVENTS, EVENT, title_zh=title)
+    shown = errors(data_dir)
+    assert len(shown) == 1, shown
+    prefix = f"{EVENTS}:{line}: title_zh: "
+    assert shown[0].startswith(prefix), shown
+    limit = schema.TEXT_LIMITS["title_zh"]
+    assert shown[0] == f"{prefix}longer than {limit} characters (4000): '{title[:60]}…'"
+    assert len(shown[0]) < 300  # the message quotes the start of the cell, not all of it
+    refused_before_any_kernel(data_dir)
+
+
+def test_a_title_just_within_its_limit_is_read(data_dir: Path) -> None:
+    limit = schema.TEXT_LIMITS["title_en"]
+    edit(data_dir, EVENTS, EVENT, title_en="x" * limit)
+    assert errors(data_dir) == []
+    edit(data_dir, EVENTS, EVENT, title_en="x" * (limit + 1))
+    assert len(errors(data_dir)) == 1
+
+
+@pytest.mark.parametrize(
+    ("shown", "match", "column"),
+    [
+        (FIGURES, GROWTH, "quote"),
+        (PROJECTS, CAPACITY, "name_en"),
+        (CASES, CASE, "measure_zh"),
+        ("data/meta/indicators.csv", {"id": "ind_tax_growth"}, "name_zh"),
+        ("data/meta/sources.csv", {"id": "gzrb-industry-2021"}, "note"),
+        ("data/rules/guizhou-industry-2021.csv", {"id": "va-gdp-share-change"}, "explanation_en"),
+    ],
+)
+def test_every_table_limits_its_text(data_dir: Path, shown: str, match, column: str) -> None:
+    line = edit(data_dir, shown, match, **{column: "长" * 20_000})
+    # rules are read by `briefing validate`'s rule check, the other tables by load.validate
+    rules = shown.startswith("data/rules/")
+    problems = read_rules(data_dir)[1] if rules else validate(data_dir)[1]
+    assert [f"{p.path}:{p.line}: {p.column}" for p in problems] == [f"{shown}:{line}: {column}"]
+    if not rules:  # (rules: see test_a_broken_rule_stops_the_build_before_any_kernel)
+        refused_before_any_kernel(data_dir)
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("explanation_zh", "长" * 20_000),
+        ("expression", "ind_va_gdp_share[贵州省,2021-01..2021-09] *"),
+    ],
+)
+def test_a_broken_rule_stops_the_build_before_any_kernel(data_dir: Path, column, value) -> None:
+    """The briefing's analyst notes recompute the rules in the kernel: a rule that cannot be
+    read or evaluated is reported by the build's checks, as by validate, not in the kernel."""
+    edit(
+        data_dir,
+        "data/rules/guizhou-industry-2021.csv",
+        {"id": "va-gdp-share-change"},
+        **{column: value},
+    )
+    refused_before_any_kernel(data_dir)
+
+
+def test_every_text_column_of_every_schema_has_a_limit() -> None:
+    schemas = [
+        schema.INDICATORS,
+        schema.REGIONS,
+        schema.SOURCES,
+        schema.RULES,
+        schema.figures_schema(None, None, None),
+        schema.events_schema(None),
+        schema.projects_schema(None),
+        schema.cases_schema(None),
+    ]
+    for table in schemas:
+        for name, column in table.columns.items():
+            names = [check.name or "" for check in column.checks]
+            if name in schema.NUMBER_COLUMNS.get(table.name, ()):  # bounded by their digits
+                assert any("at most 15 digits" in n for n in names), (table.name, name)
+            else:
+                assert any(n.startswith("longer than") for n in names), (table.name, name)
+
+
+# --- 3: a workbook that declares a million rows ---------------------------------------------------
+
+
+def _figures_workbook(data: Path) -> Path:
+    """SYNTHETIC: the figures table as a workbook (text cells), replacing the CSV."""
+    csv_path = data / "figures" / "guizhou-industry-2021.csv"
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    path = csv_path.with_suffix(".xlsx")
+    workbook.save(path)
+    csv_path.unlink()
+    return path
+
+
+def test_a_small_workbook_styled_at_k1048576_validates_quickly(data_dir: Path) -> None:
+    path = _figures_workbook(data_dir)
+    workbook = load_workbook(path)
+    workbook.active["K1048576"].font = Font(bold=True)  # styled, empty: the declared dimension
+    workbook.save(path)
+    assert path.stat().st_size < 16_000
+    assert load_workbook(path, read_only=True).active.max_row == 1048576
+
+    code = (
+        "import resource, sys\n"
+        "from report_utils.tables.load import validate\n"
+        "dataset, problems = validate(sys.argv[1])\n"
+        "print(dataset is not None, len(problems), len(dataset.figures) if dataset else 0)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=30,  # was 54 s and 4.2 GB
+        check=False,
+    )
+    seconds = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    verdict, peak_kb = result.stdout.splitlines()
+    assert verdict == "True 0 42"  # the real table still reads in full
+    assert seconds < 15
+    assert int(peak_kb) < 600_000  # kB
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_unread(data_dir: Path) -> None:
+    """A zip bomb: a few kB on disk, more XML than the bound once unpacked (it never is)."""
+    path = _figures_workbook(data_dir)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    padding = b"<!--" + b" " * (spreadsheets.MAX_UNPACKED_MB + 10) * 1_000_000 + b"-->"
+    parts[sheet] = parts[sheet].replace(b"<sheetData>", padding + b"<sheetData>", 1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    assert path.stat().st_size < 2_000_000
+    started = time.monotonic()
+    shown = errors(data_dir)
+    assert time.monotonic() - started < 10
+    assert len(shown) == 1, shown
+    assert shown[0].startswith("data/figures/guizhou-industry-2021.xlsx:0: -: ")
+    assert "MB" in shown[0] and "CSV" in shown[0]
+
+
+def test_a_workbook_with_values_far_right_on_many_rows_is_refused(data_dir: Path) -> None:
+    """Values in column XFD of 100 rows: 1.6 million cells to lay out as a table."""
+    path = _figures_workbook(data_dir)
+    workbook = load_workbook(path)
+    for row in range(100, 200):
+        workbook.active.cell(row, 16384, "x")
+    workbook.save(path)
+    started = time.monotonic()
+    shown = errors(data_dir)
+    assert time.monotonic() - started < 10
+    assert any("cells" in s and "CSV" in s for s in shown), shown
+
+
+# --- 4: links out of the data folder --------------------------------------------------------------
+
+
+def test_a_table_file_linking_outside_the_data_folder_is_not_read(data_dir: Path) -> None:
+    outside = data_dir.parent / "outside.csv"
+    outside.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (data_dir / "figures" / "extra.csv").symlink_to(outside)
+    shown = errors(data_dir)
+    assert shown == [
+        "data/figures/extra.csv:0: -: a link to a file outside the data folder; "
+        "not read (copy the file into the data folder instead)"
+    ]
+    assert not any("root" in s for s in shown)
+    refused_before_any_kernel(data_dir)
+
+
+def test_a_table_folder_linking_outside_the_data_folder_is_not_read(data_dir: Path) -> None:
+    elsewhere = data_dir.parent / "elsewhere-cases"
+    (data_dir / "cases").rename(elsewhere)
+    (data_dir / "cases").symlink_to(elsewhere, target_is_directory=True)
+    shown = errors(data_dir)
+    assert shown == [
+        "data/cases:0: -: a link to a folder outside the data folder; "
+        "not read (copy the folder into the data folder instead)"
+    ]
+    refused_before_any_kernel(data_dir)
+
+
+def test_a_link_to_a_system_file_is_never_quoted(data_dir: Path) -> None:
+    (data_dir / "meta" / "regions.csv").unlink()
+    (data_dir / "meta" / "regions.csv").symlink_to("/etc/passwd")
+    shown = errors(data_dir)
+    assert any(s.startswith("data/meta/regions.csv:0: -: a link to a file outside") for s in shown)
+    assert not any("root" in s for s in shown), shown
+
+
+def test_links_inside_the_data_folder_are_read(data_dir: Path) -> None:
+    (data_dir / "archive").mkdir()
+    target = data_dir / "archive" / "more.csv"
+    with (data_dir / "figures" / "guizhou-industry-2021.csv").open(encoding="utf-8") as handle:
+        header = handle.readline()
+    target.write_text(header, encoding="utf-8")
+    append_rows(
+        target,
+        f"ind_tax_growth,贵州省,2021-01,2021-11,15,%,,reported,,{SYNTHETIC_SOURCE},{SYNTHETIC_NOTE}",
+    )
+    (data_dir / "figures" / "more.csv").symlink_to(Path("..") / "archive" / "more.csv")
+    dataset, problems = validate(data_dir)
+    assert problems == [] and dataset is not None
+    assert "data/figures/more.csv" in set(dataset.figures[FILE])  # shown under its own name
+    assert digests.data_files(data_dir) == dataset.files
+    assert "figures/more.csv" in digests.file_hashes(data_dir)
+
+
+def test_a_data_folder_that_is_itself_a_link_reads(data_copy: Path, tmp_path: Path) -> None:
+    link = tmp_path / "data-link"
+    link.symlink_to(data_copy, target_is_directory=True)
+    dataset, problems = validate(link)
+    assert dataset is not None and problems == []
+    assert digests.data_files(link) == dataset.files
+
+
+# --- 5: the files read are the files hashed -------------------------------------------------------
+
+
+def test_a_hidden_table_file_is_neither_read_nor_hashed(data_dir: Path) -> None:
+    hidden = data_dir / "figures" / ".extra.csv"
+    with (data_dir / "figures" / "guizhou-industry-2021.csv").open(encoding="utf-8") as handle:
+        header = handle.readline()
+    hidden.write_text(header, encoding="utf-8")
+    append_rows(
+        hidden,
+        f"ind_tax_growth,贵州省,2021-01,2021-11,99,%,,reported,,{SYNTHETIC_SOURCE},{SYNTHETIC_NOTE}",
+    )
+    dataset, problems = validate(data_dir)
+    assert dataset is not None and problems == []
+    assert 99 not in set(dataset.figures["value"])
+    assert hidden not in dataset.files
+    assert hidden not in digests.data_files(data_dir)
+
+
+def test_the_files_read_are_the_files_hashed(data_dir: Path) -> None:
+    """Hidden files, files in sub-folders, other folders, lock files: one rule for all."""
+    (data_dir / "figures" / "2022").mkdir()
+    (data_dir / "figures" / "2022" / "nested.csv").write_text("x\n", encoding="utf-8")
+    (data_dir / "scratch").mkdir()
+    (data_dir / "scratch" / "notes.csv").write_text("x\n", encoding="utf-8")
+    (data_dir / "events" / "~$events.xlsx").write_bytes(b"lock")
+    (data_dir / "rules" / ".backup.csv").write_text("x\n", encoding="utf-8")
+    dataset, problems = validate(data_dir)
+    assert dataset is not None and problems == []
+    relative = sorted(str(p.relative_to(data_dir)) for p in dataset.files)
+    assert relative == [
+        "briefing.yml",
+        "cases/guizhou-industry-2021.csv",
+        "events/guizhou-industry-2021.csv",
+        "figures/guizhou-industry-2021.csv",
+        "messages/en.yml",
+        "messages/zh.yml",
+        "meta/indicators.csv",
+        "meta/regions.csv",
+        "meta/sources.csv",
+        "projects/guizhou-industry-2021.csv",
+        "rules/guizhou-industry-2021.csv",
+        "sources/guizhou-industry-2021.txt",  # quotes are checked against it
+        "sources/synthetic-test.txt",
+    ]
+    assert digests.data_files(data_dir) == dataset.files
+    assert sorted(digests.file_hashes(data_dir)) == relative
+
+
+# --- 6: data that passes validate must not fail in the kernel -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("date_start", "2021-02-30"),
+        ("date_start", "0000-01-01"),
+        ("date_end", "2021-04-31"),
+    ],
+)
+def test_an_event_on_a_day_that_does_not_exist_is_refused(
+    data_dir: Path, column: str, value: str
+) -> None:
+    cells = {"date_start": "2021-03-02", "date_end": "2021-03-02", column: value}
+    if value < "2021-03-02":
+        cells["date_start"] = cells["date_end"] = value
+    line = edit(data_dir, EVENTS, EVENT, **cells)
+    shown = errors(data_dir)
+    assert shown and all(s.startswith(f"{EVENTS}:{line}: date_") for s in shown), shown
+    assert any(repr(value) in s for s in shown), shown
+    refused_before_any_kernel(data_dir)
+
+
+@pytest.mark.parametrize("month", ["0000-01", "9999-12"])
+def test_a_month_outside_the_years_a_briefing_covers_is_refused(data_dir: Path, month) -> None:
+    line = edit(data_dir, CASES, CASE, as_of=month)
+    assert [s.partition(": ")[0] for s in errors(data_dir)] == [f"{CASES}:{line}"]
+
+
+@pytest.mark.parametrize(
+    ("shown", "match", "column", "value"),
+    [
+        (FIGURES, GROWTH, "value", "9" * 400),
+        (FIGURES, GROWTH, "value", "1" + "0" * 20),
+        (FIGURES, GROWTH, "value", "inf"),
+        (FIGURES, GROWTH, "value", "nan"),
+        (CASES, CASE, "value", "9" * 400),
+        (PROJECTS, CAPACITY, "capacity", "9" * 400),
+    ],
+)
+def test_a_number_that_is_not_finite_in_a_double_is_refused(
+    data_dir: Path, shown: str, match, column: str, value: str
+) -> None:
+    line = edit(data_dir, shown, match, **{column: value})
+    assert [s.partition(": ")[0] + ": " + s.split(": ")[1] for s in errors(data_dir)] == [
+        f"{shown}:{line}: {column}"
+    ]
+    refused_before_any_kernel(data_dir)
+
+
+@pytest.mark.parametrize("stored", ["1e308", "1.7976931348623157E+308", "1E+20"])
+def test_a_huge_number_in_a_workbook_is_refused(data_dir: Path, stored: str) -> None:
+    path = _figures_workbook(data_dir)
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "ind_tax_growth")
+    row[header.index("value")].value = float(stored)
+    workbook.save(path)
+    shown = errors(data_dir)
+    assert [s.split(": ")[:2] for s in shown] == [
+        [f"data/figures/guizhou-industry-2021.xlsx:{row[0].row}", "value"]
+    ]
+
+
+# --- 7: values in a sane range for their kind -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("match", "value", "message"),
+    [
+        (RANK, "-12", "a rank is a whole number from 1"),
+        (RANK, "0", "a rank is a whole number from 1"),
+        (RANK, "12.5", "a rank is a whole number from 1"),
+        (COUNT, "-3", "a count is a whole number from 0"),
+        (COUNT, "1062.5", "a count is a whole number from 0"),
+        (SHARE, "120", "a share is from 0 to 100"),
+        (SHARE, "-1", "a share is from 0 to 100"),
+        (GROWTH, "-150", "a fall is at most 100%"),
+    ],
+)
+def test_a_value_out_of_range_for_its_kind_is_refused(
+    data_dir: Path, match, value: str, message: str
+) -> None:
+    line = edit(data_dir, FIGURES, match, value=value)
+    # (a derived figure computed from this one may be reported too, on its own line)
+    shown = [s for s in errors(data_dir) if s.startswith(f"{FIGURES}:{line}:")]
+    assert len(shown) == 1 and shown[0].startswith(f"{FIGURES}:{line}: value: "), shown
+    assert message in shown[0] and repr(value) in shown[0]
+    refused_before_any_kernel(data_dir)
+
+
+def test_a_negative_capacity_is_refused(data_dir: Path) -> None:
+    line = edit(data_dir, PROJECTS, CAPACITY, capacity="-60")
+    assert [s.split(": ")[:2] for s in errors(data_dir)] == [[f"{PROJECTS}:{line}", "capacity"]]
+
+
+@pytest.mark.parametrize(("shown", "match"), [(FIGURES, GROWTH), (CASES, CASE)])
+@pytest.mark.parametrize("written", ["-0", "-0.0", "−0", "-0%"])
+def test_negative_zero_reads_as_zero(data_dir: Path, shown: str, match, written: str) -> None:
+    line = edit(data_dir, shown, match, value=written)
+    dataset, problems = validate(data_dir)
+    assert dataset is not None and problems == []
+    table = dataset.figures if shown == FIGURES else dataset.cases
+    (value,) = table.loc[(table[FILE] == shown) & (table[LINE] == line), "value"]
+    assert value == 0 and math.copysign(1, value) == 1  # "0%", never "-0%"
+
+
+# --- 12: encodings other than UTF-8 and GB18030 are rejected, not guessed -------------------------
+
+CP1252_CASE = (
+    "case-synthetic-cp1252,company,Générale Réunion,Générale Réunion,"
+    "Output,Output,12,%,,2021-07,gzrb-industry-2021,"
+    f"{SYNTHETIC_NOTE}: Générale Réunion"
+)
+
+
+def test_a_cp1252_file_is_rejected_not_read_as_mojibake(data_dir: Path) -> None:
+    cases = data_dir / "cases" / "guizhou-industry-2021.csv"
+    header = cases.read_text(encoding="utf-8").splitlines()[0]
+    extra = data_dir / "cases" / "western.csv"
+    extra.write_bytes(f"{header}\n{CP1252_CASE}\n".encode("cp1252"))
+    assert extra.read_bytes().decode("gb18030")  # it would decode: "G閚閞ale R閡nion"
+    dataset, problems = validate(data_dir)
+    assert dataset is None
+    assert [str(p) for p in problems] == [
+        "data/cases/western.csv:0: -: cannot read the file as UTF-8, or as GB18030/GBK Chinese "
+        "text; save it as 'CSV UTF-8 (comma delimited)'"
+    ]
+
+
+def test_a_gbk_file_with_a_rare_name_still_reads(data_dir: Path) -> None:
+    """Excel on Chinese Windows saves GBK; names may hold characters outside GB2312 (镕, 堃)."""
+    edit(data_dir, CASES, {"id": "case-sunlord-output-per-worker"}, subject_en="朱镕基 堃")
+    path = data_dir / "cases" / "guizhou-industry-2021.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(text.replace("\n", "\r\n").encode("gbk"))
+    dataset, problems = validate(data_dir)
+    assert problems == [] and dataset is not None
+    assert "朱镕基 堃" in set(dataset.cases["subject_en"])
+
+
+# --- 13: messages quote the data exactly, printable and escaped -----------------------------------
+
+
+def _validate_cli(data: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "REPORT_UTILS_ROOT"}
+    return subprocess.run(
+        [sys.executable, "-m", "report_utils", "validate", "--data", "data"],
+        cwd=data.parent,
+        env={**env, "TERM": "xterm-256color"},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+
+
+def test_escape_sequences_in_a_header_never_reach_the_terminal(data_dir: Path) -> None:
+    path = data_dir / "figures" / "guizhou-industry-2021.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    bad = "\x1b]0;owned\x07\x1b[2J\x1b[31mred\u202e"
+    lines[0] += f",{bad}"
+    lines[1:] = [f"{line}," if line else line for line in lines[1:]]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = _validate_cli(data_dir)
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout + result.stderr
+    assert "\x07" not in result.stdout and "\u202e" not in result.stdout
+    expected = f"{FIGURES}:1: \\x1b]0;owned\\x07\\x1b[2J\\x1b[31mred\\u202e: unknown column"
+    assert expected in result.stdout.splitlines(), result.stdout
+
+
+@pytest.mark.parametrize("cell", [":smile:", "root:x:0:0", "[bold red]x[/]", "a\tb"])
+def test_quoted_cells_are_printed_as_written(data_dir: Path, cell: str) -> None:
+    line = edit(data_dir, FIGURES, GROWTH, value=cell)
+    result = _validate_cli(data_dir)
+    assert result.returncode == 1
+    expected = f"{FIGURES}:{line}: value: expected a number: {cell!r}"
+    assert result.stdout.splitlines() == [expected]
+
+
+def test_a_problem_is_one_printable_line_whatever_it_quotes() -> None:
+    header = "col\x1b[2J\u202e" + "x" * 100
+    problem = Problem("data/a\x1b.csv", 1, header, "unknown \x07 column\n")
+    assert str(problem) == (
+        "data/a\\x1b.csv:1: col\\x1b[2J\\u202e" + "x" * 44 + "…: unknown \\x07 column\\n"
+    )
+    assert str(problem).isprintable()
+    chinese = Problem("data/表.csv", 2, "title_zh", "expected a number: '十一　万'")
+    assert str(chinese) == "data/表.csv:2: title_zh: expected a number: '十一\\u3000万'"
