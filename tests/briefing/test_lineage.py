@@ -420,8 +420,9 @@ CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]+")
 
 def test_a_briefing_in_another_language_quotes_its_source_and_nothing_else_in_chinese(built):
     """Chinese shows in a non-Chinese briefing only where the source is quoted: the quote column
-    of the appendix, and the source's own title and authors in the list of sources. Names,
-    companies, places, expected dates, events and alt texts all have their translation."""
+    of the appendix, and the source's own title beside its translation in the list of sources
+    (its authors' names are romanised). Names, companies, places, expected dates, progress,
+    events and alt texts all have their translation."""
     others = [lang for lang in built if lang != "zh"]
     assert others, "no second language to check"
     for lang in others:
@@ -435,6 +436,41 @@ def test_a_briefing_in_another_language_quotes_its_source_and_nothing_else_in_ch
             assert not CHINESE.findall(described), (lang, described)
         alts = [img.attrs.get("alt", "") for img in body.find_all("img")]
         assert alts and not [a for a in alts if CHINESE.search(a)], (lang, alts)
+        dataset = load_dataset(DATA_DIR)
+        for entry in sources.find_all("li"):
+            chinese = CHINESE.findall(entry.text())
+            titles = set(dataset.sources["title_zh"])
+            assert all(any(c in title for title in titles) for c in chinese), (lang, chinese)
+
+
+def test_the_two_languages_state_the_same_facts(built):
+    """The zh and en briefings show the same figures: the same table rows in their appendices."""
+    rows = {}
+    for lang, folder in built.items():
+        dom = parse((folder / "briefing.html").read_text(encoding="utf-8"))
+        rows[lang] = sorted(span.text() for span in dom.find_all("span", "row-ref"))
+    assert rows["zh"] == rows["en"] and len(rows["zh"]) > 30
+
+
+NESTED = re.compile(r"（[^（）]*（")
+IDS = re.compile(r"\b[a-z]+(?:[_-][a-z0-9]+){2,}\b")  # va-growth-rank-change, ind_va_growth
+
+
+def test_the_chinese_briefing_reads_as_chinese(built):
+    """No English ids on the Chinese page (rule ids, indicator ids), one bracket level, 、 between
+    names of authors; the file and line of a figure's row (row-ref) is the one code it shows."""
+    dom = parse((built["zh"] / "briefing.html").read_text(encoding="utf-8"))
+    body = dom.find_all("main")[0]
+    visible = body.text(skip={"row-ref"})
+    assert not IDS.findall(visible), IDS.findall(visible)
+    assert not NESTED.findall(visible), NESTED.findall(visible)
+    sources = body.find_all("section", "sources")[0].find_all("li")[0].text()
+    assert ";" not in sources and "、" in sources
+
+
+def test_the_style_checks_would_catch_what_they_look_for():
+    assert IDS.findall("规则 va-growth-rank-change 不成立") == ["va-growth-rank-change"]
+    assert NESTED.findall("集中开工（项目（电池）5个）")
 
 
 def test_the_language_check_would_catch_a_chinese_name():
