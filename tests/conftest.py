@@ -153,3 +153,27 @@ class Watched:
 
     def close(self) -> None:
         self.context.close()
+
+
+# --- "before any kernel starts", checked with a real process -----------------------------------
+
+
+@pytest.fixture
+def kernel_tripwire(tmp_path: Path):
+    """``(env, started)``: an environment in which the ``python3`` kernel, if anything starts
+    one, is a process that leaves a file behind and exits; ``started()`` says whether it ran.
+    (JUPYTER_PATH comes first in jupyter_client's kernel search; a spare kernel process never
+    serves a kernel whose command is not ipykernel's, see build/kernels.py.)"""
+    import json
+    import os
+    import sys
+
+    marker = tmp_path / "a-kernel-was-started"
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-c", f"open({str(marker)!r}, 'w').close()", "{connection_file}"]
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "tripwire", "language": "python"})
+    )
+    env = {**os.environ, "JUPYTER_PATH": str(tmp_path / "jupyter")}
+    return env, marker.exists

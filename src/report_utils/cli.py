@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from report_utils.errors import DataValidationError, ReportError
+from report_utils.errors import DataValidationError, ParameterError, ReportError
 from report_utils.paths import DATA_DIR, OUTPUTS_DIR
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -111,6 +111,8 @@ def build(
     try:
         extra = dict(_parse_param(item) for item in param)
         if compare:
+            if "compare" in extra:
+                raise ParameterError("compare is set by the build (--compare), not by -p")
             extra["compare"] = compare
 
         def make_plan():

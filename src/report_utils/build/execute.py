@@ -30,6 +30,8 @@ FORMATS = ("html", "pdf")
 MANIFEST = "manifest.json"
 FAILED = "failed.ipynb"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# The option of ``briefing build`` that sets a parameter, where it is not ``--<name>``.
+OPTION_OF = {"data_dir": "--data"}
 # Errors a kernel that did not start raises (ports taken, no reply in time): worth one retry.
 _START_ERRORS = (RuntimeError, TimeoutError, OSError)
 
@@ -59,13 +61,28 @@ class Job:
     def folder(self) -> Path:
         return briefing_dir(self.out_dir, self.period, self.lang)
 
-    def parameters(self) -> dict[str, Any]:
+    def __post_init__(self) -> None:
+        owned = sorted(set(dict(self.extra)) & set(self.owned_parameters()))
+        if owned:
+            raise ParameterError(
+                "; ".join(
+                    f"{name} is set by the build ({OPTION_OF.get(name, '--' + name)}), "
+                    "not by -p NAME=VALUE"
+                    for name in owned
+                )
+            )
+
+    def owned_parameters(self) -> dict[str, Any]:
+        """The parameters the plan sets: they name the output folder and are hashed for it, so
+        no extra parameter may replace them."""
         return {
             "period": self.period,
             "lang": self.lang,
             "data_dir": str(Path(self.data_dir).resolve()),
-            **dict(self.extra),
         }
+
+    def parameters(self) -> dict[str, Any]:
+        return {**dict(self.extra), **self.owned_parameters()}
 
 
 @dataclass

@@ -1,0 +1,72 @@
+"""What a build refuses before any kernel starts: parameters the plan owns, periods outside the
+data, loose options. Each case runs the real command; a kernel that starts trips a wire
+(``kernel_tripwire`` in conftest), so "before any kernel" is checked, not assumed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from report_utils.paths import DATA_DIR
+from report_utils.tables.load import load_dataset
+
+MONTHS = load_dataset(DATA_DIR).months()
+
+
+def briefing(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "report_utils", "build", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def assert_refused(result: subprocess.CompletedProcess, message: str, out: Path, started) -> None:
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not started(), "a kernel was started"
+    assert not list(out.rglob("*.ipynb")) and not list(out.rglob("briefing.*"))
+
+
+@pytest.mark.parametrize(
+    ("param", "option"),
+    [
+        ("period=2021-09", "--period"),
+        ("lang=en", "--lang"),
+        ("data_dir={data}", "--data"),
+    ],
+)
+def test_parameters_the_plan_owns_cannot_be_set_with_p(
+    tmp_path, kernel_tripwire, data_copy, param, option
+):
+    """``--period 2021-12 --lang zh -p period=2021-09`` wrote a 2021-09 briefing into
+    2021-12/zh/ (exit 0); ``-p data_dir=X`` bypassed the data checks and the hashes."""
+    env, started = kernel_tripwire
+    out = tmp_path / "out"
+    param = param.format(data=data_copy)
+    result = briefing(
+        *("--out", str(out), "--period", MONTHS[-1], "--lang", "zh", "--format", "html"),
+        *("-p", param),
+        env=env,
+        cwd=tmp_path,
+    )
+    name = param.partition("=")[0]
+    assert_refused(result, f"{name} is set by the build ({option})", out, started)
+
+
+def test_compare_given_twice_is_refused(tmp_path, kernel_tripwire):
+    env, started = kernel_tripwire
+    out = tmp_path / "out"
+    result = briefing(
+        *("--out", str(out), "--compare", MONTHS[-3], "-p", f"compare={MONTHS[-2]}"),
+        env=env,
+        cwd=tmp_path,
+    )
+    assert_refused(result, "compare is set by the build (--compare)", out, started)
