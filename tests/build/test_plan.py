@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from report_utils.paths import DATA_DIR
+from report_utils.build.execute import check_parameters
+from report_utils.errors import ParameterError
+from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 from report_utils.tables.load import load_dataset
 
 MONTHS = load_dataset(DATA_DIR).months()
@@ -70,3 +72,20 @@ def test_compare_given_twice_is_refused(tmp_path, kernel_tripwire):
         cwd=tmp_path,
     )
     assert_refused(result, "compare is set by the build (--compare)", out, started)
+
+
+@pytest.mark.parametrize("period", ["9999-01", "2030-01"])
+def test_a_period_after_the_latest_data_is_refused(tmp_path, kernel_tripwire, period):
+    """``--period 9999-01`` built "数据截至9999年1月" from 2021 figures."""
+    env, started = kernel_tripwire
+    out = tmp_path / "out"
+    result = briefing("--out", str(out), "--period", period, env=env, cwd=tmp_path)
+    assert_refused(result, f"period {period} is after the latest month with data", out, started)
+    assert f"months with data: {', '.join(MONTHS)}" in result.stderr
+
+
+def test_check_parameters_without_any_month_is_a_clear_error():
+    with pytest.raises(ParameterError, match="the data has no months"):
+        check_parameters(BRIEFING_NOTEBOOK, {"period": "2021-12"}, [])
+    with pytest.raises(ParameterError, match="the data has no months"):
+        check_parameters(BRIEFING_NOTEBOOK, {"compare": "2021-09"}, [])

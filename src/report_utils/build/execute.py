@@ -104,9 +104,15 @@ class BuildResult:
 # --- parameters ---------------------------------------------------------------------------------
 
 
-def check_parameters(notebook: Path, parameters: dict[str, Any], months: list[str]) -> None:
+def check_parameters(
+    notebook: Path, parameters: dict[str, Any], months: list[str], latest: str | None = None
+) -> None:
     """Reject unknown names, wrong types and values outside the data before any kernel starts
-    (papermill itself only warns about unknown names)."""
+    (papermill itself only warns about unknown names).
+
+    ``months`` are the months a briefing can be as of (``Dataset.months``); ``latest`` the
+    latest month anything in the data refers to (``Dataset.latest_month``, the default period),
+    by default the last of ``months``. A period after it would show old figures as current."""
     import papermill as pm
 
     declared = pm.inspect_notebook(str(notebook))
@@ -118,24 +124,34 @@ def check_parameters(notebook: Path, parameters: dict[str, Any], months: list[st
             f"its parameters: {listing}"
         )
     period, lang = parameters.get("period"), parameters.get("lang")
+    compare = parameters.get("compare")
+    if (period is not None or compare is not None) and not months:
+        raise ParameterError(
+            "the data has no months with a reported figure or an event: no briefing can be "
+            "built from it"
+        )
+    with_data = f"months with data: {', '.join(months)}"
     if period is not None:
         if not isinstance(period, str) or not is_month(period):
             raise ParameterError(
                 f"period must be a month as YYYY-MM, got {period!r}; "
                 f"{notebook.name} parameters: {listing}"
             )
-        if not months or period < months[0]:
+        if period < months[0]:
             raise ParameterError(
-                f"period {period} has no data (earliest: {months[0]}); "
-                f"months with data: {', '.join(months)}"
+                f"period {period} has no data (earliest: {months[0]}); {with_data}"
             )
-    compare = parameters.get("compare")
+        last = max(months[-1], latest or months[-1])
+        if period > last:
+            raise ParameterError(
+                f"period {period} is after the latest month with data ({last}); {with_data}"
+            )
     if compare is not None:
         if not isinstance(compare, str) or not is_month(compare):
             raise ParameterError(f"compare must be a month as YYYY-MM, got {compare!r}")
         if period is not None and compare >= period:
             raise ParameterError(f"compare ({compare}) must be before the period ({period})")
-        if not months or compare < months[0]:
+        if compare < months[0]:
             raise ParameterError(f"compare {compare} has no data (earliest: {months[0]})")
     if lang is not None and lang not in languages():
         raise ParameterError(

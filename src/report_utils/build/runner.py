@@ -131,9 +131,9 @@ def plan(
     untranslated = untranslated_units(dataset, sorted({job.lang for job, _ in pending}))
     if untranslated:
         raise DataValidationError(untranslated)
-    months = dataset.months()
+    months, latest = dataset.months(), dataset.latest_month()
     for job, fingerprint in pending:
-        check_parameters(job.notebook, job.parameters(), months)
+        check_parameters(job.notebook, job.parameters(), months, latest)
         key = {**common, "parameters": job.parameters(), "formats": list(job.formats)}
         content = digests.digest_of({**key, "visible": visible_rows(dataset, job.period)})
         manifest = read_manifest(job.folder)
