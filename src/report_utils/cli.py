@@ -7,6 +7,7 @@ Heavy modules (pandas, papermill, nbconvert) are imported inside the commands th
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
@@ -86,6 +87,7 @@ def validate(data: Path) -> None:
     type=float,
     default=600.0,
     show_default=True,
+    callback=lambda ctx, param, value: _seconds(ctx, param, value),
     help="Seconds to wait for another build on the same output folder.",
 )
 def build(
@@ -156,6 +158,12 @@ def build(
     finally:
         spares.release()
     _summary(plan.skipped + results)
+
+
+def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not math.isfinite(value) or value < 0:
+        raise click.BadParameter(f"{value} is not a number of seconds, 0 or more", ctx, param)
+    return value
 
 
 def _parse_param(item: str) -> tuple[str, str]:

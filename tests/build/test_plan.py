@@ -89,3 +89,26 @@ def test_check_parameters_without_any_month_is_a_clear_error():
         check_parameters(BRIEFING_NOTEBOOK, {"period": "2021-12"}, [])
     with pytest.raises(ParameterError, match="the data has no months"):
         check_parameters(BRIEFING_NOTEBOOK, {"compare": "2021-09"}, [])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--wait", "nan"], "--wait"),
+        (["--wait", "-1"], "--wait"),
+        (["--wait", "inf"], "--wait"),
+        (["--format", ""], "no format given"),
+        (["--format", " , "], "no format given"),
+    ],
+)
+def test_loose_options_are_refused(tmp_path, kernel_tripwire, args, message):
+    """``--wait nan`` gave a traceback, ``--wait -1`` waited forever, ``--format ""`` built only
+    the notebook and reported "built"."""
+    env, started = kernel_tripwire
+    out = tmp_path / "out"
+    result = briefing("--out", str(out), "--force", *args, env=env, cwd=tmp_path)
+    assert result.returncode != 0, result.stdout
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not started()
+    assert not list(out.rglob("*.ipynb"))

@@ -71,6 +71,8 @@ def plan(
     """``on_pending`` hears how many briefings may need building as soon as the hashes tell,
     before the slower checks (the CLI starts spare kernel processes then)."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
+    if not formats:
+        raise ParameterError(f"no format given; formats: {', '.join(FORMATS)}")
     for fmt in formats:
         if fmt not in FORMATS:
             raise ParameterError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
