@@ -65,3 +65,14 @@ def test_template_round_trip_through_nbformat(tmp_path):
     nbformat.write(notebook(), path)
     html, _ = BriefingHTMLExporter().from_filename(str(path))
     assert "同比增长11.7%" in html
+
+
+def test_page_title_is_escaped_once():
+    """A region named ``Guizhou & <Co>`` showed as ``&amp;amp; &amp;lt;Co&amp;gt;`` in the tab."""
+    from markupsafe import Markup
+
+    nb = notebook()
+    heading = Markup("<h1>{} 工业经济简报</h1>").format("Guizhou & <Co>")
+    nb.cells[1].outputs[1]["data"]["text/html"] = str(heading)
+    html, _ = BriefingHTMLExporter().from_notebook_node(nb)
+    assert "<title>Guizhou &amp; &lt;Co&gt; 工业经济简报</title>" in html

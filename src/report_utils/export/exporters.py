@@ -11,6 +11,7 @@ import logging
 import re
 from typing import Any
 
+from markupsafe import Markup
 from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
@@ -58,12 +59,14 @@ class BriefingHTMLExporter(HTMLExporter):
 
 
 def _first_heading(nb) -> str:
+    """The text of the first ``<h1>``, as a reader sees it (tags dropped, entities decoded): the
+    template escapes it once for ``<title>``."""
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             html = output.get("data", {}).get("text/html", "")
             match = re.search(r"<h1>(.*?)</h1>", html, re.S)
             if match:
-                return re.sub(r"<[^>]+>", "", match.group(1))
+                return Markup(match.group(1)).striptags()
     return ""
 
 
