@@ -237,7 +237,7 @@ def test_cli_summary_and_index(tmp_path):
     second = subprocess.run(args, capture_output=True, text=True)
     assert "0 built, 1 skipped, 0 failed" in second.stdout
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert f'href="{LATEST}/zh/briefing.html"' in index
+    assert f'href="./{LATEST}/zh/briefing.html"' in index
     assert json.loads((out / LATEST / "zh" / "manifest.json").read_text())["parameters"]
 
 

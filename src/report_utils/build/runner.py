@@ -22,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from report_utils.build import digests, spares
 from report_utils.build.execute import (
@@ -344,7 +345,7 @@ def write_index(out_dir: Path) -> Path:
                 "period": folder.parent.name,
                 "lang": folder.name,
                 "files": [
-                    f"{folder.parent.name}/{folder.name}/{name}"
+                    {"href": _relative_url(folder.parent.name, folder.name, name), "name": name}
                     for name in sorted(manifest["outputs"])
                     if not name.endswith(".ipynb")
                 ],
@@ -357,6 +358,13 @@ def write_index(out_dir: Path) -> Path:
     html = env.get_template("index.html.j2").render(rows=rows)
     _atomic_write(out_dir / "index.html", html)
     return out_dir / "index.html"
+
+
+def _relative_url(*segments: str) -> str:
+    """A link to a path below the index's folder, whatever its folders are called: every
+    segment percent-encoded (a folder named ``javascript:…`` or ``a#b`` stays a path) and the
+    whole prefixed with ``./`` so that it never reads as a scheme or a host."""
+    return "./" + "/".join(quote(segment, safe="") for segment in segments)
 
 
 def build(
