@@ -135,3 +135,83 @@ def test_kernel_killed_mid_run_keeps_the_last_good_briefing(default_build: Path,
         c.get("execution_count") for c in failed.cells if c.cell_type == "code"
     )  # the cells before the kill ran and are kept for the analyst to see
     assert not [p for p in target.iterdir() if p.name.startswith(".staging")]
+
+
+# --- a PDF that would take minutes to lay out ---------------------------------------------------
+
+
+def _long_title(data: Path, length: int) -> None:
+    """The first event's Chinese title made ``length`` characters long (the tester's input)."""
+    import csv
+
+    path = data / "events" / "guizhou-industry-2021.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["title_zh"] = ("工业发展大会" * length)[:length]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.mark.e2e
+def test_a_20000_character_title_does_not_make_the_build_run_away(
+    default_build: Path, data_copy: Path, tmp_path: Path
+):
+    """A 20,000-character event title: the build took over 300 s (validate said ok). Now it
+    ends in bounded time with a message, exit 1, and the previous briefing is kept: refused
+    where the data is read (text length limits) or stopped by the PDF time limit."""
+    import os
+    import time
+
+    _long_title(data_copy, 20_000)
+    out = tmp_path / "out"
+    period = default_build.parent.name
+    target = out / period / "zh"
+    shutil.copytree(default_build, target)
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    started = time.perf_counter()
+    result = subprocess.run(
+        [str(BRIEFING), "build", "--data", str(data_copy), "--out", str(out), "--lang", "zh"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "REPORT_UTILS_PDF_TIMEOUT": "5"},
+        timeout=240,
+    )
+    assert time.perf_counter() - started < 60
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr
+    assert "PDF took longer than 5 s" in result.stderr or "title_zh" in result.stderr
+    after = {p.name: p.read_bytes() for p in target.iterdir() if p.name != build.FAILED}
+    assert after == before
+    assert not [p for p in target.iterdir() if p.name.startswith(".staging")]
+
+
+@pytest.mark.e2e
+def test_the_pdf_time_limit_stops_the_run_and_keeps_the_last_briefing(
+    default_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The limit itself, whatever the data checks allow: a notebook whose last block shows a
+    table cell of 20,000 characters (minutes of WeasyPrint layout)."""
+    nb = nbformat.read(BRIEFING_NOTEBOOK, as_version=4)
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "from IPython.display import HTML\n"
+            "HTML('<table><tr><td>' + '工业发展大会' * 3400 + '</td></tr></table>')"
+        )
+    )
+    notebook = tmp_path / "briefing.ipynb"
+    nbformat.write(nb, notebook)
+    out = tmp_path / "out"
+    period = default_build.parent.name
+    target = out / period / "zh"
+    shutil.copytree(default_build, target)
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    monkeypatch.setenv("REPORT_UTILS_PDF_TIMEOUT", "3")
+
+    result = build.build_one(build.Job(DATA_DIR, out, period, "zh", notebook=notebook))
+
+    assert result.status == "failed"
+    assert "the PDF took longer than 3 s to lay out and was stopped" in result.error
+    assert result.seconds < 30  # the kernel's run, then at most the limit
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before

@@ -66,7 +66,7 @@ def test_manifest_records_inputs_versions_timings_outputs(built):
 
     for name, info in manifest["outputs"].items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == info["sha256"]
-    assert manifest["peak_memory_mb"]["kernel"] > 0
+    assert manifest["peak_memory_mb"]["kernel"] > 0 and manifest["peak_memory_mb"]["printer"] > 0
 
 
 def test_a_later_period_file_rebuilds_nothing_older(built):

@@ -95,6 +95,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     error: str = ""
     attempts: int = 1
+    peak_memory_mb: dict[str, float | None] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -173,13 +174,18 @@ def build_one(job: Job, stamp: dict[str, Any] | None = None) -> BuildResult:
     result = BuildResult(job.name, folder)
     started = time.perf_counter()
     staging: Path | None = None
+    printer = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=folder, prefix=".staging-"))
         executed = staging / "briefing.ipynb"
+        if "pdf" in job.formats:
+            from report_utils.export.printer import Printer
+
+            printer = Printer(job.lang)  # loads WeasyPrint and fonts while the kernel works
         nb = _execute(job, executed, result)
         if nb is not None:
-            _export(nb, staging, job.formats, result)
+            _export(nb, staging, job.formats, result, printer)
             result.timings["total"] = round(time.perf_counter() - started, 3)
             _write_manifest(job, staging, result, stamp or {})
             _move_into_place(staging, folder, result)
@@ -188,6 +194,8 @@ def build_one(job: Job, stamp: dict[str, Any] | None = None) -> BuildResult:
     except OSError as exc:
         result.status, result.error = "failed", f"cannot write {folder}: {exc.strerror or exc}"
     finally:
+        if printer is not None:
+            printer.close()
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         result.seconds = round(time.perf_counter() - started, 3)
@@ -195,15 +203,14 @@ def build_one(job: Job, stamp: dict[str, Any] | None = None) -> BuildResult:
 
 
 def _execute(job: Job, executed: Path, result: BuildResult):
-    # While the kernel works (another process), this process's idle core loads the exporters and
-    # prints a one-line page: a first WeasyPrint document pays ~0.4 s to load its fonts. (Measured
-    # slower when the kernel itself was still importing; with a spare kernel it no longer is.)
-    warm = threading.Thread(target=_warm_exporters, args=(job.lang,), daemon=True)
+    # While the kernel works (another process), this process loads nbconvert and the briefing
+    # template (the PDF printer, a child process, loads WeasyPrint and its fonts meanwhile).
+    warm = threading.Thread(target=_warm_html_exporter, daemon=True)
     warm.start()
     try:
         return _run_notebook(job, executed, result)
     finally:
-        warm.join()  # WeasyPrint is not used from two threads at once, even after a failure
+        warm.join()
 
 
 def _run_notebook(job: Job, executed: Path, result: BuildResult):
@@ -251,42 +258,35 @@ def _run_notebook(job: Job, executed: Path, result: BuildResult):
             result.error = f"the kernel failed ({type(exc).__name__}): {exc}"
             return None
     result.timings["execute"] = round(time.perf_counter() - started, 3)
+    result.peak_memory_mb["kernel"] = _peak_mb("children")
     return executed_nb  # the notebook papermill also wrote to ``executed``
 
 
 @functools.cache
-def _warm_exporters(lang: str) -> None:
-    from markupsafe import Markup
+def _warm_html_exporter() -> None:
     from nbformat import v4
 
-    from report_utils.briefing.phrasing import catalogue
-    from report_utils.export.exporters import BriefingHTMLExporter, html_to_pdf
+    from report_utils.export.exporters import BriefingHTMLExporter
 
-    # Headings of the briefing's language and of Chinese (quotes stay Chinese in every language):
-    # the fonts of the real page, regular and bold.
-    words = [catalogue(code)["briefing"]["headlines"] for code in dict.fromkeys((lang, "zh"))]
-    html = Markup("<h1>{}</h1><p>{}</p>").format(" ".join(words), " ".join(words))
-    cell = v4.new_code_cell()
-    cell.outputs = [v4.new_output("display_data", data={"text/html": str(html)})]
-    page = v4.new_notebook(cells=[cell], metadata={"papermill": {"parameters": {"lang": lang}}})
     with contextlib.suppress(Exception):  # only a warm-up: the real export reports problems
-        html_to_pdf(BriefingHTMLExporter().from_notebook_node(page)[0])
+        BriefingHTMLExporter().from_notebook_node(v4.new_notebook())
 
 
-def _export(nb, staging: Path, formats: tuple[str, ...], result: BuildResult) -> None:
-    from report_utils.export.exporters import BriefingHTMLExporter, html_to_pdf
+def _export(nb, staging: Path, formats: tuple[str, ...], result: BuildResult, printer) -> None:
+    from report_utils.export.exporters import BriefingHTMLExporter
 
     started = time.perf_counter()
     html, _ = BriefingHTMLExporter().from_notebook_node(nb)
     if "html" in formats:
         (staging / "briefing.html").write_text(html, encoding="utf-8")
     result.timings["html"] = round(time.perf_counter() - started, 3)
-    if "pdf" in formats:
+    if printer is not None:
         started = time.perf_counter()
         # The same bytes BriefingPDFExporter (the registered nbconvert exporter) produces: it
-        # prints this HTML; calling its printer here saves rendering the template twice.
-        (staging / "briefing.pdf").write_bytes(html_to_pdf(html))
+        # prints this HTML with html_to_pdf, here in a child process that a timeout can stop.
+        printer.print(html, staging / "briefing.pdf")
         result.timings["pdf"] = round(time.perf_counter() - started, 3)
+        result.peak_memory_mb["printer"] = printer.peak_mb
 
 
 def _write_manifest(job: Job, staging: Path, result: BuildResult, stamp: dict[str, Any]) -> None:
@@ -309,7 +309,7 @@ def _write_manifest(job: Job, staging: Path, result: BuildResult, stamp: dict[st
         },
         "libraries": digests.library_versions(),
         "timings_seconds": result.timings,
-        "peak_memory_mb": _peak_memory(),
+        "peak_memory_mb": {"worker": _peak_mb("self"), **result.peak_memory_mb},
         "outputs": outputs,
         "built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         **stamp,
@@ -319,16 +319,14 @@ def _write_manifest(job: Job, staging: Path, result: BuildResult, stamp: dict[st
     )
 
 
-def _peak_memory() -> dict[str, float]:
-    """Peak resident memory of this process (the worker) and of its finished children (the
-    kernels it ran), in MB."""
+def _peak_mb(who: str) -> float:
+    """Peak resident memory in MB of this process (``self``: the worker) or of the largest of
+    its children it has waited for so far (``children``: kernels and spares, read when the
+    kernel has ended and before the PDF printer has)."""
     import resource
 
-    to_mb = 1 / 1024  # ru_maxrss is in kB on Linux
-    return {
-        "worker": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * to_mb, 1),
-        "kernel": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * to_mb, 1),
-    }
+    usage = resource.getrusage(resource.RUSAGE_SELF if who == "self" else resource.RUSAGE_CHILDREN)
+    return round(usage.ru_maxrss / 1024, 1)  # ru_maxrss is in kB on Linux
 
 
 def _move_into_place(staging: Path, folder: Path, result: BuildResult) -> None:
