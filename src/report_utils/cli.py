@@ -136,7 +136,7 @@ def build(
                 spares.reserve(count)
 
         # Data, parameters, fonts and the output folder are checked before anything is written.
-        plan, results = make_plan(), []
+        plan, results, index_error = make_plan(), [], ""
         if plan.jobs:
             lock, waited = runner.output_lock(out_dir, wait, lambda m: err.print(m, markup=False))
             with lock:
@@ -145,9 +145,9 @@ def build(
                     spares.release()
                     plan = make_plan()
                 results = _run_with_progress(runner, plan, workers)
-                runner.write_index(out_dir)
+                index_error = _write_index(runner, out_dir)
         elif plan.skipped and not (out_dir / "index.html").exists():
-            runner.write_index(out_dir)
+            index_error = _write_index(runner, out_dir)
     except DataValidationError as exc:
         for problem in exc.problems:
             err.print(str(problem), markup=False)
@@ -157,7 +157,17 @@ def build(
         raise SystemExit(1) from None
     finally:
         spares.release()
-    _summary(plan.skipped + results)
+    _summary(plan.skipped + results, index_error)
+
+
+def _write_index(runner, out_dir: Path) -> str:
+    """Write ``OUT/index.html``; what went wrong, if it could not be written (reported after
+    the summary, which says what happened to each briefing)."""
+    try:
+        runner.write_index(out_dir)
+    except ReportError as exc:
+        return str(exc)
+    return ""
 
 
 def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -194,7 +204,7 @@ def _run_with_progress(runner, plan, workers: int):
         return runner.run(plan, workers=workers, on_done=done)
 
 
-def _summary(results) -> None:
+def _summary(results, index_error: str = "") -> None:
     table = Table("briefing", "status", "seconds", "outputs")
     for r in sorted(results, key=lambda r: r.name):
         outputs = ", ".join(p.name for p in r.outputs) or "-"
@@ -205,7 +215,9 @@ def _summary(results) -> None:
     out.print(", ".join(f"{n} {s}" for s, n in counts.items()), markup=False)
     for r in failed:
         err.print(f"{r.name} failed: {r.error}", markup=False)
-    if failed:
+    if index_error:
+        err.print(f"error: {index_error}", markup=False)
+    if failed or index_error:
         raise SystemExit(1)
 
 

@@ -99,6 +99,43 @@ def test_unwritable_output_folder_is_a_clear_error(tmp_path: Path):
     assert a_file.is_file()
 
 
+# --- a full disk ---------------------------------------------------------------------------------
+
+
+def _no_room_to_write() -> None:
+    """In the child: every write of a byte to a file fails, as on a full disk. (RLIMIT_FSIZE 0:
+    Python ignores SIGXFSZ, so a write fails with EFBIG, "File too large", where a full disk
+    gives ENOSPC; both are OSErrors on write. Empty files and folders can still be made.)"""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.RLIM_INFINITY))
+
+
+def test_a_full_disk_at_the_start_of_a_build_is_a_clear_error(tmp_path: Path):
+    """Papermill could not write the notebook and left it empty; reading it back raised
+    ``nbformat.reader.NotJSONError`` (a traceback)."""
+    out = tmp_path / "out"
+    target = out / "2021-12" / "zh"
+    target.mkdir(parents=True)
+    for name in ("briefing.ipynb", "briefing.html", "briefing.pdf", "manifest.json"):
+        (target / name).write_text(f"the last good {name}\n", encoding="utf-8")
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    result = subprocess.run(
+        [str(BRIEFING), "build", "--out", str(out), "--period", "2021-12", "--lang", "zh"],
+        capture_output=True,
+        text=True,
+        preexec_fn=_no_room_to_write,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr, result.stderr
+    assert f"cannot write {target}" in result.stderr and "File too large" in result.stderr
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert {name: after[name] for name in before} == before  # nothing lost
+    assert not [p for p in target.iterdir() if p.name.startswith(".staging")]
+    assert not (target / build.FAILED).exists()  # no empty notebook kept as the failed run
+
+
 # --- a kernel killed in the middle of a run -----------------------------------------------------
 
 

@@ -8,6 +8,7 @@ replaces or truncates the last good briefing.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import json
 import os
@@ -34,6 +35,8 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 OPTION_OF = {"data_dir": "--data"}
 # Errors a kernel that did not start raises (ports taken, no reply in time): worth one retry.
 _START_ERRORS = (RuntimeError, TimeoutError, OSError)
+# Writes that fail because there is no room (disk, quota, file size limit) or no write access.
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 
 
 def languages() -> list[str]:
@@ -251,6 +254,8 @@ def _run_notebook(job: Job, executed: Path, result: BuildResult):
             )
             return None
         except _START_ERRORS as exc:
+            if isinstance(exc, OSError) and exc.errno in _NO_ROOM:
+                raise  # not the kernel's fault; no retry helps (build_one reports the write)
             if attempt == 1 and not _any_cell_ran(executed):
                 continue  # the kernel did not start (e.g. a port race): retry once
             _keep_failed(executed, job.folder)
@@ -339,28 +344,36 @@ def _move_into_place(staging: Path, folder: Path, result: BuildResult) -> None:
     (folder / FAILED).unlink(missing_ok=True)
 
 
+def _read_notebook(path: Path):
+    """The notebook papermill wrote, or None when there is none to read: not written yet, or
+    cut short (on a full disk papermill leaves an empty file)."""
+    import nbformat
+
+    try:
+        return nbformat.read(path, as_version=4)
+    except (OSError, ValueError):  # nbformat's NotJSONError is a ValueError
+        return None
+
+
 def _keep_failed(executed: Path, folder: Path) -> None:
-    if executed.exists():
+    """Keep the partly executed notebook as ``failed.ipynb``, if there is one to read."""
+    if _read_notebook(executed) is not None:
         os.replace(executed, folder / FAILED)
 
 
 def _any_cell_ran(executed: Path) -> bool:
-    if not executed.exists():
-        return False
-    import nbformat
-
-    cells = nbformat.read(executed, as_version=4).cells
+    nb = _read_notebook(executed)
+    cells = nb.cells if nb is not None else []
     return any(c.get("execution_count") for c in cells if c.cell_type == "code")
 
 
 def _running_cell(executed: Path) -> str:
     """1-based number, in the analyst's notebook, of the cell that was running."""
-    if not executed.exists():
+    nb = _read_notebook(executed)
+    if nb is None:
         return "?"
-    import nbformat
-
     injected = 0
-    for index, cell in enumerate(nbformat.read(executed, as_version=4).cells):
+    for index, cell in enumerate(nb.cells):
         if "injected-parameters" in cell.metadata.get("tags", []):
             injected = 1
         if cell.metadata.get("papermill", {}).get("status") == "running":
@@ -370,11 +383,10 @@ def _running_cell(executed: Path) -> str:
 
 def _describe(exc, executed: Path, notebook: str) -> str:
     """Which cell failed, counted 1-based in the analyst's notebook, its first line and error."""
-    import nbformat
-
     number = exc.cell_index + 1
-    if executed.exists():
-        cells = nbformat.read(executed, as_version=4).cells[: exc.cell_index]
+    nb = _read_notebook(executed)
+    if nb is not None:
+        cells = nb.cells[: exc.cell_index]
         number -= sum("injected-parameters" in c.metadata.get("tags", []) for c in cells)
     source = next((line for line in exc.source.splitlines() if line.strip()), "")
     return (

@@ -13,6 +13,7 @@ briefing can see as of its month: a new file for a later period rebuilds nothing
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -210,7 +211,8 @@ def _outputs(manifest: dict[str, Any], job: Job) -> list[Path]:
 
 def _restamp(folder: Path, manifest: dict[str, Any], fingerprint: str) -> None:
     manifest = {**manifest, "fingerprint": fingerprint}
-    _atomic_write(folder / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+    with contextlib.suppress(OSError):  # only saves the next plan a look at the rows
+        _atomic_write(folder / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
 
 
 def _read_state(out_dir: Path) -> dict[str, Any]:
@@ -230,8 +232,11 @@ def _write_state(out_dir: Path, state: dict[str, Any]) -> None:
 
 def _atomic_write(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        temporary.write_text(text + "\n", encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)  # only left when the write failed
 
 
 def check_writable(out_dir: Path) -> None:
@@ -356,7 +361,10 @@ def write_index(out_dir: Path) -> Path:
     rows.sort(key=lambda r: (r["period"], r["lang"]), reverse=True)
     env = Environment(loader=FileSystemLoader(INDEX_TEMPLATES_DIR), autoescape=select_autoescape())
     html = env.get_template("index.html.j2").render(rows=rows)
-    _atomic_write(out_dir / "index.html", html)
+    try:
+        _atomic_write(out_dir / "index.html", html)
+    except OSError as exc:
+        raise ReportError(f"cannot write {out_dir / 'index.html'}: {exc.strerror or exc}") from None
     return out_dir / "index.html"
 
 
