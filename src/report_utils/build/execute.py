@@ -368,17 +368,19 @@ def _any_cell_ran(executed: Path) -> bool:
 
 
 def _running_cell(executed: Path) -> str:
-    """1-based number, in the analyst's notebook, of the cell that was running."""
+    """1-based number, in the analyst's notebook, of the cell that was running: the last one
+    papermill started (it marks even that one "completed" when the kernel dies under it)."""
     nb = _read_notebook(executed)
     if nb is None:
         return "?"
-    injected = 0
-    for index, cell in enumerate(nb.cells):
+    number, counted = "?", 0
+    for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
-            injected = 1
-        if cell.metadata.get("papermill", {}).get("status") == "running":
-            return str(index + 1 - injected)
-    return "?"
+            continue
+        counted += 1
+        if cell.metadata.get("papermill", {}).get("start_time"):
+            number = str(counted)
+    return number
 
 
 def _describe(exc, executed: Path, notebook: str) -> str:
