@@ -253,3 +253,68 @@ def test_the_pdf_time_limit_stops_the_run_and_keeps_the_last_briefing(
     assert "the PDF took longer than 3 s to lay out and was stopped" in result.error
     assert result.seconds < 30  # the kernel's run, then at most the limit
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+
+
+# --- the data changing under a build ------------------------------------------------------------
+
+
+BUILD_ZH = ("--period", "2021-12", "--lang", "zh")
+
+
+def _remove_data(data: Path) -> None:
+    shutil.rmtree(data)
+
+
+def _edit_a_table(data: Path) -> None:
+    path = data / FIGURES
+    path.write_text(path.read_text(encoding="utf-8").replace(",11.7,", ",11.8,", 1), "utf-8")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("change", [_remove_data, _edit_a_table], ids=["removed", "edited"])
+def test_data_that_changes_during_the_pdf_step_fails_the_run(
+    data_copy: Path, tmp_path: Path, change
+):
+    """Deleting the data folder during the PDF step gave "built", with an empty list of inputs
+    in the manifest."""
+    import threading
+    import time
+
+    out = tmp_path / "out"
+    target = out / "2021-12" / "zh"
+    done = threading.Event()
+
+    def during_the_pdf_step() -> None:  # the HTML is in the staging folder: the PDF is next
+        while not done.is_set():
+            if list(out.glob("2021-12/zh/.staging-*/briefing.html")):
+                change(data_copy)
+                return
+            time.sleep(0.005)
+
+    watcher = threading.Thread(target=during_the_pdf_step)
+    watcher.start()
+    try:
+        result = subprocess.run(
+            [str(BRIEFING), "build", "--data", str(data_copy), "--out", str(out), *BUILD_ZH],
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+    finally:
+        done.set()
+        watcher.join()
+    assert result.returncode == 1, result.stdout
+    assert "the data changed while the briefing was built" in result.stderr, result.stderr
+    assert "figures/guizhou-industry-2021.csv" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (target / "manifest.json").exists() and not (target / "briefing.pdf").exists()
+    assert not [p for p in target.iterdir() if p.name.startswith(".staging")]
+
+
+@pytest.mark.e2e
+def test_the_manifest_records_the_inputs_the_plan_hashed(default_build: Path):
+    from report_utils.build import digests
+
+    manifest = build.read_manifest(default_build)
+    assert manifest["inputs"]["files"] == digests.file_hashes(DATA_DIR)
+    assert manifest["inputs"]["data_dir"] == str(DATA_DIR.resolve())

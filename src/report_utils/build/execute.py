@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from report_utils.build import digests
-from report_utils.errors import ParameterError, ReportError
+from report_utils.errors import BuildError, ParameterError, ReportError
 from report_utils.paths import BRIEFING_NOTEBOOK, MESSAGES_DIR, briefing_dir
 from report_utils.tables.periods import is_month
 
@@ -172,13 +172,18 @@ def check_parameters(
 def build_one(job: Job, stamp: dict[str, Any] | None = None) -> BuildResult:
     """Execute, export and move into place; never raises for a failed run (see ``error``).
 
-    ``stamp`` holds the digests the runner computed (recorded in the manifest)."""
+    ``stamp`` holds the digests the runner computed (recorded in the manifest), with the hashes
+    of the inputs the plan checked (``inputs``); without them the run hashes its inputs first.
+    A run whose inputs changed before its outputs were complete fails: its manifest could not
+    say what it was built from."""
     folder = job.folder
     result = BuildResult(job.name, folder)
     started = time.perf_counter()
     staging: Path | None = None
     printer = None
+    stamp = dict(stamp or {})
     try:
+        inputs = stamp.pop("inputs", None) or read_inputs(job)
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=folder, prefix=".staging-"))
         executed = staging / "briefing.ipynb"
@@ -189,8 +194,9 @@ def build_one(job: Job, stamp: dict[str, Any] | None = None) -> BuildResult:
         nb = _execute(job, executed, result)
         if nb is not None:
             _export(nb, staging, job.formats, result, printer)
+            _check_unchanged(job, inputs)
             result.timings["total"] = round(time.perf_counter() - started, 3)
-            _write_manifest(job, staging, result, stamp or {})
+            _write_manifest(job, staging, result, stamp, inputs)
             _move_into_place(staging, folder, result)
     except ReportError as exc:
         result.status, result.error = "failed", str(exc)
@@ -294,7 +300,36 @@ def _export(nb, staging: Path, formats: tuple[str, ...], result: BuildResult, pr
         result.peak_memory_mb["printer"] = printer.peak_mb
 
 
-def _write_manifest(job: Job, staging: Path, result: BuildResult, stamp: dict[str, Any]) -> None:
+def read_inputs(job: Job) -> dict[str, Any]:
+    """Hashes of what a run reads: the data folder's tables and the notebook."""
+    notebook = Path(job.notebook)
+    return {
+        "files": digests.file_hashes(job.data_dir),
+        "notebook": digests.sha256_file(notebook) if notebook.is_file() else None,
+    }
+
+
+def _check_unchanged(job: Job, inputs: dict[str, Any]) -> None:
+    now = read_inputs(job)
+    before, after = inputs["files"], now["files"]
+    changes = [
+        f"{name} {'removed' if name not in after else 'added' if name not in before else 'changed'}"
+        for name in sorted(before.keys() | after.keys())
+        if before.get(name) != after.get(name)
+    ]
+    if now["notebook"] != inputs["notebook"]:
+        changes.append(f"{Path(job.notebook).name} {'changed' if now['notebook'] else 'removed'}")
+    if changes:
+        shown = ", ".join(changes[:10]) + (f" and {len(changes) - 10} more" if changes[10:] else "")
+        raise BuildError(
+            f"the data changed while the briefing was built ({shown}); nothing was replaced: "
+            "build again"
+        )
+
+
+def _write_manifest(
+    job: Job, staging: Path, result: BuildResult, stamp: dict[str, Any], inputs: dict[str, Any]
+) -> None:
     outputs = {
         p.name: {"sha256": digests.sha256_file(p), "bytes": p.stat().st_size}
         for p in sorted(staging.iterdir())
@@ -303,11 +338,8 @@ def _write_manifest(job: Job, staging: Path, result: BuildResult, stamp: dict[st
     manifest = {
         "briefing": job.name,
         "parameters": {**job.parameters(), "formats": list(job.formats)},
-        "notebook": {"path": str(job.notebook), "sha256": digests.sha256_file(job.notebook)},
-        "inputs": {
-            "data_dir": str(Path(job.data_dir).resolve()),
-            "files": digests.file_hashes(job.data_dir),
-        },
+        "notebook": {"path": str(job.notebook), "sha256": inputs["notebook"]},
+        "inputs": {"data_dir": str(Path(job.data_dir).resolve()), "files": inputs["files"]},
         "package": {
             "report_utils": digests.library_versions()["report_utils"],
             "code_sha256": digests.code_digest(),

@@ -44,7 +44,7 @@ LOCK = ".briefing.lock"
 @dataclass
 class Plan:
     jobs: list[Job] = field(default_factory=list)
-    stamps: dict[str, dict[str, str]] = field(default_factory=dict)
+    stamps: dict[str, dict[str, Any]] = field(default_factory=dict)
     skipped: list[BuildResult] = field(default_factory=list)
 
 
@@ -148,7 +148,12 @@ def plan(
             )
             continue
         result.jobs.append(job)
-        result.stamps[job.name] = {"fingerprint": fingerprint, "content_digest": content}
+        result.stamps[job.name] = {
+            "fingerprint": fingerprint,
+            "content_digest": content,
+            # what was checked and hashed here: the manifest records it, the run compares
+            "inputs": {"files": hashes, "notebook": common["notebook"]},
+        }
     if result.jobs:
         require_cjk_font()
         check_writable(out_dir)
