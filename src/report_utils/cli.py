@@ -8,6 +8,8 @@ Heavy modules (pandas, papermill, nbconvert) are imported inside the commands th
 from __future__ import annotations
 
 import math
+import os
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -137,17 +139,21 @@ def build(
 
         # Data, parameters, fonts and the output folder are checked before anything is written.
         plan, results, index_error = make_plan(), [], ""
-        if plan.jobs:
+        # Even with nothing to do, a build that another one is rewriting waits for it (an
+        # output folder this user cannot write is only read: nobody rewrites it from here).
+        lock, waited = nullcontext(), False
+        if plan.jobs or os.access(out_dir, os.W_OK):
             lock, waited = runner.output_lock(out_dir, wait, lambda m: err.print(m, markup=False))
-            with lock:
-                if waited:
-                    # The code may have changed while this build waited: a new spare imports it.
-                    spares.release()
-                    plan = make_plan()
+        with lock:
+            if waited:
+                # The code may have changed while this build waited: a new spare imports it.
+                spares.release()
+                plan = make_plan()
+            if plan.jobs:
                 results = _run_with_progress(runner, plan, workers)
                 index_error = _write_index(runner, out_dir)
-        elif plan.skipped and not (out_dir / "index.html").exists():
-            index_error = _write_index(runner, out_dir)
+            elif plan.skipped and not (out_dir / "index.html").exists():
+                index_error = _write_index(runner, out_dir)
     except DataValidationError as exc:
         for problem in exc.problems:
             err.print(str(problem), markup=False)

@@ -266,3 +266,37 @@ def test_a_second_build_waits_for_the_lock(tmp_path):
     assert "another briefing build is writing to" in result.stderr
     assert "gave up after 1 s" in result.stderr
     assert not list(out.rglob("*.html"))
+
+
+def test_a_build_with_nothing_to_do_waits_for_a_build_rewriting_the_folder(built):
+    """A no-op build answered "skipped" at once while another build held the folder's lock (and
+    was replacing the very files it reported)."""
+    import threading
+
+    data, out = built
+    lock = FileLock(str(out / runner.LOCK), thread_local=False)  # released by another thread
+    lock.acquire()
+    released_at: list[float] = []
+
+    def release_later() -> None:
+        time.sleep(2)
+        released_at.append(time.monotonic())
+        lock.release()
+
+    args = ["--data", str(data), "--out", str(out), "--period", LATEST, "--lang", "zh"]
+    releaser = threading.Thread(target=release_later)
+    releaser.start()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "report_utils", "build", *args, "--wait", "60"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        finished = time.monotonic()
+    finally:
+        releaser.join()
+    assert result.returncode == 0, result.stderr
+    assert "another briefing build is writing to" in result.stderr
+    assert finished > released_at[0]  # it answered only once the other build was done
+    assert "0 built, 1 skipped, 0 failed" in result.stdout
