@@ -108,11 +108,15 @@ def build(
     """Execute the briefing notebook and export HTML and PDF into OUT/<period>/<lang>/.
 
     Briefings whose inputs are unchanged are skipped; a summary table lists every briefing."""
-    from report_utils.build import runner, spares
+    from report_utils.build import cleanup, runner, spares
 
     formats = [f.strip() for f in fmt.split(",") if f.strip()]
     workers = jobs if jobs > 0 else runner.default_workers()
+    # Whatever this build creates outside its outputs goes into one folder that every exit path
+    # removes (SIGTERM and SIGHUP included); it also removes what killed builds left there.
+    cleanup.exit_on_signals()
     try:
+        cleanup.open_scratch()
         extra = dict(_parse_param(item) for item in param)
         if compare:
             if "compare" in extra:
@@ -142,13 +146,16 @@ def build(
         # Even with nothing to do, a build that another one is rewriting waits for it (an
         # output folder this user cannot write is only read: nobody rewrites it from here).
         lock, waited = nullcontext(), False
-        if plan.jobs or os.access(out_dir, os.W_OK):
+        writes = bool(plan.jobs) or os.access(out_dir, os.W_OK)
+        if writes:
             lock, waited = runner.output_lock(out_dir, wait, lambda m: err.print(m, markup=False))
         with lock:
             if waited:
                 # The code may have changed while this build waited: a new spare imports it.
                 spares.release()
                 plan = make_plan()
+            if writes:
+                cleanup.remove_interrupted(out_dir)  # staging of killed builds: none is running
             if plan.jobs:
                 results = _run_with_progress(runner, plan, workers)
                 index_error = _write_index(runner, out_dir)
@@ -163,6 +170,7 @@ def build(
         raise SystemExit(1) from None
     finally:
         spares.release()
+        cleanup.close_scratch()
     _summary(plan.skipped + results, index_error)
 
 
@@ -324,6 +332,9 @@ def main() -> None:
     try:
         app(prog_name="briefing")
         code: int = 0
+    except KeyboardInterrupt:  # Ctrl-C: the build's finally blocks have cleaned up
+        print("interrupted", file=sys.stderr)
+        code = 130
     except SystemExit as exc:
         if isinstance(exc.code, str):
             print(exc.code, file=sys.stderr)

@@ -102,16 +102,29 @@ def test_unwritable_output_folder_is_a_clear_error(tmp_path: Path):
 # --- a full disk ---------------------------------------------------------------------------------
 
 
-def _no_room_to_write() -> None:
-    """In the child: every write of a byte to a file fails, as on a full disk. (RLIMIT_FSIZE 0:
-    Python ignores SIGXFSZ, so a write fails with EFBIG, "File too large", where a full disk
-    gives ENOSPC; both are OSErrors on write. Empty files and folders can still be made.)"""
-    import resource
+def _files_limited_to(size: int):
+    """For the child: a write past ``size`` bytes of any file fails, as on a full disk.
+    (RLIMIT_FSIZE; Python ignores SIGXFSZ, so the write fails with EFBIG, "File too large",
+    where a full disk gives ENOSPC: both an OSError on write. Folders can still be made.)"""
 
-    resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.RLIM_INFINITY))
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, resource.RLIM_INFINITY))
+
+    return limit
 
 
-def test_a_full_disk_at_the_start_of_a_build_is_a_clear_error(tmp_path: Path):
+@pytest.mark.parametrize(
+    ("size", "first_failure"),
+    [
+        (0, "cannot write to the temporary folder"),  # nothing at all can be written
+        (1024, "cannot write {target}"),  # small files fit, the notebook does not
+    ],
+)
+def test_a_full_disk_at_the_start_of_a_build_is_a_clear_error(
+    tmp_path: Path, size: int, first_failure: str
+):
     """Papermill could not write the notebook and left it empty; reading it back raised
     ``nbformat.reader.NotJSONError`` (a traceback)."""
     out = tmp_path / "out"
@@ -124,16 +137,17 @@ def test_a_full_disk_at_the_start_of_a_build_is_a_clear_error(tmp_path: Path):
         [str(BRIEFING), "build", "--out", str(out), "--period", "2021-12", "--lang", "zh"],
         capture_output=True,
         text=True,
-        preexec_fn=_no_room_to_write,
+        preexec_fn=_files_limited_to(size),
         timeout=120,
     )
     assert result.returncode == 1, result.stdout
     assert "Traceback" not in result.stderr, result.stderr
-    assert f"cannot write {target}" in result.stderr and "File too large" in result.stderr
+    assert first_failure.format(target=target) in result.stderr, result.stderr
+    assert "File too large" in result.stderr
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert {name: after[name] for name in before} == before  # nothing lost
     assert not [p for p in target.iterdir() if p.name.startswith(".staging")]
-    assert not (target / build.FAILED).exists()  # no empty notebook kept as the failed run
+    assert not (target / build.FAILED).exists()  # no cut-short notebook kept as the failed run
 
 
 # --- a kernel killed in the middle of a run -----------------------------------------------------

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -203,6 +204,8 @@ def build_one(job: Job, stamp: dict[str, Any] | None = None) -> BuildResult:
     except OSError as exc:
         result.status, result.error = "failed", f"cannot write {folder}: {exc.strerror or exc}"
     finally:
+        if "report_utils.build.kernels" in sys.modules:  # an interrupted run's kernel
+            sys.modules["report_utils.build.kernels"].end_all()
         if printer is not None:
             printer.close()
         if staging is not None:
