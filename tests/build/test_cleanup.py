@@ -96,6 +96,19 @@ def test_sigterm_leaves_nothing(tmp_path, tmpdir_env):
     assert _left(tmp, out, build.pid) == ([], [], [])
 
 
+def test_ctrl_c_of_a_batch_leaves_nothing(tmp_path, tmpdir_env):
+    """Ctrl-C of a ``-j 2`` batch left ten kernel sockets and connection files in $TMPDIR."""
+    tmp, env = tmpdir_env
+    out = tmp_path / "out"
+    build = _start(out, env, "--lang", "zh", "--lang", "en", "-j", "2")
+    _wait_for_kernels(out, 2, build)
+    os.killpg(build.pid, signal.SIGINT)  # what the terminal sends the foreground group
+    _, stderr = build.communicate(timeout=60)
+    assert build.returncode != 0
+    assert "Traceback" not in stderr
+    assert _left(tmp, out, build.pid) == ([], [], [])
+
+
 def test_a_later_build_removes_what_a_killed_one_left(tmp_path, tmpdir_env):
     """After kill -9 a build cannot clean up: ``.staging-*/briefing.ipynb`` stayed in the output
     folder and five kernel files in $TMPDIR, and nothing ever removed them."""

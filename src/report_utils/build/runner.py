@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -277,34 +276,23 @@ def run(
         finally:
             spares.release()
         return results
-    own = executor is None
-    if own:
-        count = min(workers, len(p.jobs))
-        pool = ProcessPoolExecutor(
-            max_workers=count,
-            mp_context=multiprocessing.get_context("spawn"),
-            # Each worker keeps a spare kernel process importing while its current one runs.
-            initializer=spares.reserve,
-            initargs=(-(-len(p.jobs) // count),),
-        )
-    else:
-        pool = executor
+    if executor is None:  # the local pool: a worker that dies costs only its own briefing
+        from report_utils.build.workers import run_jobs
+
+        built = run_jobs(p.jobs, p.stamps, workers, done)
+        return [built[job.name] for job in p.jobs]
     by_name: dict[str, BuildResult] = {}
-    try:
-        futures = {pool.submit(build_one, job, p.stamps[job.name]): job for job in p.jobs}
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                result = future.result()
-            except BrokenProcessPool as exc:
-                result = BuildResult(
-                    job.name, job.folder, "failed", error=f"the worker process died: {exc}"
-                )
-            by_name[job.name] = result
-            done(result)
-    finally:
-        if own:
-            pool.shutdown(wait=True, cancel_futures=True)
+    futures = {executor.submit(build_one, job, p.stamps[job.name]): job for job in p.jobs}
+    for future in as_completed(futures):
+        job = futures[future]
+        try:
+            result = future.result()
+        except BrokenProcessPool as exc:
+            result = BuildResult(
+                job.name, job.folder, "failed", error=f"the worker process died: {exc}"
+            )
+        by_name[job.name] = result
+        done(result)
     return [by_name[job.name] for job in p.jobs]
 
 
