@@ -10,11 +10,24 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pytest
+from hypothesis import settings
 
 from report_utils.build import runner
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 
 SYNTHETIC_NOTE = "SYNTHETIC TEST DATA"
+
+# The fast lane (``make test-fast``) runs pytest with ``--hypothesis-profile=fast``.
+FAST_PROFILE_EXAMPLES = 10
+settings.register_profile("fast", max_examples=FAST_PROFILE_EXAMPLES)
+
+
+def examples(full: int) -> int:
+    """How many examples a property test tries: ``full`` in the whole suite, a tenth (at least
+    five) under the fast lane's Hypothesis profile."""
+    if settings.default.max_examples == FAST_PROFILE_EXAMPLES:
+        return max(full // 10, 5)
+    return full
 
 
 @pytest.fixture(autouse=True)
