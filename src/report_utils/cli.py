@@ -332,9 +332,6 @@ def main() -> None:
     try:
         app(prog_name="briefing")
         code: int = 0
-    except KeyboardInterrupt:  # Ctrl-C: the build's finally blocks have cleaned up
-        print("interrupted", file=sys.stderr)
-        code = 130
     except SystemExit as exc:
         if isinstance(exc.code, str):
             print(exc.code, file=sys.stderr)
