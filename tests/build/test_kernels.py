@@ -5,6 +5,7 @@ it is shut down. Real kernels, no notebook: what sixteen whole builds used to sh
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,8 @@ def test_kernels_started_at_once_in_one_folder_each_get_their_own_sockets(tmp_pa
             await asyncio.gather(*(m.shutdown_kernel(now=True) for m in managers))
         return sockets | {m.connection_file for m in managers}
 
-    files = asyncio.run(scenario())
+    # A loop of its own in a thread of its own: another test's (Playwright's) may be running here.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        files = thread.submit(lambda: asyncio.run(scenario())).result()
     assert not files & {str(p) for p in scratch.iterdir()}  # the shutdown removed them
     assert not list(tmp_path.iterdir())  # nothing in the working folder
