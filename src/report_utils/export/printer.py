@@ -1,8 +1,9 @@
-"""The briefing HTML printed to PDF in a child process that a build can stop.
+"""The briefing HTML printed to PDF by WeasyPrint (``html_to_pdf``), and in a child process that
+a build can stop (``Printer``).
 
-WeasyPrint lays a paragraph out line by line, each time laying out the rest of the paragraph
-again: its time grows with the square of an unbroken text's length (a 4,000-character title took
-half a minute, 20,000 characters over five minutes). A build therefore prints in a child process
+WeasyPrint's time to lay out a table grows with the square of the length of an unbroken text in
+one of its cells (a 4,000-character event title, which the appendix shows in a table, took half a
+minute; 20,000 characters over five minutes). A build therefore prints in a child process
 (``python -m report_utils.export.printer LANG``) and waits at most ``timeout()`` seconds
 (``REPORT_UTILS_PDF_TIMEOUT``, default 60), then kills it and fails the run with a message.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import math
 import os
 import signal
@@ -41,6 +43,24 @@ def timeout() -> float:
     if not (math.isfinite(seconds) and seconds > 0):
         raise ReportError(f"{TIMEOUT_ENV} must be a number of seconds above 0, got {text!r}")
     return seconds
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of a briefing page (A4, page numbers and fonts from its CSS), in this process and
+    without a time limit (``Printer`` runs it with one). Imports WeasyPrint only, not nbconvert:
+    the printer's child process starts faster."""
+    try:
+        import weasyprint
+    except OSError as exc:  # Pango or its libraries are missing
+        raise ReportError(
+            f"WeasyPrint cannot load its system libraries ({exc}); install them as root: "
+            "apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+        ) from None
+    # WeasyPrint logs every CSS property it ignores; the template is written for it, so quiet.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    document = weasyprint.HTML(string=html, base_url=None).render()
+    return document.write_pdf()
 
 
 class Printer:
@@ -114,8 +134,6 @@ def _warm_page(lang: str) -> str:
 
 def main() -> None:
     lang, seconds = sys.argv[1], float(sys.argv[2])
-    from report_utils.export.exporters import html_to_pdf
-
     with contextlib.suppress(Exception):  # only a warm-up: the real page reports problems
         html_to_pdf(_warm_page(lang))
     header = sys.stdin.buffer.readline()
