@@ -12,6 +12,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pytest
+from hypothesis import settings
 
 from report_utils.briefing.spec import Spec, read_spec
 from report_utils.build import runner
@@ -37,6 +38,19 @@ def headline_indicators() -> list[str]:
 
 def section_ids() -> list[str]:
     return [s.id for s in shipped_spec().sections]
+
+
+# The fast lane (``make test-fast``) runs pytest with ``--hypothesis-profile=fast``.
+FAST_PROFILE_EXAMPLES = 10
+settings.register_profile("fast", max_examples=FAST_PROFILE_EXAMPLES)
+
+
+def examples(full: int) -> int:
+    """How many examples a property test tries: ``full`` in the whole suite, a tenth (at least
+    five) under the fast lane's Hypothesis profile."""
+    if settings.default.max_examples == FAST_PROFILE_EXAMPLES:
+        return max(full // 10, 5)
+    return full
 
 
 @pytest.fixture(autouse=True)
@@ -200,3 +214,27 @@ class Watched:
 
     def close(self) -> None:
         self.context.close()
+
+
+# --- "before any kernel starts", checked with a real process -----------------------------------
+
+
+@pytest.fixture
+def kernel_tripwire(tmp_path: Path):
+    """``(env, started)``: an environment in which the ``python3`` kernel, if anything starts
+    one, is a process that leaves a file behind and exits; ``started()`` says whether it ran.
+    (JUPYTER_PATH comes first in jupyter_client's kernel search; a spare kernel process never
+    serves a kernel whose command is not ipykernel's, see build/kernels.py.)"""
+    import json
+    import os
+    import sys
+
+    marker = tmp_path / "a-kernel-was-started"
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-c", f"open({str(marker)!r}, 'w').close()", "{connection_file}"]
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "tripwire", "language": "python"})
+    )
+    env = {**os.environ, "JUPYTER_PATH": str(tmp_path / "jupyter")}
+    return env, marker.exists

@@ -8,6 +8,8 @@ Heavy modules (pandas, papermill, nbconvert) are imported inside the commands th
 from __future__ import annotations
 
 import math
+import os
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -15,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from report_utils.errors import DataValidationError, ReportError
+from report_utils.errors import DataValidationError, ParameterError, ReportError
 from report_utils.paths import DATA_DIR, OUTPUTS_DIR
 
 # Messages quote the user's data: no rich markup or emoji codes in them (":x:" in "root:x:0:0"
@@ -106,6 +108,7 @@ def validate(data: Path) -> None:
     type=float,
     default=600.0,
     show_default=True,
+    callback=lambda ctx, param, value: _seconds(ctx, param, value),
     help="Seconds to wait for another build on the same output folder.",
 )
 def build(
@@ -126,13 +129,19 @@ def build(
     """Execute the briefing notebook and export HTML and PDF into OUT/<region>/<period>/<lang>/.
 
     Briefings whose inputs are unchanged are skipped; a summary table lists every briefing."""
-    from report_utils.build import runner, spares
+    from report_utils.build import cleanup, runner, spares
 
     formats = [f.strip() for f in fmt.split(",") if f.strip()]
     workers = jobs if jobs > 0 else runner.default_workers()
+    # Whatever this build creates outside its outputs goes into one folder that every exit path
+    # removes (SIGTERM and SIGHUP included); it also removes what killed builds left there.
+    cleanup.exit_on_signals()
     try:
+        cleanup.open_scratch()
         extra = dict(_parse_param(item) for item in param)
         if compare:
+            if "compare" in extra:
+                raise ParameterError("compare is set by the build (--compare), not by -p")
             extra["compare"] = compare
 
         def make_plan():
@@ -156,18 +165,25 @@ def build(
                 spares.reserve(count)
 
         # Data, parameters, fonts and the output folder are checked before anything is written.
-        plan, results = make_plan(), []
-        if plan.jobs:
+        plan, results, index_error = make_plan(), [], ""
+        # Even with nothing to do, a build that another one is rewriting waits for it (an
+        # output folder this user cannot write is only read: nobody rewrites it from here).
+        lock, waited = nullcontext(), False
+        writes = bool(plan.jobs) or os.access(out_dir, os.W_OK)
+        if writes:
             lock, waited = runner.output_lock(out_dir, wait, lambda m: err.print(m, markup=False))
-            with lock:
-                if waited:
-                    # The code may have changed while this build waited: a new spare imports it.
-                    spares.release()
-                    plan = make_plan()
+        with lock:
+            if waited:
+                # The code may have changed while this build waited: a new spare imports it.
+                spares.release()
+                plan = make_plan()
+            if writes:
+                cleanup.remove_interrupted(out_dir)  # staging of killed builds: none is running
+            if plan.jobs:
                 results = _run_with_progress(runner, plan, workers)
-                runner.write_index(out_dir)
-        elif plan.skipped and not (out_dir / "index.html").exists():
-            runner.write_index(out_dir)
+                index_error = _write_index(runner, out_dir)
+            elif plan.skipped and not (out_dir / "index.html").exists():
+                index_error = _write_index(runner, out_dir)
     except DataValidationError as exc:
         for problem in exc.problems:
             err.print(str(problem), markup=False)
@@ -177,7 +193,24 @@ def build(
         raise SystemExit(1) from None
     finally:
         spares.release()
-    _summary(plan.skipped + results)
+        cleanup.close_scratch()
+    _summary(plan.skipped + results, index_error)
+
+
+def _write_index(runner, out_dir: Path) -> str:
+    """Write ``OUT/index.html``; what went wrong, if it could not be written (reported after
+    the summary, which says what happened to each briefing)."""
+    try:
+        runner.write_index(out_dir)
+    except ReportError as exc:
+        return str(exc)
+    return ""
+
+
+def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not math.isfinite(value) or value < 0:
+        raise click.BadParameter(f"{value} is not a number of seconds, 0 or more", ctx, param)
+    return value
 
 
 def _parse_param(item: str) -> tuple[str, str]:
@@ -208,7 +241,7 @@ def _run_with_progress(runner, plan, workers: int):
         return runner.run(plan, workers=workers, on_done=done)
 
 
-def _summary(results) -> None:
+def _summary(results, index_error: str = "") -> None:
     table = Table("briefing", "status", "seconds", "outputs")
     for r in sorted(results, key=lambda r: r.name):
         outputs = ", ".join(p.name for p in r.outputs) or "-"
@@ -219,7 +252,9 @@ def _summary(results) -> None:
     out.print(", ".join(f"{n} {s}" for s, n in counts.items()), markup=False)
     for r in failed:
         err.print(f"{r.name} failed: {r.error}", markup=False)
-    if failed:
+    if index_error:
+        err.print(f"error: {index_error}", markup=False)
+    if failed or index_error:
         raise SystemExit(1)
 
 

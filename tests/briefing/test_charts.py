@@ -1,10 +1,12 @@
 """Charts: asserted on the drawn objects, not on PNG bytes."""
 
+import base64
 import io
 from datetime import date
 from pathlib import Path
 
 import matplotlib as mpl
+import numpy as np
 import pytest
 
 from report_utils.briefing import charts
@@ -57,12 +59,46 @@ def test_chart_text_is_drawn_in_the_languages_faces(bars):
         assert expected in Path(path).name, (roles, path)
 
 
+def test_every_drawn_text_has_a_font_with_its_glyphs(bars):
+    """The font each text is drawn with, as matplotlib resolves it, has a glyph for every
+    character of that text (Chinese labels, title, axis label and values)."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    with mpl.rc_context(charts.house_rc()):
+        fig = charts.draw_bars(bars, "工业增速（%）", "增速（%）")
+        fig.canvas.draw()  # ticks and their labels are made when drawn
+        texts = [t for t in fig.findobj(mpl.text.Text) if t.get_text().strip()]
+        assert {"工业增速（%）", "增速（%）", "规模以上工业增加值"} <= {t.get_text() for t in texts}
+        for text in texts:
+            path = font_manager.findfont(text.get_fontproperties(), fallback_to_default=False)
+            charmap = FT2Font(path).get_charmap()
+            missing = {c for c in text.get_text() if not c.isspace() and ord(c) not in charmap}
+            assert not missing, (text.get_text(), path)
+
+
+def _pixels(chart: charts.Chart):
+    from io import BytesIO
+
+    import matplotlib.image as mpimg
+
+    return mpimg.imread(BytesIO(chart.png), format="png")
+
+
+def _size_matches(chart: charts.Chart) -> bool:
+    """The image is the size the chart declares (the page lays it out at half that), to a pixel:
+    the declared size is rounded from inches, the image's truncated (472 px for 473)."""
+    height, width = _pixels(chart).shape[:2]
+    return abs(height - chart.height_px) <= 1 and abs(width - chart.width_px) <= 1
+
+
 def test_bar_chart_png_is_deterministic(bars):
     one = charts.bar_chart(bars, "标题", "增速（%）", "替代文字")
     two = charts.bar_chart(bars, "标题", "增速（%）", "替代文字")
-    assert one.png.startswith(b"\x89PNG") and one.png == two.png
-    assert one.alt == "替代文字" and one.width_px > 0 and one.height_px > 0
-    assert one.data_uri().startswith("data:image/png;base64,")
+    assert one.png == two.png
+    assert _size_matches(one)
+    assert one.alt == "替代文字"
+    assert one.data_uri() == "data:image/png;base64," + base64.b64encode(one.png).decode()
 
 
 def test_no_state_leaks_into_the_caller(bars):
@@ -76,8 +112,17 @@ def test_timeline():
         charts.Moment(date(2021, 3, 2), date(2021, 3, 2), "大会召开"),
         charts.Moment(date(2021, 9, 26), date(2021, 9, 28), "博览会举办"),
     ]
-    chart = charts.timeline_chart(moments, 2021, [f"{m}月" for m in range(1, 13)], "大事记", "alt")
-    assert chart.png.startswith(b"\x89PNG")
+    months = [f"{m}月" for m in range(1, 13)]
+    chart = charts.timeline_chart(moments, 2021, months, "大事记", "alt")
+    pixels = _pixels(chart)
+    assert _size_matches(chart)
+    home = np.array(mpl.colors.to_rgb(charts.HOME))
+    drawn = np.all(np.abs(pixels[..., :3] - home) < 0.02, axis=-1).sum()
+    one_day = charts.timeline_chart(moments[:1], 2021, months, "大事记", "alt")
+    assert drawn > np.all(np.abs(_pixels(one_day)[..., :3] - home) < 0.02, axis=-1).sum() > 0
+    # a long title is wrapped onto more lines: its row, and the chart, grow taller
+    long = [charts.Moment(date(2021, 3, 2), date(2021, 3, 2), "大会召开" * 20), moments[1]]
+    assert charts.timeline_chart(long, 2021, months, "大事记", "alt").height_px > chart.height_px
 
 
 def test_wrap_keeps_explicit_lines():

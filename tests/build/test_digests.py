@@ -27,6 +27,26 @@ def test_library_versions_match_importlib():
         assert versions[name] == md.version(name)
 
 
-def test_code_digest_is_stable():
-    assert digests.code_digest() == digests.code_digest()
-    assert len(digests.code_digest()) == 64
+def test_code_digest_follows_code_catalogues_and_templates(tmp_path, monkeypatch):
+    """The digest changes with any module, catalogue or template of the package, and not with
+    bytecode or documentation (computed afresh on a copy: ``code_digest`` is cached)."""
+    import shutil
+
+    package = tmp_path / "report_utils"
+    shutil.copytree(digests.PACKAGE_DIR, package)
+    monkeypatch.setattr(digests, "PACKAGE_DIR", package)
+    compute = digests.code_digest.__wrapped__
+    original = compute()
+    assert len(original) == 64
+    (package / "notes.md").write_text("documentation\n")
+    (package / "__pycache__").mkdir(exist_ok=True)
+    (package / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"bytecode")
+    assert compute() == original
+    for name in ("briefing/messages/zh.yaml", "export/templates/nbconvert/briefing/briefing.css"):
+        path = package / name
+        saved = path.read_bytes()
+        path.write_bytes(saved + b"\n")
+        assert compute() != original, name
+        path.write_bytes(saved)
+    (package / "build" / "new_module.py").write_text("")
+    assert compute() != original

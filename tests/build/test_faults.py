@@ -100,6 +100,57 @@ def test_unwritable_output_folder_is_a_clear_error(tmp_path: Path):
     assert a_file.is_file()
 
 
+# --- a full disk ---------------------------------------------------------------------------------
+
+
+def _files_limited_to(size: int):
+    """For the child: a write past ``size`` bytes of any file fails, as on a full disk.
+    (RLIMIT_FSIZE; Python ignores SIGXFSZ, so the write fails with EFBIG, "File too large",
+    where a full disk gives ENOSPC: both an OSError on write. Folders can still be made.)"""
+
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, resource.RLIM_INFINITY))
+
+    return limit
+
+
+@pytest.mark.parametrize(
+    ("size", "first_failure"),
+    [
+        (0, "cannot write to the temporary folder"),  # nothing at all can be written
+        (1024, "cannot write {target}"),  # small files fit, the notebook does not
+    ],
+)
+def test_a_full_disk_at_the_start_of_a_build_is_a_clear_error(
+    tmp_path: Path, size: int, first_failure: str
+):
+    """Papermill could not write the notebook and left it empty; reading it back raised
+    ``nbformat.reader.NotJSONError`` (a traceback)."""
+    out = tmp_path / "out"
+    target = out / HOME / "2021-12" / "zh"
+    target.mkdir(parents=True)
+    for name in ("briefing.ipynb", "briefing.html", "briefing.pdf", "manifest.json"):
+        (target / name).write_text(f"the last good {name}\n", encoding="utf-8")
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    result = subprocess.run(
+        [str(BRIEFING), "build", "--out", str(out), "--period", "2021-12", "--lang", "zh"],
+        capture_output=True,
+        text=True,
+        preexec_fn=_files_limited_to(size),
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr, result.stderr
+    assert first_failure.format(target=target) in result.stderr, result.stderr
+    assert "File too large" in result.stderr
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert {name: after[name] for name in before} == before  # nothing lost
+    assert not [p for p in target.iterdir() if p.name.startswith(".staging")]
+    assert not (target / build.FAILED).exists()  # no cut-short notebook kept as the failed run
+
+
 # --- a kernel killed in the middle of a run -----------------------------------------------------
 
 
@@ -128,7 +179,8 @@ def test_kernel_killed_mid_run_keeps_the_last_good_briefing(default_build: Path,
     result = build.build_one(job)
 
     assert not result.ok
-    assert "kernel died" in result.error
+    # the kill is the 5th cell of the analyst's notebook (it said "cell ?")
+    assert "the kernel died while running briefing.ipynb cell 5:" in result.error
     after = {p.name: p.read_bytes() for p in target.iterdir() if p.name != build.FAILED}
     assert after == before  # byte for byte, nothing added, nothing removed
     failed = nbformat.read(target / build.FAILED, as_version=4)
@@ -136,3 +188,148 @@ def test_kernel_killed_mid_run_keeps_the_last_good_briefing(default_build: Path,
         c.get("execution_count") for c in failed.cells if c.cell_type == "code"
     )  # the cells before the kill ran and are kept for the analyst to see
     assert not [p for p in target.iterdir() if p.name.startswith(".staging")]
+
+
+# --- a PDF that would take minutes to lay out ---------------------------------------------------
+
+
+def _long_title(data: Path, length: int) -> None:
+    """The first event's Chinese title made ``length`` characters long (the tester's input)."""
+    import csv
+
+    path = data / "events" / "guizhou-industry-2021.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["title_zh"] = ("工业发展大会" * length)[:length]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.mark.e2e
+def test_a_20000_character_title_does_not_make_the_build_run_away(
+    default_build: Path, data_copy: Path, tmp_path: Path
+):
+    """A 20,000-character event title: the build took over 300 s (validate said ok). Now it
+    ends in bounded time with a message, exit 1, and the previous briefing is kept: refused
+    where the data is read (text length limits) or stopped by the PDF time limit."""
+    import os
+    import time
+
+    _long_title(data_copy, 20_000)
+    out = tmp_path / "out"
+    period = default_build.parent.name
+    target = out / HOME / period / "zh"
+    shutil.copytree(default_build, target)
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    started = time.perf_counter()
+    result = subprocess.run(
+        [str(BRIEFING), "build", "--data", str(data_copy), "--out", str(out), "--lang", "zh"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "REPORT_UTILS_PDF_TIMEOUT": "5"},
+        timeout=240,
+    )
+    assert time.perf_counter() - started < 60
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr
+    assert "PDF took longer than 5 s" in result.stderr or "title_zh" in result.stderr
+    after = {p.name: p.read_bytes() for p in target.iterdir() if p.name != build.FAILED}
+    assert after == before
+    assert not [p for p in target.iterdir() if p.name.startswith(".staging")]
+
+
+@pytest.mark.e2e
+def test_the_pdf_time_limit_stops_the_run_and_keeps_the_last_briefing(
+    default_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The limit itself, whatever the data checks allow: a notebook whose last block shows a
+    table cell of 20,000 characters (minutes of WeasyPrint layout)."""
+    nb = nbformat.read(BRIEFING_NOTEBOOK, as_version=4)
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "from IPython.display import HTML\n"
+            "HTML('<table><tr><td>' + '工业发展大会' * 3400 + '</td></tr></table>')"
+        )
+    )
+    notebook = tmp_path / "briefing.ipynb"
+    nbformat.write(nb, notebook)
+    out = tmp_path / "out"
+    period = default_build.parent.name
+    target = out / HOME / period / "zh"
+    shutil.copytree(default_build, target)
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    monkeypatch.setenv("REPORT_UTILS_PDF_TIMEOUT", "3")
+
+    result = build.build_one(build.Job(DATA_DIR, out, period, "zh", notebook=notebook))
+
+    assert result.status == "failed"
+    assert "the PDF took longer than 3 s to lay out and was stopped" in result.error
+    assert result.seconds < 30  # the kernel's run, then at most the limit
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+
+
+# --- the data changing under a build ------------------------------------------------------------
+
+
+BUILD_ZH = ("--period", "2021-12", "--lang", "zh")
+
+
+def _remove_data(data: Path) -> None:
+    shutil.rmtree(data)
+
+
+def _edit_a_table(data: Path) -> None:
+    path = data / FIGURES
+    path.write_text(path.read_text(encoding="utf-8").replace(",11.7,", ",11.8,", 1), "utf-8")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("change", [_remove_data, _edit_a_table], ids=["removed", "edited"])
+def test_data_that_changes_during_the_pdf_step_fails_the_run(
+    data_copy: Path, tmp_path: Path, change
+):
+    """Deleting the data folder during the PDF step gave "built", with an empty list of inputs
+    in the manifest."""
+    import threading
+    import time
+
+    out = tmp_path / "out"
+    target = out / HOME / "2021-12" / "zh"
+    done = threading.Event()
+
+    def during_the_pdf_step() -> None:  # the HTML is in the staging folder: the PDF is next
+        while not done.is_set():
+            if list(out.glob(f"{HOME}/2021-12/zh/.staging-*/briefing.html")):
+                change(data_copy)
+                return
+            time.sleep(0.005)
+
+    watcher = threading.Thread(target=during_the_pdf_step)
+    watcher.start()
+    try:
+        result = subprocess.run(
+            [str(BRIEFING), "build", "--data", str(data_copy), "--out", str(out), *BUILD_ZH],
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+    finally:
+        done.set()
+        watcher.join()
+    assert result.returncode == 1, result.stdout
+    assert "the data changed while the briefing was built" in result.stderr, result.stderr
+    assert "figures/guizhou-industry-2021.csv" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (target / "manifest.json").exists() and not (target / "briefing.pdf").exists()
+    assert not [p for p in target.iterdir() if p.name.startswith(".staging")]
+
+
+@pytest.mark.e2e
+def test_the_manifest_records_the_inputs_the_plan_hashed(default_build: Path):
+    from report_utils.build import digests
+
+    manifest = build.read_manifest(default_build)
+    assert manifest["inputs"]["files"] == digests.file_hashes(DATA_DIR)
+    assert manifest["inputs"]["data_dir"] == str(DATA_DIR.resolve())

@@ -7,6 +7,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from urllib.parse import quote
 
 import nbformat
 import pytest
@@ -14,7 +15,7 @@ from conftest import HOME, SYNTHETIC_NOTE, add_synthetic_source
 from filelock import FileLock
 
 from report_utils.build import runner
-from report_utils.build.execute import Job, build_one, check_parameters, read_manifest
+from report_utils.build.execute import check_parameters, read_manifest
 from report_utils.errors import ParameterError
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 from report_utils.tables.load import load_dataset
@@ -29,18 +30,35 @@ def pdf_text(pdf: Path) -> str:
     ).stdout
 
 
+def briefing_build(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "report_utils", "build", *args],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """A data copy and an output folder with the zh briefing of the latest month built once."""
-    root = tmp_path_factory.mktemp("incremental")
-    data = root / "data"
+def first_build(tmp_path_factory):
+    """A data copy, an output folder with the zh briefing of the latest month (HTML and PDF)
+    built once by the command, and what the command printed."""
     import shutil
 
+    root = tmp_path_factory.mktemp("incremental")
+    data = root / "data"
     shutil.copytree(DATA_DIR, data)
     add_synthetic_source(data)
     out = root / "out"
-    results = runner.build(data, out, [LATEST], ["zh"], ["html", "pdf"])
-    assert [r.status for r in results] == ["built"], results
+    args = ("--data", str(data), "--out", str(out), "--period", LATEST, "--lang", "zh")
+    result = briefing_build(*args)
+    assert result.returncode == 0, result.stderr
+    return data, out, result
+
+
+@pytest.fixture(scope="module")
+def built(first_build):
+    data, out, _ = first_build
     return data, out
 
 
@@ -67,7 +85,7 @@ def test_manifest_records_inputs_versions_timings_outputs(built):
 
     for name, info in manifest["outputs"].items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == info["sha256"]
-    assert manifest["peak_memory_mb"]["kernel"] > 0
+    assert manifest["peak_memory_mb"]["kernel"] > 0 and manifest["peak_memory_mb"]["printer"] > 0
 
 
 def test_a_later_period_file_rebuilds_nothing_older(built):
@@ -146,18 +164,17 @@ def test_missing_or_truncated_output_rebuilds(built):
         pdf.write_bytes(content)
 
 
-def test_two_builds_are_identical(tmp_path):
-    one, two = tmp_path / "one", tmp_path / "two"
-    for out in (one, two):
-        runner.build(DATA_DIR, out, [LATEST], ["zh"], ["html", "pdf"])
-    folder = Path(HOME) / LATEST / "zh"
-    assert (one / folder / "briefing.html").read_bytes() == (
-        two / folder / "briefing.html"
-    ).read_bytes()
-    assert pdf_text(one / folder / "briefing.pdf") == pdf_text(two / folder / "briefing.pdf")
-    html = (one / folder / "briefing.html").read_text(encoding="utf-8")
-    assert LATEST not in html.replace(LATEST, "")  # trivially; and no run ids or timestamps:
-    for marker in ("uuid", "papermill", "T" + time.strftime("%H:"), "execution_count"):
+def test_two_builds_are_identical(built, default_build):
+    """Two builds of the same tables (the shipped folder in this process, a copy of it by the
+    command in another): byte-identical HTML, the same PDF text, no run ids or timestamps."""
+    _, out = built
+    folder = out / HOME / LATEST / "zh"
+    assert default_build.parts[-3:] == folder.parts[-3:]
+    html = (folder / "briefing.html").read_text(encoding="utf-8")
+    assert html == (default_build / "briefing.html").read_text(encoding="utf-8")
+    assert pdf_text(folder / "briefing.pdf") == pdf_text(default_build / "briefing.pdf")
+    built_at = read_manifest(folder)["built_at"]
+    for marker in ("uuid", "papermill", built_at[:13], "execution_count", str(out)):
         assert marker not in html
 
 
@@ -203,46 +220,13 @@ def test_batch_goes_on_after_a_failure_and_reports_it(tmp_path):
     assert (tmp_path / "out" / HOME / months[-2] / "zh" / "failed.ipynb").exists()
 
 
-def test_sixteen_runs_four_at_a_time(tmp_path):
-    """No kernel start-up or port races (kernels talk over IPC sockets, not TCP ports)."""
-    months = load_dataset(DATA_DIR).months()
-    periods = (months * 4)[:4]
-    jobs = [
-        Job(DATA_DIR, tmp_path / f"out{i}", period, "zh", ("html",))
-        for i in range(4)
-        for period in periods
-    ]
-    p = runner.Plan(jobs=jobs, stamps={j.name: {} for j in jobs})
-    p.jobs = jobs
-    with ProcessPoolExecutor(max_workers=4) as pool:
-        futures = [pool.submit(build_one, job, {}) for job in jobs]
-        results = [f.result() for f in futures]
-    assert len(results) == 16
-    assert [r.status for r in results] == ["built"] * 16, [r.error for r in results]
-    assert all(r.attempts == 1 for r in results)
-
-
-def test_cli_summary_and_index(tmp_path):
-    out = tmp_path / "out"
-    args = [
-        sys.executable,
-        "-m",
-        "report_utils",
-        "build",
-        "--out",
-        str(out),
-        "--lang",
-        "zh",
-        "--format",
-        "html",
-    ]
-    first = subprocess.run(args, capture_output=True, text=True)
-    assert first.returncode == 0, first.stderr
+def test_cli_summary_and_index(first_build):
+    data, out, first = first_build
     assert "1 built, 0 skipped, 0 failed" in first.stdout
-    second = subprocess.run(args, capture_output=True, text=True)
+    second = briefing_build("--data", str(data), "--out", str(out), "--lang", "zh")
     assert "0 built, 1 skipped, 0 failed" in second.stdout
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert f'href="{HOME}/{LATEST}/zh/briefing.html"' in index
+    assert f'href="./{quote(HOME)}/{LATEST}/zh/briefing.html"' in index
     assert json.loads((out / HOME / LATEST / "zh" / "manifest.json").read_text())["parameters"]
 
 
@@ -271,3 +255,37 @@ def test_a_second_build_waits_for_the_lock(tmp_path):
     assert "another briefing build is writing to" in result.stderr
     assert "gave up after 1 s" in result.stderr
     assert not list(out.rglob("*.html"))
+
+
+def test_a_build_with_nothing_to_do_waits_for_a_build_rewriting_the_folder(built):
+    """A no-op build answered "skipped" at once while another build held the folder's lock (and
+    was replacing the very files it reported)."""
+    import threading
+
+    data, out = built
+    lock = FileLock(str(out / runner.LOCK), thread_local=False)  # released by another thread
+    lock.acquire()
+    released_at: list[float] = []
+
+    def release_later() -> None:
+        time.sleep(2)
+        released_at.append(time.monotonic())
+        lock.release()
+
+    args = ["--data", str(data), "--out", str(out), "--period", LATEST, "--lang", "zh"]
+    releaser = threading.Thread(target=release_later)
+    releaser.start()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "report_utils", "build", *args, "--wait", "60"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        finished = time.monotonic()
+    finally:
+        releaser.join()
+    assert result.returncode == 0, result.stderr
+    assert "another briefing build is writing to" in result.stderr
+    assert finished > released_at[0]  # it answered only once the other build was done
+    assert "0 built, 1 skipped, 0 failed" in result.stdout

@@ -1,5 +1,7 @@
 """nbconvert exporters, on notebooks built in memory."""
 
+import subprocess
+
 import nbformat
 from nbconvert.exporters import get_exporter
 from nbformat import v4
@@ -49,10 +51,18 @@ def test_html_is_self_contained():
     assert "<link" not in html and "<script" not in html
 
 
-def test_pdf_exporter():
+def test_pdf_exporter(tmp_path):
+    """The PDF holds what the HTML shows (read back with pdftotext), and nothing it hides."""
     pdf, resources = BriefingPDFExporter().from_notebook_node(notebook())
-    assert pdf.startswith(b"%PDF")
     assert resources["output_extension"] == ".pdf"
+    path = tmp_path / "briefing.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "简报标题" in text and "同比增长11.7%" in text
+    for hidden in ("secret_variable", "PRINTED", "<pandas", "analyst notes"):
+        assert hidden not in text
 
 
 def test_exporters_are_registered_with_nbconvert():
@@ -65,3 +75,14 @@ def test_template_round_trip_through_nbformat(tmp_path):
     nbformat.write(notebook(), path)
     html, _ = BriefingHTMLExporter().from_filename(str(path))
     assert "同比增长11.7%" in html
+
+
+def test_page_title_is_escaped_once():
+    """A region named ``Guizhou & <Co>`` showed as ``&amp;amp; &amp;lt;Co&amp;gt;`` in the tab."""
+    from markupsafe import Markup
+
+    nb = notebook()
+    heading = Markup("<h1>{} 工业经济简报</h1>").format("Guizhou & <Co>")
+    nb.cells[1].outputs[1]["data"]["text/html"] = str(heading)
+    html, _ = BriefingHTMLExporter().from_notebook_node(nb)
+    assert "<title>Guizhou &amp; &lt;Co&gt; 工业经济简报</title>" in html

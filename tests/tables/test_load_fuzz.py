@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -33,7 +34,7 @@ TABLES = {
 SHIPPED = {name: (DATA_DIR / path).read_bytes() for name, path in TABLES.items()}
 FIGURES_HEADER = SHIPPED["figures"].decode("utf-8").splitlines()[0].split(",")
 FUZZ = settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,
     database=None,  # nothing written into the checkout
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -156,7 +157,7 @@ def test_validate_returns_problems_and_never_raises(fuzz_data: Path, generated) 
         path.write_bytes(SHIPPED[table])
 
 
-@settings(FUZZ, max_examples=15)
+@settings(FUZZ, max_examples=examples(15))
 @given(generated=table_files())
 def test_load_dataset_raises_only_data_validation_error(fuzz_data: Path, generated) -> None:
     table, raw = generated
@@ -180,7 +181,7 @@ excel_cell = st.one_of(
 )
 
 
-@settings(FUZZ, max_examples=20)
+@settings(FUZZ, max_examples=examples(20))
 @given(
     blank_rows=st.integers(0, 2),
     rows=st.lists(st.lists(excel_cell, max_size=13), max_size=6),
@@ -251,7 +252,7 @@ def _set_cell(raw: bytes, line: int, column: str, value: str) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-@settings(FUZZ, max_examples=40)
+@settings(FUZZ, max_examples=examples(40))
 @given(text=formula)
 def test_any_formula_of_a_derived_figure_is_validated_without_raising(
     fuzz_data: Path, text: str

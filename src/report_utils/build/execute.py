@@ -8,11 +8,13 @@ replaces or truncates the last good briefing.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from report_utils.build import digests
-from report_utils.errors import ParameterError, ReportError
+from report_utils.errors import BuildError, ParameterError, ReportError
 from report_utils.paths import BRIEFING_NOTEBOOK, META_SUBDIR, briefing_dir
 from report_utils.tables.periods import is_month
 
@@ -30,8 +32,12 @@ FORMATS = ("html", "pdf")
 MANIFEST = "manifest.json"
 FAILED = "failed.ipynb"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# The option of ``briefing build`` that sets a parameter, where it is not ``--<name>``.
+OPTION_OF = {"data_dir": "--data"}
 # Errors a kernel that did not start raises (ports taken, no reply in time): worth one retry.
 _START_ERRORS = (RuntimeError, TimeoutError, OSError)
+# Writes that fail because there is no room (disk, quota, file size limit) or no write access.
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 
 
 def languages(data_dir: Path | None = None) -> list[str]:
@@ -55,10 +61,6 @@ class Job:
     extra: tuple[tuple[str, Any], ...] = ()  # further notebook parameters, checked first
     region: str = ""  # the region the briefing is about; empty: the data's first home region
 
-    def __post_init__(self) -> None:
-        if not self.region:
-            object.__setattr__(self, "region", first_home_region(Path(self.data_dir)))
-
     @property
     def name(self) -> str:
         return f"{self.region}/{self.period}/{self.lang}"
@@ -67,14 +69,31 @@ class Job:
     def folder(self) -> Path:
         return briefing_dir(self.out_dir, self.region, self.period, self.lang)
 
-    def parameters(self) -> dict[str, Any]:
+    def __post_init__(self) -> None:
+        if not self.region:
+            object.__setattr__(self, "region", first_home_region(Path(self.data_dir)))
+        owned = sorted(set(dict(self.extra)) & set(self.owned_parameters()))
+        if owned:
+            raise ParameterError(
+                "; ".join(
+                    f"{name} is set by the build ({OPTION_OF.get(name, '--' + name)}), "
+                    "not by -p NAME=VALUE"
+                    for name in owned
+                )
+            )
+
+    def owned_parameters(self) -> dict[str, Any]:
+        """The parameters the plan sets: they name the output folder and are hashed for it, so
+        no extra parameter may replace them."""
         return {
             "period": self.period,
             "lang": self.lang,
             "region": self.region,
             "data_dir": str(Path(self.data_dir).resolve()),
-            **dict(self.extra),
         }
+
+    def parameters(self) -> dict[str, Any]:
+        return {**dict(self.extra), **self.owned_parameters()}
 
 
 def first_home_region(data_dir: Path) -> str:
@@ -103,6 +122,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     error: str = ""
     attempts: int = 1
+    peak_memory_mb: dict[str, float | None] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -116,11 +136,16 @@ def check_parameters(
     notebook: Path,
     parameters: dict[str, Any],
     months: list[str],
+    latest: str | None = None,
     regions: list[str] | None = None,
 ) -> None:
     """Reject unknown names, wrong types and values outside the data before any kernel starts
-    (papermill itself only warns about unknown names). ``months`` are the months with data for
-    the briefing's region; ``regions`` the regions a briefing can be about."""
+    (papermill itself only warns about unknown names).
+
+    ``months`` are the months a briefing of the region can be as of (``Dataset.months``);
+    ``latest`` the latest month anything of the region refers to (``Dataset.latest_month``, the
+    default period), by default the last of ``months``: a period after it would show old figures
+    as current. ``regions`` are the regions a briefing can be about."""
     import papermill as pm
 
     declared = pm.inspect_notebook(str(notebook))
@@ -132,24 +157,34 @@ def check_parameters(
             f"its parameters: {listing}"
         )
     period, lang = parameters.get("period"), parameters.get("lang")
+    compare = parameters.get("compare")
+    if (period is not None or compare is not None) and not months:
+        raise ParameterError(
+            "the data has no months with a reported figure or an event: no briefing can be "
+            "built from it"
+        )
+    with_data = f"months with data: {', '.join(months)}"
     if period is not None:
         if not isinstance(period, str) or not is_month(period):
             raise ParameterError(
                 f"period must be a month as YYYY-MM, got {period!r}; "
                 f"{notebook.name} parameters: {listing}"
             )
-        if not months or period < months[0]:
+        if period < months[0]:
             raise ParameterError(
-                f"period {period} has no data (earliest: {months[0]}); "
-                f"months with data: {', '.join(months)}"
+                f"period {period} has no data (earliest: {months[0]}); {with_data}"
             )
-    compare = parameters.get("compare")
+        last = max(months[-1], latest or months[-1])
+        if period > last:
+            raise ParameterError(
+                f"period {period} is after the latest month with data ({last}); {with_data}"
+            )
     if compare is not None:
         if not isinstance(compare, str) or not is_month(compare):
             raise ParameterError(f"compare must be a month as YYYY-MM, got {compare!r}")
         if period is not None and compare >= period:
             raise ParameterError(f"compare ({compare}) must be before the period ({period})")
-        if not months or compare < months[0]:
+        if compare < months[0]:
             raise ParameterError(f"compare {compare} has no data (earliest: {months[0]})")
     region = parameters.get("region")
     if region is not None and regions is not None and region not in regions:
@@ -172,26 +207,41 @@ def check_parameters(
 def build_one(job: Job, stamp: dict[str, Any] | None = None) -> BuildResult:
     """Execute, export and move into place; never raises for a failed run (see ``error``).
 
-    ``stamp`` holds the digests the runner computed (recorded in the manifest)."""
+    ``stamp`` holds the digests the runner computed (recorded in the manifest), with the hashes
+    of the inputs the plan checked (``inputs``); without them the run hashes its inputs first.
+    A run whose inputs changed before its outputs were complete fails: its manifest could not
+    say what it was built from."""
     folder = job.folder
     result = BuildResult(job.name, folder)
     started = time.perf_counter()
     staging: Path | None = None
+    printer = None
+    stamp = dict(stamp or {})
     try:
+        inputs = stamp.pop("inputs", None) or read_inputs(job)
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=folder, prefix=".staging-"))
         executed = staging / "briefing.ipynb"
+        if "pdf" in job.formats:
+            from report_utils.export.printer import Printer
+
+            printer = Printer(job.lang)  # loads WeasyPrint and fonts while the kernel works
         nb = _execute(job, executed, result)
         if nb is not None:
-            _export(nb, staging, job.formats, result)
+            _export(nb, staging, job.formats, result, printer)
+            _check_unchanged(job, inputs)
             result.timings["total"] = round(time.perf_counter() - started, 3)
-            _write_manifest(job, staging, result, stamp or {})
+            _write_manifest(job, staging, result, stamp, inputs)
             _move_into_place(staging, folder, result)
     except ReportError as exc:
         result.status, result.error = "failed", str(exc)
     except OSError as exc:
         result.status, result.error = "failed", f"cannot write {folder}: {exc.strerror or exc}"
     finally:
+        if "report_utils.build.kernels" in sys.modules:  # an interrupted run's kernel
+            sys.modules["report_utils.build.kernels"].end_all()
+        if printer is not None:
+            printer.close()
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         result.seconds = round(time.perf_counter() - started, 3)
@@ -199,15 +249,14 @@ def build_one(job: Job, stamp: dict[str, Any] | None = None) -> BuildResult:
 
 
 def _execute(job: Job, executed: Path, result: BuildResult):
-    # While the kernel works (another process), this process's idle core loads the exporters and
-    # prints a one-line page: a first WeasyPrint document pays ~0.4 s to load its fonts. (Measured
-    # slower when the kernel itself was still importing; with a spare kernel it no longer is.)
-    warm = threading.Thread(target=_warm_exporters, args=(job.lang,), daemon=True)
+    # While the kernel works (another process), this process loads nbconvert and the briefing
+    # template (the PDF printer, a child process, loads WeasyPrint and its fonts meanwhile).
+    warm = threading.Thread(target=_warm_html_exporter, daemon=True)
     warm.start()
     try:
         return _run_notebook(job, executed, result)
     finally:
-        warm.join()  # WeasyPrint is not used from two threads at once, even after a failure
+        warm.join()
 
 
 def _run_notebook(job: Job, executed: Path, result: BuildResult):
@@ -248,6 +297,8 @@ def _run_notebook(job: Job, executed: Path, result: BuildResult):
             )
             return None
         except _START_ERRORS as exc:
+            if isinstance(exc, OSError) and exc.errno in _NO_ROOM:
+                raise  # not the kernel's fault; no retry helps (build_one reports the write)
             if attempt == 1 and not _any_cell_ran(executed):
                 continue  # the kernel did not start (e.g. a port race): retry once
             _keep_failed(executed, job.folder)
@@ -255,45 +306,67 @@ def _run_notebook(job: Job, executed: Path, result: BuildResult):
             result.error = f"the kernel failed ({type(exc).__name__}): {exc}"
             return None
     result.timings["execute"] = round(time.perf_counter() - started, 3)
+    result.peak_memory_mb["kernel"] = _peak_mb("children")
     return executed_nb  # the notebook papermill also wrote to ``executed``
 
 
 @functools.cache
-def _warm_exporters(lang: str) -> None:
-    from markupsafe import Markup
+def _warm_html_exporter() -> None:
     from nbformat import v4
 
-    from report_utils.briefing.phrasing import catalogue
-    from report_utils.export.exporters import BriefingHTMLExporter, html_to_pdf
+    from report_utils.export.exporters import BriefingHTMLExporter
 
-    # Headings of the briefing's language and of Chinese (quotes stay Chinese in every language):
-    # the fonts of the real page, regular and bold.
-    words = [catalogue(code)["briefing"]["headlines"] for code in dict.fromkeys((lang, "zh"))]
-    html = Markup("<h1>{}</h1><p>{}</p>").format(" ".join(words), " ".join(words))
-    cell = v4.new_code_cell()
-    cell.outputs = [v4.new_output("display_data", data={"text/html": str(html)})]
-    page = v4.new_notebook(cells=[cell], metadata={"papermill": {"parameters": {"lang": lang}}})
     with contextlib.suppress(Exception):  # only a warm-up: the real export reports problems
-        html_to_pdf(BriefingHTMLExporter().from_notebook_node(page)[0])
+        BriefingHTMLExporter().from_notebook_node(v4.new_notebook())
 
 
-def _export(nb, staging: Path, formats: tuple[str, ...], result: BuildResult) -> None:
-    from report_utils.export.exporters import BriefingHTMLExporter, html_to_pdf
+def _export(nb, staging: Path, formats: tuple[str, ...], result: BuildResult, printer) -> None:
+    from report_utils.export.exporters import BriefingHTMLExporter
 
     started = time.perf_counter()
     html, _ = BriefingHTMLExporter().from_notebook_node(nb)
     if "html" in formats:
         (staging / "briefing.html").write_text(html, encoding="utf-8")
     result.timings["html"] = round(time.perf_counter() - started, 3)
-    if "pdf" in formats:
+    if printer is not None:
         started = time.perf_counter()
         # The same bytes BriefingPDFExporter (the registered nbconvert exporter) produces: it
-        # prints this HTML; calling its printer here saves rendering the template twice.
-        (staging / "briefing.pdf").write_bytes(html_to_pdf(html))
+        # prints this HTML with html_to_pdf, here in a child process that a timeout can stop.
+        printer.print(html, staging / "briefing.pdf")
         result.timings["pdf"] = round(time.perf_counter() - started, 3)
+        result.peak_memory_mb["printer"] = printer.peak_mb
 
 
-def _write_manifest(job: Job, staging: Path, result: BuildResult, stamp: dict[str, Any]) -> None:
+def read_inputs(job: Job) -> dict[str, Any]:
+    """Hashes of what a run reads: the data folder's tables and the notebook."""
+    notebook = Path(job.notebook)
+    return {
+        "files": digests.file_hashes(job.data_dir),
+        "notebook": digests.sha256_file(notebook) if notebook.is_file() else None,
+    }
+
+
+def _check_unchanged(job: Job, inputs: dict[str, Any]) -> None:
+    now = read_inputs(job)
+    before, after = inputs["files"], now["files"]
+    changes = [
+        f"{name} {'removed' if name not in after else 'added' if name not in before else 'changed'}"
+        for name in sorted(before.keys() | after.keys())
+        if before.get(name) != after.get(name)
+    ]
+    if now["notebook"] != inputs["notebook"]:
+        changes.append(f"{Path(job.notebook).name} {'changed' if now['notebook'] else 'removed'}")
+    if changes:
+        shown = ", ".join(changes[:10]) + (f" and {len(changes) - 10} more" if changes[10:] else "")
+        raise BuildError(
+            f"the data changed while the briefing was built ({shown}); nothing was replaced: "
+            "build again"
+        )
+
+
+def _write_manifest(
+    job: Job, staging: Path, result: BuildResult, stamp: dict[str, Any], inputs: dict[str, Any]
+) -> None:
     outputs = {
         p.name: {"sha256": digests.sha256_file(p), "bytes": p.stat().st_size}
         for p in sorted(staging.iterdir())
@@ -302,18 +375,15 @@ def _write_manifest(job: Job, staging: Path, result: BuildResult, stamp: dict[st
     manifest = {
         "briefing": job.name,
         "parameters": {**job.parameters(), "formats": list(job.formats)},
-        "notebook": {"path": str(job.notebook), "sha256": digests.sha256_file(job.notebook)},
-        "inputs": {
-            "data_dir": str(Path(job.data_dir).resolve()),
-            "files": digests.file_hashes(job.data_dir),
-        },
+        "notebook": {"path": str(job.notebook), "sha256": inputs["notebook"]},
+        "inputs": {"data_dir": str(Path(job.data_dir).resolve()), "files": inputs["files"]},
         "package": {
             "report_utils": digests.library_versions()["report_utils"],
             "code_sha256": digests.code_digest(),
         },
         "libraries": digests.library_versions(),
         "timings_seconds": result.timings,
-        "peak_memory_mb": _peak_memory(),
+        "peak_memory_mb": {"worker": _peak_mb("self"), **result.peak_memory_mb},
         "outputs": outputs,
         "built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         **stamp,
@@ -323,16 +393,14 @@ def _write_manifest(job: Job, staging: Path, result: BuildResult, stamp: dict[st
     )
 
 
-def _peak_memory() -> dict[str, float]:
-    """Peak resident memory of this process (the worker) and of its finished children (the
-    kernels it ran), in MB."""
+def _peak_mb(who: str) -> float:
+    """Peak resident memory in MB of this process (``self``: the worker) or of the largest of
+    its children it has waited for so far (``children``: kernels and spares, read when the
+    kernel has ended and before the PDF printer has)."""
     import resource
 
-    to_mb = 1 / 1024  # ru_maxrss is in kB on Linux
-    return {
-        "worker": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * to_mb, 1),
-        "kernel": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * to_mb, 1),
-    }
+    usage = resource.getrusage(resource.RUSAGE_SELF if who == "self" else resource.RUSAGE_CHILDREN)
+    return round(usage.ru_maxrss / 1024, 1)  # ru_maxrss is in kB on Linux
 
 
 def _move_into_place(staging: Path, folder: Path, result: BuildResult) -> None:
@@ -345,42 +413,51 @@ def _move_into_place(staging: Path, folder: Path, result: BuildResult) -> None:
     (folder / FAILED).unlink(missing_ok=True)
 
 
+def _read_notebook(path: Path):
+    """The notebook papermill wrote, or None when there is none to read: not written yet, or
+    cut short (on a full disk papermill leaves an empty file)."""
+    import nbformat
+
+    try:
+        return nbformat.read(path, as_version=4)
+    except (OSError, ValueError):  # nbformat's NotJSONError is a ValueError
+        return None
+
+
 def _keep_failed(executed: Path, folder: Path) -> None:
-    if executed.exists():
+    """Keep the partly executed notebook as ``failed.ipynb``, if there is one to read."""
+    if _read_notebook(executed) is not None:
         os.replace(executed, folder / FAILED)
 
 
 def _any_cell_ran(executed: Path) -> bool:
-    if not executed.exists():
-        return False
-    import nbformat
-
-    cells = nbformat.read(executed, as_version=4).cells
+    nb = _read_notebook(executed)
+    cells = nb.cells if nb is not None else []
     return any(c.get("execution_count") for c in cells if c.cell_type == "code")
 
 
 def _running_cell(executed: Path) -> str:
-    """1-based number, in the analyst's notebook, of the cell that was running."""
-    if not executed.exists():
+    """1-based number, in the analyst's notebook, of the cell that was running: the last one
+    papermill started (it marks even that one "completed" when the kernel dies under it)."""
+    nb = _read_notebook(executed)
+    if nb is None:
         return "?"
-    import nbformat
-
-    injected = 0
-    for index, cell in enumerate(nbformat.read(executed, as_version=4).cells):
+    number, counted = "?", 0
+    for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
-            injected = 1
-        if cell.metadata.get("papermill", {}).get("status") == "running":
-            return str(index + 1 - injected)
-    return "?"
+            continue
+        counted += 1
+        if cell.metadata.get("papermill", {}).get("start_time"):
+            number = str(counted)
+    return number
 
 
 def _describe(exc, executed: Path, notebook: str) -> str:
     """Which cell failed, counted 1-based in the analyst's notebook, its first line and error."""
-    import nbformat
-
     number = exc.cell_index + 1
-    if executed.exists():
-        cells = nbformat.read(executed, as_version=4).cells[: exc.cell_index]
+    nb = _read_notebook(executed)
+    if nb is not None:
+        cells = nb.cells[: exc.cell_index]
         number -= sum("injected-parameters" in c.metadata.get("tags", []) for c in cells)
     source = next((line for line in exc.source.splitlines() if line.strip()), "")
     return (

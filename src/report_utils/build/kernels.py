@@ -4,7 +4,8 @@ Kernels talk over IPC (Unix sockets) instead of TCP ports: parallel runs on one 
 race for the same port (papermill issues #511 and #239), and ipykernel's warning about
 unencrypted TCP goes away. Each kernel's sockets get a path of their own: jupyter_client's default
 ("kernel-ipc" in the working folder, numbered by probing for free names) lets two kernels started
-at once in the same folder pick the same sockets.
+at once in the same folder pick the same sockets. Sockets and connection file live in the build's
+scratch folder (``report_utils.build.cleanup``), which goes away however the build ends.
 
 A spare kernel process (``report_utils.build.spares``), when this process reserved one, becomes the
 kernel instead of a fresh interpreter.
@@ -12,11 +13,13 @@ kernel instead of a fresh interpreter.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sys
-import tempfile
 import uuid
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import DottedObjectName, default
 
-from report_utils.build import spares
+from report_utils.build import cleanup, spares
 
 _LAUNCHER = ["-m", "ipykernel_launcher"]
 
@@ -73,10 +76,22 @@ class IPCKernelManager(AsyncKernelManager):
 
     @default("ip")
     def _default_ip(self) -> str:
-        # Socket paths must stay short (about 100 bytes on Linux): the temp folder, not the cwd.
-        return str(Path(tempfile.gettempdir()) / f"briefing-kernel-{uuid.uuid4().hex[:16]}")
+        # Socket paths must stay short (about 100 bytes on Linux): the build's scratch folder in
+        # the temp folder (not the cwd), which every exit path of the build removes.
+        return str(cleanup.scratch() / f"k{self._file_id}")
+
+    @default("connection_file")
+    def _default_connection_file(self) -> str:
+        return str(cleanup.scratch() / f"k{self._file_id}.json")
+
+    @property
+    def _file_id(self) -> str:
+        if not hasattr(self, "_file_id_value"):
+            self._file_id_value = uuid.uuid4().hex[:12]
+        return self._file_id_value
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        _launched.add(self)  # end_all() ends it if the run is interrupted before nbclient can
         spare = spares.take() if _spare_can_serve(kernel_cmd, kw.get("cwd")) else None
         if spare is None:
             await super()._async_launch_kernel(kernel_cmd, **kw)
@@ -98,3 +113,19 @@ class IPCKernelManager(AsyncKernelManager):
         provisioner.pgid = os.getpgid(spare.pid)  # type: ignore[attr-defined]
         provisioner.cwd = kw.get("cwd") or Path.cwd()  # type: ignore[attr-defined]
         self._reconcile_connection_info(provisioner.connection_info)
+
+
+_launched: weakref.WeakSet[IPCKernelManager] = weakref.WeakSet()
+
+
+def end_all() -> None:
+    """Kill the kernels this process launched that still run: a run interrupted (SIGTERM,
+    Ctrl-C) ends before nbclient shuts its kernel down, and a kernel left alone would start
+    over from a connection file it can no longer find."""
+    for manager in list(_launched):
+        process = getattr(manager.provisioner, "process", None)
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGKILL)  # its own session: kernel and children
+            process.wait()
+    _launched.clear()

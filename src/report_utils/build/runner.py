@@ -13,15 +13,16 @@ briefing can see as of its month: a new file for a later period rebuilds nothing
 
 from __future__ import annotations
 
+import contextlib
 import json
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from report_utils.build import digests, spares
 from report_utils.build.execute import (
@@ -43,7 +44,7 @@ LOCK = ".briefing.lock"
 @dataclass
 class Plan:
     jobs: list[Job] = field(default_factory=list)
-    stamps: dict[str, dict[str, str]] = field(default_factory=dict)
+    stamps: dict[str, dict[str, Any]] = field(default_factory=dict)
     skipped: list[BuildResult] = field(default_factory=list)
 
 
@@ -79,6 +80,8 @@ def plan(
     ``on_pending`` hears how many briefings may need building as soon as the hashes tell,
     before the slower checks (the CLI starts spare kernel processes then)."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
+    if not formats:
+        raise ParameterError(f"no format given; formats: {', '.join(FORMATS)}")
     for fmt in formats:
         if fmt not in FORMATS:
             raise ParameterError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
@@ -168,8 +171,13 @@ def plan(
     dataset = dataset or _dataset(data_dir)
     pending_langs = sorted({job.lang for job, _ in pending})
     for job, _ in pending:  # an unknown language or region: a clear message, not a traceback
+        region_months = dataset.months(job.region) if job.region in dataset.regions.index else []
         check_parameters(
-            job.notebook, job.parameters(), dataset.months(job.region), dataset.briefed_regions()
+            job.notebook,
+            job.parameters(),
+            region_months,
+            asof.latest_month(dataset, job.region),
+            dataset.briefed_regions(),
         )
     _, problems = check_briefing(dataset, data_dir, pending_langs)
     errors = [p for p in problems if p.severity == "error"]
@@ -187,7 +195,12 @@ def plan(
             )
             continue
         result.jobs.append(job)
-        result.stamps[job.name] = {"fingerprint": fingerprint, "content_digest": content}
+        result.stamps[job.name] = {
+            "fingerprint": fingerprint,
+            "content_digest": content,
+            # what was checked and hashed here: the manifest records it, the run compares
+            "inputs": {"files": hashes, "notebook": common["notebook"]},
+        }
     if result.jobs:
         roles = {role for lang in pending_langs for role in package(lang).get("fonts", ["cjk"])}
         require_fonts(sorted(roles))
@@ -269,7 +282,8 @@ def _outputs(manifest: dict[str, Any], job: Job) -> list[Path]:
 
 def _restamp(folder: Path, manifest: dict[str, Any], fingerprint: str) -> None:
     manifest = {**manifest, "fingerprint": fingerprint}
-    _atomic_write(folder / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+    with contextlib.suppress(OSError):  # only saves the next plan a look at the rows
+        _atomic_write(folder / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
 
 
 def _read_state(out_dir: Path) -> dict[str, Any]:
@@ -289,8 +303,11 @@ def _write_state(out_dir: Path, state: dict[str, Any]) -> None:
 
 def _atomic_write(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        temporary.write_text(text + "\n", encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)  # only left when the write failed
 
 
 def check_writable(out_dir: Path) -> None:
@@ -326,34 +343,23 @@ def run(
         finally:
             spares.release()
         return results
-    own = executor is None
-    if own:
-        count = min(workers, len(p.jobs))
-        pool = ProcessPoolExecutor(
-            max_workers=count,
-            mp_context=multiprocessing.get_context("spawn"),
-            # Each worker keeps a spare kernel process importing while its current one runs.
-            initializer=spares.reserve,
-            initargs=(-(-len(p.jobs) // count),),
-        )
-    else:
-        pool = executor
+    if executor is None:  # the local pool: a worker that dies costs only its own briefing
+        from report_utils.build.workers import run_jobs
+
+        built = run_jobs(p.jobs, p.stamps, workers, done)
+        return [built[job.name] for job in p.jobs]
     by_name: dict[str, BuildResult] = {}
-    try:
-        futures = {pool.submit(build_one, job, p.stamps[job.name]): job for job in p.jobs}
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                result = future.result()
-            except BrokenProcessPool as exc:
-                result = BuildResult(
-                    job.name, job.folder, "failed", error=f"the worker process died: {exc}"
-                )
-            by_name[job.name] = result
-            done(result)
-    finally:
-        if own:
-            pool.shutdown(wait=True, cancel_futures=True)
+    futures = {executor.submit(build_one, job, p.stamps[job.name]): job for job in p.jobs}
+    for future in as_completed(futures):
+        job = futures[future]
+        try:
+            result = future.result()
+        except BrokenProcessPool as exc:
+            result = BuildResult(
+                job.name, job.folder, "failed", error=f"the worker process died: {exc}"
+            )
+        by_name[job.name] = result
+        done(result)
     return [by_name[job.name] for job in p.jobs]
 
 
@@ -406,7 +412,7 @@ def write_index(out_dir: Path) -> Path:
                 "period": period,
                 "lang": lang,
                 "files": [
-                    f"{region}/{period}/{lang}/{name}"
+                    {"href": _relative_url(region, period, lang, name), "name": name}
                     for name in sorted(manifest["outputs"])
                     if not name.endswith(".ipynb")
                 ],
@@ -417,8 +423,18 @@ def write_index(out_dir: Path) -> Path:
     rows.sort(key=lambda r: (r["region"], r["period"], r["lang"]), reverse=True)
     env = Environment(loader=FileSystemLoader(INDEX_TEMPLATES_DIR), autoescape=select_autoescape())
     html = env.get_template("index.html.j2").render(rows=rows)
-    _atomic_write(out_dir / "index.html", html)
+    try:
+        _atomic_write(out_dir / "index.html", html)
+    except OSError as exc:
+        raise ReportError(f"cannot write {out_dir / 'index.html'}: {exc.strerror or exc}") from None
     return out_dir / "index.html"
+
+
+def _relative_url(*segments: str) -> str:
+    """A link to a path below the index's folder, whatever its folders are called: every
+    segment percent-encoded (a folder named ``javascript:…`` or ``a#b`` stays a path) and the
+    whole prefixed with ``./`` so that it never reads as a scheme or a host."""
+    return "./" + "/".join(quote(segment, safe="") for segment in segments)
 
 
 def build(

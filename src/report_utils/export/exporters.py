@@ -7,14 +7,14 @@ briefing_html`` and ``--to briefing_pdf`` work too.
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
+from markupsafe import Markup
 from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
-from report_utils.errors import ReportError
+from report_utils.export.printer import html_to_pdf
 from report_utils.paths import NBCONVERT_TEMPLATES_DIR
 
 TEMPLATE = "briefing"
@@ -58,12 +58,14 @@ class BriefingHTMLExporter(HTMLExporter):
 
 
 def _first_heading(nb) -> str:
+    """The text of the first ``<h1>``, as a reader sees it (tags dropped, entities decoded): the
+    template escapes it once for ``<title>``."""
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             html = output.get("data", {}).get("text/html", "")
             match = re.search(r"<h1>(.*?)</h1>", html, re.S)
             if match:
-                return re.sub(r"<[^>]+>", "", match.group(1))
+                return Markup(match.group(1)).striptags()
     return ""
 
 
@@ -80,18 +82,3 @@ class BriefingPDFExporter(BriefingHTMLExporter):
     def from_notebook_node(self, nb, resources: dict[str, Any] | None = None, **kw):
         html, resources = super().from_notebook_node(nb, resources=resources, **kw)
         return html_to_pdf(html), resources
-
-
-def html_to_pdf(html: str) -> bytes:
-    try:
-        import weasyprint
-    except OSError as exc:  # Pango or its libraries are missing
-        raise ReportError(
-            f"WeasyPrint cannot load its system libraries ({exc}); install them as root: "
-            "apt-get install libpango-1.0-0 libpangoft2-1.0-0"
-        ) from None
-    # WeasyPrint logs every CSS property it ignores; the template is written for it, so quiet.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    document = weasyprint.HTML(string=html, base_url=None).render()
-    return document.write_pdf()

@@ -1,0 +1,160 @@
+"""The briefing HTML printed to PDF by WeasyPrint (``html_to_pdf``), and in a child process that
+a build can stop (``Printer``).
+
+WeasyPrint's time to lay out a table grows with the square of the length of an unbroken text in
+one of its cells (a 4,000-character event title, which the appendix shows in a table, took half a
+minute; 20,000 characters over five minutes). A build therefore prints in a child process
+(``python -m report_utils.export.printer LANG``) and waits at most ``timeout()`` seconds
+(``REPORT_UTILS_PDF_TIMEOUT``, default 60), then kills it and fails the run with a message.
+
+The child is started when the run starts: it imports WeasyPrint and lays out a one-line page in
+the briefing's fonts while the kernel works, then reads one request on stdin (a JSON line with
+the PDF's path, then the HTML) and writes the PDF. It also bounds itself (an alarm a little after
+the timeout), so it never outlives a build that was killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from report_utils.errors import ReportError
+from report_utils.paths import MESSAGES_DIR, NBCONVERT_TEMPLATES_DIR
+
+TIMEOUT_ENV = "REPORT_UTILS_PDF_TIMEOUT"
+DEFAULT_TIMEOUT = 60.0
+_GRACE = 5.0  # the child's own alarm, after the parent's timeout
+
+
+def timeout() -> float:
+    """Seconds a PDF may take to lay out (``REPORT_UTILS_PDF_TIMEOUT``, default 60)."""
+    text = os.environ.get(TIMEOUT_ENV, "")
+    try:
+        seconds = float(text) if text.strip() else DEFAULT_TIMEOUT
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ReportError(f"{TIMEOUT_ENV} must be a number of seconds above 0, got {text!r}")
+    return seconds
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of a briefing page (A4, page numbers and fonts from its CSS), in this process and
+    without a time limit (``Printer`` runs it with one). Imports WeasyPrint only, not nbconvert:
+    the printer's child process starts faster."""
+    try:
+        import weasyprint
+    except OSError as exc:  # Pango or its libraries are missing
+        raise ReportError(
+            f"WeasyPrint cannot load its system libraries ({exc}); install them as root: "
+            "apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+        ) from None
+    # WeasyPrint logs every CSS property it ignores; the template is written for it, so quiet.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    document = weasyprint.HTML(string=html, base_url=None).render()
+    return document.write_pdf()
+
+
+class Printer:
+    """One PDF, printed by a child process started now: ``with Printer(lang) as p: p.print()``."""
+
+    def __init__(self, lang: str, seconds: float | None = None):
+        self.seconds = timeout() if seconds is None else seconds
+        self.peak_mb: float | None = None
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "report_utils.export.printer", lang, str(self.seconds)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+
+    def print(self, html: str, pdf: Path) -> None:
+        """Write ``html`` as a PDF to ``pdf``; ``ReportError`` when it failed or took too long."""
+        request = json.dumps({"pdf": str(pdf)}) + "\n" + html
+        try:
+            stdout, stderr = self._process.communicate(request.encode(), timeout=self.seconds)
+        except subprocess.TimeoutExpired:
+            self.close()
+            raise ReportError(
+                f"the PDF took longer than {self.seconds:g} s to lay out and was stopped "
+                f"(WeasyPrint's time grows with the square of an unbroken text's length: look "
+                f"for a very long text in the data; {TIMEOUT_ENV} sets the limit)"
+            ) from None
+        if self._process.returncode != 0:
+            lines = stderr.decode(errors="replace").strip().splitlines()
+            raise ReportError(
+                f"the PDF printer failed (exit {self._process.returncode}): "
+                f"{lines[-1] if lines else 'no message'}"
+            )
+        self.peak_mb = json.loads(stdout or b"{}").get("peak_mb")
+
+    def close(self) -> None:
+        """Stop the child if it still runs (also after a failure elsewhere in the run)."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.communicate()
+
+    def __enter__(self) -> Printer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _warm_page(lang: str) -> str:
+    """A page in the briefing's CSS with words from the catalogues of its language and of
+    Chinese (quotes stay Chinese in every language), bold and regular: the real page's fonts."""
+    import yaml
+
+    def strings(value) -> list[str]:
+        if isinstance(value, dict):
+            return [s for v in value.values() for s in strings(v)]
+        return [value] if isinstance(value, str) else []
+
+    words = []
+    for code in dict.fromkeys((lang, "zh")):
+        path = MESSAGES_DIR / f"{code}.yaml"
+        if path.is_file():
+            words.append(" ".join(strings(yaml.safe_load(path.read_text("utf-8"))))[:300])
+    css = (NBCONVERT_TEMPLATES_DIR / "briefing" / "briefing.css").read_text("utf-8")
+    text = " ".join(words).replace("<", " ").replace("&", " ")
+    return (
+        f'<html lang="{lang}"><head><style>{css}</style></head><body><main class="briefing">'
+        f"<h1>{text}</h1><p>{text}</p></main></body></html>"
+    )
+
+
+def main() -> None:
+    lang, seconds = sys.argv[1], float(sys.argv[2])
+    with contextlib.suppress(Exception):  # only a warm-up: the real page reports problems
+        html_to_pdf(_warm_page(lang))
+    header = sys.stdin.buffer.readline()
+    if not header.strip():
+        return  # the run ended before it needed a PDF
+    request = json.loads(header)
+    html = sys.stdin.buffer.read().decode("utf-8")
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.alarm(math.ceil(seconds + _GRACE))  # never outlive the parent's limit
+    try:
+        pdf = html_to_pdf(html)
+    except ReportError as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(1) from None
+    Path(request["pdf"]).write_bytes(pdf)
+
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sys.stdout.write(json.dumps({"peak_mb": round(peak, 1)}))
+
+
+if __name__ == "__main__":
+    main()

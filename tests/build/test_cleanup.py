@@ -1,0 +1,142 @@
+"""Interrupted builds leave nothing behind: no ``.staging-*`` folder in the output, no kernel
+socket, connection file or settings folder in the temporary folder, no process. Each case
+interrupts a real ``briefing build`` with a real signal while its kernel runs, with TMPDIR set to
+a folder of the test's own (short: socket paths are limited to about 100 bytes)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BRIEFING = ROOT / ".venv" / "bin" / "briefing"
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def tmpdir_env() -> Iterator[tuple[Path, dict[str, str]]]:
+    folder = Path(tempfile.mkdtemp(prefix="bt-", dir="/tmp"))
+    try:
+        yield folder, {**os.environ, "TMPDIR": str(folder)}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _start(out: Path, env: dict[str, str], *args: str) -> subprocess.Popen:
+    """``briefing build --force --format html ARGS`` (a later ``--format`` wins)."""
+    return subprocess.Popen(
+        [str(BRIEFING), "build", "--out", str(out), "--force", "--format", "html", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a shell gives a command
+    )
+
+
+def _wait_for_kernels(out: Path, count: int, process: subprocess.Popen) -> None:
+    """Until ``count`` runs have written their first notebook (their kernels are working)."""
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("*/*/*/.staging-*/briefing.ipynb"))) < count:
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the runs did not start"
+        time.sleep(0.05)
+    time.sleep(0.5)  # well inside the cells
+
+
+def _processes_left(tmp: Path, pgid: int) -> list[int]:
+    """Live processes of the build: in its process group, or started by it in sessions of their
+    own (kernels, spares), which inherit the TMPDIR this test gave it."""
+    mark = f"\0TMPDIR={tmp}\0".encode()
+    left = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            environ = b"\0" + Path(f"/proc/{entry}/environ").read_bytes()
+        except OSError:
+            continue
+        if fields[0] != "Z" and (int(fields[2]) == pgid or mark in environ):
+            left.append(int(entry))
+    return left
+
+
+def _left(tmp: Path, out: Path, pgid: int, seconds: float = 10) -> tuple[list, list, list]:
+    """What is left once the build's processes had time to end: files in TMPDIR, staging
+    folders in the output, live processes."""
+    deadline = time.monotonic() + seconds
+    while _processes_left(tmp, pgid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return (
+        sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*")),
+        sorted(str(p.relative_to(out)) for p in out.rglob(".staging-*")),
+        _processes_left(tmp, pgid),
+    )
+
+
+def test_sigterm_leaves_nothing(tmp_path, tmpdir_env):
+    tmp, env = tmpdir_env
+    out = tmp_path / "out"
+    build = _start(out, env, "--lang", "zh")
+    _wait_for_kernels(out, 1, build)
+    build.send_signal(signal.SIGTERM)
+    build.communicate(timeout=60)
+    assert build.returncode != 0
+    assert _left(tmp, out, build.pid) == ([], [], [])
+
+
+def test_ctrl_c_of_a_batch_leaves_nothing(tmp_path, tmpdir_env):
+    """Ctrl-C of a ``-j 2`` batch left ten kernel sockets and connection files in $TMPDIR."""
+    tmp, env = tmpdir_env
+    out = tmp_path / "out"
+    build = _start(out, env, "--lang", "zh", "--lang", "en", "-j", "2")
+    _wait_for_kernels(out, 2, build)
+    os.killpg(build.pid, signal.SIGINT)  # what the terminal sends the foreground group
+    _, stderr = build.communicate(timeout=60)
+    assert build.returncode != 0
+    assert "Traceback" not in stderr
+    assert _left(tmp, out, build.pid) == ([], [], [])
+
+
+def test_a_later_build_removes_what_a_killed_one_left(tmp_path, tmpdir_env):
+    """After kill -9 a build cannot clean up: ``.staging-*/briefing.ipynb`` stayed in the output
+    folder and five kernel files in $TMPDIR, and nothing ever removed them."""
+    tmp, env = tmpdir_env
+    out = tmp_path / "out"
+    build = _start(out, env, "--lang", "zh")
+    _wait_for_kernels(out, 1, build)
+    os.killpg(build.pid, signal.SIGKILL)
+    build.communicate(timeout=60)
+    litter, staging, _ = _left(tmp, out, build.pid)
+    assert litter and staging  # what kill -9 cannot avoid
+
+    later = _start(out, env, "--lang", "en")  # another briefing: nothing of the first is reused
+    _, stderr = later.communicate(timeout=120)
+    assert later.returncode == 0, stderr
+    assert _left(tmp, out, later.pid) == ([], [], [])
+
+
+def test_an_unwritable_home_leaves_no_settings_folders(tmp_path, tmpdir_env):
+    """With HOME unwritable, matplotlib and IPython made temporary settings folders in $TMPDIR
+    that stayed there."""
+    tmp, env = tmpdir_env
+    env = {**env, "HOME": "/proc/no-home"}  # cannot be made, even by root
+    for name in ("MPLCONFIGDIR", "IPYTHONDIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        env.pop(name, None)
+    out = tmp_path / "out"
+    result = _start(out, env, "--lang", "zh", "--format", "html,pdf")
+    _, stderr = result.communicate(timeout=240)
+    assert result.returncode == 0, stderr
+    assert len(list(out.glob("*/*/zh/briefing.pdf"))) == 1
+    assert _left(tmp, out, result.pid) == ([], [], [])

@@ -1,0 +1,114 @@
+"""What a build refuses before any kernel starts: parameters the plan owns, periods outside the
+data, loose options. Each case runs the real command; a kernel that starts trips a wire
+(``kernel_tripwire`` in conftest), so "before any kernel" is checked, not assumed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from report_utils.build.execute import check_parameters
+from report_utils.errors import ParameterError
+from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
+from report_utils.tables.load import load_dataset
+
+MONTHS = load_dataset(DATA_DIR).months()
+
+
+def briefing(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "report_utils", "build", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def assert_refused(result: subprocess.CompletedProcess, message: str, out: Path, started) -> None:
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not started(), "a kernel was started"
+    assert not list(out.rglob("*.ipynb")) and not list(out.rglob("briefing.*"))
+
+
+@pytest.mark.parametrize(
+    ("param", "option"),
+    [
+        ("period=2021-09", "--period"),
+        ("lang=en", "--lang"),
+        ("data_dir={data}", "--data"),
+    ],
+)
+def test_parameters_the_plan_owns_cannot_be_set_with_p(
+    tmp_path, kernel_tripwire, data_copy, param, option
+):
+    """``--period 2021-12 --lang zh -p period=2021-09`` wrote a 2021-09 briefing into
+    2021-12/zh/ (exit 0); ``-p data_dir=X`` bypassed the data checks and the hashes."""
+    env, started = kernel_tripwire
+    out = tmp_path / "out"
+    param = param.format(data=data_copy)
+    result = briefing(
+        *("--out", str(out), "--period", MONTHS[-1], "--lang", "zh", "--format", "html"),
+        *("-p", param),
+        env=env,
+        cwd=tmp_path,
+    )
+    name = param.partition("=")[0]
+    assert_refused(result, f"{name} is set by the build ({option})", out, started)
+
+
+def test_compare_given_twice_is_refused(tmp_path, kernel_tripwire):
+    env, started = kernel_tripwire
+    out = tmp_path / "out"
+    result = briefing(
+        *("--out", str(out), "--compare", MONTHS[-3], "-p", f"compare={MONTHS[-2]}"),
+        env=env,
+        cwd=tmp_path,
+    )
+    assert_refused(result, "compare is set by the build (--compare)", out, started)
+
+
+@pytest.mark.parametrize("period", ["9999-01", "2030-01"])
+def test_a_period_after_the_latest_data_is_refused(tmp_path, kernel_tripwire, period):
+    """``--period 9999-01`` built "数据截至9999年1月" from 2021 figures."""
+    env, started = kernel_tripwire
+    out = tmp_path / "out"
+    result = briefing("--out", str(out), "--period", period, env=env, cwd=tmp_path)
+    assert_refused(result, f"period {period} is after the latest month with data", out, started)
+    assert f"months with data: {', '.join(MONTHS)}" in result.stderr
+
+
+def test_check_parameters_without_any_month_is_a_clear_error():
+    with pytest.raises(ParameterError, match="the data has no months"):
+        check_parameters(BRIEFING_NOTEBOOK, {"period": "2021-12"}, [])
+    with pytest.raises(ParameterError, match="the data has no months"):
+        check_parameters(BRIEFING_NOTEBOOK, {"compare": "2021-09"}, [])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--wait", "nan"], "--wait"),
+        (["--wait", "-1"], "--wait"),
+        (["--wait", "inf"], "--wait"),
+        (["--format", ""], "no format given"),
+        (["--format", " , "], "no format given"),
+    ],
+)
+def test_loose_options_are_refused(tmp_path, kernel_tripwire, args, message):
+    """``--wait nan`` gave a traceback, ``--wait -1`` waited forever, ``--format ""`` built only
+    the notebook and reported "built"."""
+    env, started = kernel_tripwire
+    out = tmp_path / "out"
+    result = briefing("--out", str(out), "--force", *args, env=env, cwd=tmp_path)
+    assert result.returncode != 0, result.stdout
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not started()
+    assert not list(out.rglob("*.ipynb"))

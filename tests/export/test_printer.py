@@ -1,0 +1,62 @@
+"""The PDF printer: WeasyPrint in a child process that a timeout stops."""
+
+import os
+import subprocess
+import time
+
+import pytest
+
+from report_utils.errors import ReportError
+from report_utils.export.printer import TIMEOUT_ENV, Printer, timeout
+
+# An event title of 20,000 characters in a table cell, as the briefing's appendix shows it:
+# WeasyPrint's table layout time grows with the square of the cell's text (2,000 characters
+# ~14 s on this kind of machine; 20,000 over 300 s).
+RUNAWAY = (
+    '<html lang="zh"><body><table><tr><td>ev-1</td><td>'
+    + "工业发展大会" * 3400
+    + "</td></tr></table></body></html>"
+)
+
+
+def _children() -> set[int]:
+    """Process ids of this process's live children (from /proc)."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == os.getpid() and fields[0] != "Z":
+                found.add(int(entry))
+    return found
+
+
+def test_a_pdf_that_would_take_minutes_is_stopped_at_the_limit(tmp_path):
+    before = _children()
+    started = time.perf_counter()
+    with Printer("zh", seconds=2) as printer, pytest.raises(ReportError, match="longer than 2 s"):
+        printer.print(RUNAWAY, tmp_path / "briefing.pdf")
+    assert time.perf_counter() - started < 15  # imports and warm-up, then at most the limit
+    assert not (tmp_path / "briefing.pdf").exists()
+    assert _children() <= before  # the child was killed and reaped
+
+
+def test_the_printer_writes_the_pdf_of_the_html(tmp_path):
+    pdf = tmp_path / "briefing.pdf"
+    with Printer("zh") as printer:
+        printer.print('<html lang="zh"><body><h1>工业经济简报</h1><p>同比增长11.7%</p>', pdf)
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "工业经济简报" in text and "同比增长11.7%" in text
+    assert printer.peak_mb and printer.peak_mb > 0
+
+
+@pytest.mark.parametrize("value", ["nan", "0", "-5", "inf", "soon"])
+def test_the_limit_must_be_a_number_of_seconds(monkeypatch, value):
+    monkeypatch.setenv(TIMEOUT_ENV, value)
+    with pytest.raises(ReportError, match=TIMEOUT_ENV):
+        timeout()
