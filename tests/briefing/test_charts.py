@@ -86,10 +86,9 @@ def _pixels(chart: charts.Chart):
 
 
 def _size_matches(chart: charts.Chart) -> bool:
-    """The image is the size the chart declares (the page lays it out at half that), to a pixel:
-    the declared size is rounded from inches, the image's truncated (472 px for 473)."""
+    """The image is the size the chart declares (the page lays it out at half that)."""
     height, width = _pixels(chart).shape[:2]
-    return abs(height - chart.height_px) <= 1 and abs(width - chart.width_px) <= 1
+    return (height, width) == (chart.height_px, chart.width_px)
 
 
 def test_bar_chart_png_is_deterministic(bars):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+import struct
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -167,8 +168,11 @@ def _ellipsis(line: str, width: int) -> str:
 def _render(fig: MplFigure) -> tuple[bytes, int, int]:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    width, height = fig.get_size_inches() * DPI
-    return buffer.getvalue(), round(width), round(height)
+    png = buffer.getvalue()
+    # The size the image has (its PNG header), not the figure's inches times the resolution,
+    # which Agg truncates where this would round (472 px, not 473).
+    width, height = struct.unpack(">II", png[16:24])
+    return png, width, height
 
 
 def bar_chart(
