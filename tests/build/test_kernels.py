@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from report_utils.build import cleanup, spares
+from report_utils.build import cleanup
 from report_utils.build.kernels import IPCKernelManager
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +34,6 @@ async def _start_at_once(count: int, cwd: Path) -> tuple[list[IPCKernelManager],
 
 
 def test_kernels_started_at_once_in_one_folder_each_get_their_own_sockets(tmp_path):
-    spares.release()  # fresh kernels, started the ordinary way
     scratch = cleanup.scratch()
 
     async def scenario():
