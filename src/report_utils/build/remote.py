@@ -8,8 +8,9 @@ content (the next briefing from the same data finds it there), and builds with i
 printer (``execute.produce``). It returns the outputs as bytes, manifest included, and this side
 writes them into ``OUT/<region>/<period>/<lang>/`` under temporary names and renames them into
 place, as a local run does: a failed run, or a worker that died, never replaces the last good
-briefing. A worker that dies mid-briefing has its task rescheduled on another worker by the
-scheduler, up to the scheduler's ``allowed-failures``; then the briefing is reported failed.
+briefing. A worker that dies mid-briefing costs only that briefing: the scheduler retries it up
+to its ``allowed-failures`` (0 on the ``--local-cluster``), then it is submitted once more from
+here; when that worker dies too, the briefing is reported failed and the others go on.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,6 +32,8 @@ from report_utils.errors import BuildError, ReportError
 
 WORKSPACE = "report-utils"
 BLOB = "briefing-input-"
+MAX_RESHIPPING = 3
+NO_WORKER_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -134,8 +138,6 @@ def run_jobs(
 ) -> dict[str, BuildResult]:
     """Build ``jobs`` on the cluster ``client`` is connected to; results by job name, each
     reported to ``done`` as it lands."""
-    from distributed import as_completed
-
     results: dict[str, BuildResult] = {}
 
     def finish(result: BuildResult) -> None:
@@ -151,27 +153,100 @@ def run_jobs(
             continue
         tasks.append(task)
         blobs.update(contents)
-    if not tasks:
-        return results
-    scattered = client.scatter({BLOB + sha: content for sha, content in blobs.items()})
-    futures = {}
-    for task in tasks:
-        needed = {*task.files.values(), task.notebook}
-        future = client.submit(
-            build_on_worker,
-            task,
-            {sha: scattered[BLOB + sha] for sha in needed},
-            key=f"briefing-{task.job.name}-{os.urandom(4).hex()}",
-            pure=False,
-        )
-        futures[future] = task.job
-    try:
-        for future in as_completed(futures):
-            job = futures[future]
-            finish(_land(job, future))
-    finally:
-        client.cancel(list(futures) + list(scattered.values()))
+    if tasks:
+        _Dispatch(client, blobs, finish).run(tasks)
     return results
+
+
+class _Dispatch:
+    """Tasks handed to idle workers, one per worker thread: a worker holds only the briefings it
+    builds, so that its death costs those alone (a task queued on a worker that dies counts the
+    death too, and the scheduler gives up on a task after its ``allowed-failures`` deaths)."""
+
+    def __init__(self, client, blobs: dict[str, bytes], finish: Callable[[BuildResult], None]):
+        from distributed import as_completed
+
+        self.client, self.blobs, self.finish = client, blobs, finish
+        self.queue: deque[tuple[Task, int]] = deque()
+        self.running: dict[Any, tuple[Task, int, int, str]] = {}  # attempt, shipping, worker
+        self.landed = as_completed()
+        self.shipping = 0
+        self.scattered = self._scatter()
+
+    def _scatter(self) -> dict[str, Any]:
+        # On every worker: a worker that dies takes its copies with it, not the others'.
+        contents = {BLOB + sha: content for sha, content in self.blobs.items()}
+        return self.client.scatter(contents, broadcast=True)
+
+    def run(self, tasks: list[Task]) -> None:
+        from distributed import KilledWorker
+
+        self.queue.extend((task, 1) for task in tasks)
+        waited_since = time.monotonic()
+        try:
+            while self.queue or self.running:
+                self._submit()
+                if not self.running:  # no worker yet (or all restarting)
+                    if time.monotonic() - waited_since > NO_WORKER_SECONDS:
+                        for task, attempt in self.queue:
+                            self.finish(_failed(task.job, "no Dask worker to build it", attempt))
+                        return
+                    time.sleep(0.5)
+                    continue
+                waited_since = time.monotonic()
+                future = next(self.landed)
+                task, attempt, shipping, _ = self.running.pop(future)
+                if future.cancelled() and shipping < self.shipping:
+                    self.queue.appendleft((task, attempt))  # inputs shipped again since
+                elif future.cancelled() and self.shipping < MAX_RESHIPPING and self._lost():
+                    # Every copy of an input went with dying workers: ship them again.
+                    self.client.cancel(list(self.scattered.values()))
+                    self.shipping += 1
+                    self.scattered = self._scatter()
+                    self.queue.appendleft((task, attempt))
+                elif attempt == 1 and isinstance(_exception(future), KilledWorker):
+                    self.queue.appendleft((task, 2))  # its worker died: retried once, first
+                else:
+                    self.finish(_land(task.job, future, attempt))
+        finally:
+            self.client.cancel([*self.running, *self.scattered.values()])
+
+    def _submit(self) -> None:
+        if not self.queue:
+            return
+        workers = self.client.scheduler_info(n_workers=-1)["workers"]
+        busy = [worker for *_, worker in self.running.values()]
+        idle = [
+            address
+            for address, info in workers.items()
+            for _ in range(info.get("nthreads", 1) - busy.count(address))
+        ]
+        while self.queue and idle:
+            task, attempt = self.queue.popleft()
+            worker = idle.pop(0)
+            needed = {*task.files.values(), task.notebook}
+            future = self.client.submit(
+                build_on_worker,
+                task,
+                {sha: self.scattered[BLOB + sha] for sha in needed},
+                key=f"briefing-{task.job.name}-{os.urandom(4).hex()}",
+                pure=False,
+                workers=[worker],
+                allow_other_workers=True,  # if that worker is gone by then
+            )
+            self.running[future] = (task, attempt, self.shipping, worker)
+            self.landed.add(future)
+
+    def _lost(self) -> bool:
+        return any(future.status != "finished" for future in self.scattered.values())
+
+
+def _exception(future) -> BaseException | None:
+    return future.exception() if future.status == "error" else None
+
+
+def _failed(job: Job, error: str, attempts: int = 1) -> BuildResult:
+    return BuildResult(job.name, job.folder, "failed", error=error, attempts=attempts)
 
 
 def _task(job: Job, stamp: dict[str, Any]) -> tuple[Task, dict[str, bytes]]:
@@ -201,7 +276,7 @@ def _task(job: Job, stamp: dict[str, Any]) -> tuple[Task, dict[str, bytes]]:
     return Task(job, inputs["files"], inputs["notebook"], stamp), contents
 
 
-def _land(job: Job, future) -> BuildResult:
+def _land(job: Job, future, attempt: int) -> BuildResult:
     """The worker's result written into the output folder: the outputs renamed into place
     together, or ``failed.ipynb``."""
     from distributed import KilledWorker
@@ -209,15 +284,11 @@ def _land(job: Job, future) -> BuildResult:
     try:
         shipped: Shipped = future.result()
     except KilledWorker:
-        return BuildResult(
-            job.name,
-            job.folder,
-            "failed",
-            error="the worker died while building it, on every worker the scheduler tried",
-        )
+        return _failed(job, f"the worker died while building it ({attempt} times)", attempt)
     except Exception as exc:  # what the task raised, or a scheduler that went away
-        return BuildResult(job.name, job.folder, "failed", error=f"{type(exc).__name__}: {exc}")
+        return _failed(job, f"{type(exc).__name__}: {exc}", attempt)
     result = shipped.result
+    result.attempts += attempt - 1
     folder = job.folder
     staging: Path | None = None
     try:
@@ -238,10 +309,15 @@ def _land(job: Job, future) -> BuildResult:
     return result
 
 
+# A worker's death: the briefing is retried once on another worker (here), as in the local pool.
+SCHEDULER_CONFIG = {"distributed.scheduler.allowed-failures": 0}
+
+
 @contextlib.contextmanager
 def connect(scheduler: str | None = None, local_workers: int = 0) -> Iterator[Any]:
     """A client of the scheduler at ``scheduler``, or of a cluster of ``local_workers`` worker
     processes on this machine (one thread each: a worker builds one briefing at a time)."""
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
@@ -253,6 +329,7 @@ def connect(scheduler: str | None = None, local_workers: int = 0) -> Iterator[An
             yield client
         return
     with (
+        dask.config.set(SCHEDULER_CONFIG),
         LocalCluster(
             n_workers=local_workers,
             threads_per_worker=1,
