@@ -198,8 +198,9 @@ class _Dispatch:
                 task, attempt, shipping, _ = self.running.pop(future)
                 if future.cancelled() and shipping < self.shipping:
                     self.queue.appendleft((task, attempt))  # inputs shipped again since
-                elif future.cancelled() and self.shipping < MAX_RESHIPPING and self._lost():
-                    # Every copy of an input went with dying workers: ship them again.
+                elif future.cancelled() and self.shipping < MAX_RESHIPPING:
+                    # Cancelled for lost dependencies: every copy of an input went with dying
+                    # workers. Ship them again.
                     self.client.cancel(list(self.scattered.values()))
                     self.shipping += 1
                     self.scattered = self._scatter()
@@ -236,9 +237,6 @@ class _Dispatch:
             )
             self.running[future] = (task, attempt, self.shipping, worker)
             self.landed.add(future)
-
-    def _lost(self) -> bool:
-        return any(future.status != "finished" for future in self.scattered.values())
 
 
 def _exception(future) -> BaseException | None:
