@@ -60,3 +60,26 @@ def test_the_limit_must_be_a_number_of_seconds(monkeypatch, value):
     monkeypatch.setenv(TIMEOUT_ENV, value)
     with pytest.raises(ReportError, match=TIMEOUT_ENV):
         timeout()
+
+
+def test_one_child_prints_one_pdf_after_another_and_a_stopped_one_is_replaced(tmp_path):
+    page = '<html lang="zh"><body><h1>工业经济简报</h1><p>{}</p>'
+    with Printer("zh", seconds=3) as printer:
+        printer.print(page.format("第一份"), tmp_path / "1.pdf")
+        child = printer._process.pid
+        printer.print(page.format("第二份"), tmp_path / "2.pdf")
+        assert printer._process.pid == child  # the same process, WeasyPrint loaded once
+        with pytest.raises(ReportError, match="longer than 3 s"):
+            printer.print(RUNAWAY, tmp_path / "runaway.pdf")
+        printer.print(page.format("第三份"), tmp_path / "3.pdf")  # a new child
+        assert printer._process.pid != child
+    texts = [
+        subprocess.run(["pdftotext", str(tmp_path / f"{n}.pdf"), "-"], capture_output=True,
+                       text=True, check=True).stdout
+        for n in (1, 2, 3)
+    ]  # fmt: skip
+    assert [("第一份" in t, "第二份" in t, "第三份" in t) for t in texts] == [
+        (True, False, False),
+        (False, True, False),
+        (False, False, True),
+    ]
