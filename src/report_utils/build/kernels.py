@@ -20,8 +20,10 @@ import atexit
 import contextlib
 import os
 import signal
+import time
 import uuid
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
@@ -157,22 +159,33 @@ class WarmKernel:
             return False
 
     def _run(self, code: str) -> None:
-        assert self.manager is not None
-        client = self.manager.client()
+        """Run ``code`` in the kernel, silently: one request and its reply on the shell channel
+        of a client of its own (no IOPub subscription to wait for)."""
+        manager = self.manager
+        assert manager is not None
+        client = AsyncKernelManager.client(manager)
 
         async def run() -> None:
-            client.start_channels()
-            await client.wait_for_ready(timeout=READY_SECONDS)
-            reply = await client.execute_interactive(
-                code, silent=True, store_history=False, timeout=READY_SECONDS
-            )
+            msg_id = client.execute(code, silent=True, store_history=False)
+            deadline = time.monotonic() + READY_SECONDS
+            while True:
+                try:
+                    reply = await client.get_shell_msg(timeout=1)
+                except Empty:
+                    if not await manager.is_alive():
+                        raise RuntimeError("the kernel died before it answered") from None
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"no answer in {READY_SECONDS:g} s") from None
+                    continue
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
             if reply["content"]["status"] != "ok":
                 raise RuntimeError(f"the kernel could not be reset: {reply['content']}")
 
         try:
             run_sync(run)()
         finally:
-            self.manager.close_clients()
+            client.stop_channels()
 
 
 _warm = WarmKernel()
