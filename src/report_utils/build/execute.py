@@ -267,36 +267,42 @@ def produce(
 
 class _Tools:
     """What a process keeps between the briefings it builds: a warm kernel (``kernels``) and a
-    PDF printer (a child process that has loaded WeasyPrint and the fonts)."""
+    PDF printer (a child process that has loaded WeasyPrint and the fonts), one of each per
+    thread that builds."""
 
     def __init__(self) -> None:
-        self._printer = None
+        self._printers: dict[int, Any] = {}
 
     def printer(self, lang: str):
         from report_utils.export.printer import Printer, timeout
 
         seconds = timeout()  # REPORT_UTILS_PDF_TIMEOUT, as it is now
-        if self._printer is not None and self._printer.seconds != seconds:
-            self._printer.close()
-            self._printer = None
-        if self._printer is None:
-            self._printer = Printer(
-                lang, seconds
-            )  # loads WeasyPrint and fonts while the kernel works
-        return self._printer
+        thread = threading.get_ident()
+        printer = self._printers.get(thread)
+        if printer is not None and printer.seconds != seconds:
+            printer.close()
+            printer = None
+        if printer is None:
+            printer = Printer(lang, seconds)  # loads WeasyPrint while the kernel works
+            self._printers[thread] = printer
+        return printer
 
     def end(self, interrupted: bool = False) -> None:
-        """End the kernel and the printer (a build that is over, a worker that stops; a run
-        ``interrupted`` in the middle kills its kernel at once)."""
+        """End the kernels and printers (a build that is over, a worker that stops); a run
+        ``interrupted`` in the middle kills its own kernel at once."""
         if "report_utils.build.kernels" in sys.modules:  # no-op builds never import it
             kernels = sys.modules["report_utils.build.kernels"]
             if interrupted:
                 kernels.kill()
             else:
                 kernels.end()
-        printer, self._printer = self._printer, None
-        if printer is not None:
-            printer.close()
+        if interrupted:
+            printers = [self._printers.pop(threading.get_ident(), None)]
+        else:
+            printers, self._printers = list(self._printers.values()), {}
+        for printer in printers:
+            if printer is not None:
+                printer.close()
 
 
 tools = _Tools()

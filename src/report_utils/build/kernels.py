@@ -20,6 +20,7 @@ import atexit
 import contextlib
 import os
 import signal
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -188,22 +189,34 @@ class WarmKernel:
             client.stop_channels()
 
 
-_warm = WarmKernel()
-atexit.register(_warm.close)
+# One warm kernel per thread that builds (a Dask worker may run several threads).
+_kernels: dict[int, WarmKernel] = {}
+_lock = threading.Lock()
 
 
 def warm() -> WarmKernel:
-    """This process's warm kernel (started on first use, shut down at exit)."""
-    return _warm
+    """This thread's warm kernel (started on first use, shut down at exit)."""
+    with _lock:
+        return _kernels.setdefault(threading.get_ident(), WarmKernel())
 
 
 def kill() -> None:
-    """End this process's kernel at once (see ``WarmKernel.kill``)."""
-    _warm.kill()
+    """End this thread's kernel at once (see ``WarmKernel.kill``)."""
+    with _lock:
+        kernel = _kernels.pop(threading.get_ident(), None)
+    if kernel is not None:
+        kernel.kill()
 
 
 def end() -> None:
-    """Shut this process's kernel down (a build that ends, a worker that stops). A process
-    killed with -9 cannot: its kernel ends by itself, as jupyter_client gives it
+    """Shut every kernel of this process down (a build that ends, a worker that stops). A
+    process killed with -9 cannot: its kernels end by themselves, as jupyter_client gives them
     ``JPY_PARENT_PID``, which ipykernel watches."""
-    _warm.close()
+    with _lock:
+        started = list(_kernels.values())
+        _kernels.clear()
+    for kernel in started:
+        kernel.close()
+
+
+atexit.register(end)

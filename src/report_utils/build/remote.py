@@ -175,8 +175,11 @@ class _Dispatch:
 
     def _scatter(self) -> dict[str, Any]:
         # On every worker: a worker that dies takes its copies with it, not the others'.
-        contents = {BLOB + sha: content for sha, content in self.blobs.items()}
-        return self.client.scatter(contents, broadcast=True)
+        # Keys of their own each time they are shipped: the last shipping's keys may still be
+        # on their way out.
+        contents = {f"{BLOB}{sha}-{self.shipping}": data for sha, data in self.blobs.items()}
+        futures = self.client.scatter(contents, broadcast=True)
+        return {sha: futures[f"{BLOB}{sha}-{self.shipping}"] for sha in self.blobs}
 
     def run(self, tasks: list[Task]) -> None:
         from distributed import KilledWorker
@@ -229,7 +232,7 @@ class _Dispatch:
             future = self.client.submit(
                 build_on_worker,
                 task,
-                {sha: self.scattered[BLOB + sha] for sha in needed},
+                {sha: self.scattered[sha] for sha in needed},
                 key=f"briefing-{task.job.name}-{os.urandom(4).hex()}",
                 pure=False,
                 workers=[worker],
