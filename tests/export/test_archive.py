@@ -108,6 +108,10 @@ def test_the_pdf_declares_pdf_a_3u_and_pdf_ua_1(pdf, page: _Page):
     assert intent.S == "/GTS_PDFA1" and "/DestOutputProfile" in intent  # the sRGB profile
 
 
+def test_qpdf_finds_nothing_to_repair(pdf):
+    assert pdf.check_pdf_syntax() == []  # e.g. the attachments' name tree must be sorted
+
+
 def test_the_pdf_is_tagged_with_its_language_and_shows_its_title(pdf, folder: Path, lang: str):
     assert pdf.Root.MarkInfo.Marked is True
     assert str(pdf.Root.Lang) == lang

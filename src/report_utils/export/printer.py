@@ -108,7 +108,7 @@ def html_to_pdf(
             created=when,
             modified=when,
         )
-        for a in attached
+        for a in sorted(attached, key=lambda a: a.name.encode())  # a name tree is sorted
     ]
     with warnings.catch_warnings():
         # WeasyPrint 70 opens its sRGB profile (the PDF/A output intent) and never closes the
