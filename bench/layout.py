@@ -4,13 +4,15 @@ shipped data, zh and en, into a temporary folder first).
 
     .venv/bin/python bench/layout.py [--out OUT] [--period YYYY-MM]
 
-Prints a Markdown table for the README. The measure is report_utils.export.measure, the one the
+Prints a Markdown table for the README; the appendix (sources and analyst notes) is counted from
+the page its heading is on. The measure is report_utils.export.measure, the one the
 tests use (tests/export/test_layout.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import tempfile
@@ -34,19 +36,36 @@ def main() -> None:
             if args.period:
                 command += ["--period", args.period]
             subprocess.run(command, check=True, capture_output=True)
-        print("| briefing | pages | fill per page (%) | thinnest page but the last | split words |")
-        print("|---|---|---|---|---|")
-        for pdf in sorted(out.glob("*/*/*/briefing.pdf")):
-            if args.period and pdf.parts[-3] != args.period:
+        print(
+            "| briefing | pages | appendix pages | fill per page (%) "
+            "| thinnest page but the last | split words |"
+        )
+        print("|---|---|---|---|---|---|")
+        for pdf in sorted(out.glob("**/briefing.pdf")):
+            if args.period and args.period not in pdf.parts:
                 continue
-            layout = measure(pdf, (pdf.parent / "briefing.html").read_text(encoding="utf-8"))
-            name = "/".join(pdf.parts[-4:-1])
+            html = (pdf.parent / "briefing.html").read_text(encoding="utf-8")
+            layout = measure(pdf, html)
+            name = "/".join(pdf.relative_to(out).parts[:-1])
             fills = " ".join(f"{round(100 * f)}" for f in layout.fill)
             thinnest = min(layout.fill[:-1], default=1.0)
+            appendix = layout.pages - _page_of_appendix(pdf, html) + 1
             print(
-                f"| {name} | {layout.pages} | {fills} | {round(100 * thinnest)}% | "
+                f"| {name} | {layout.pages} | {appendix} | {fills} | {round(100 * thinnest)}% | "
                 f"{len(layout.split_words)} |"
             )
+
+
+def _page_of_appendix(pdf: Path, html: str) -> int:
+    """The first page with the appendix's heading on it."""
+    heading = re.search(r'<section class="sources" id="sources"><h2>(.*?)</h2>', html).group(1)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for number, page in enumerate(text.split("\f"), start=1):
+        if heading in page:
+            return number
+    raise SystemExit(f"{pdf}: no page has the heading {heading!r}")
 
 
 if __name__ == "__main__":

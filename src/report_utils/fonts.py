@@ -94,10 +94,18 @@ def families(roles: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _register(family: str, path: str) -> str:
+    """Register a family's regular face and its bold one (chart titles are bold) with
+    matplotlib, whose font cache may predate the font's installation."""
     from matplotlib import font_manager
 
-    if family not in {f.name for f in font_manager.fontManager.ttflist}:
+    known = {(f.name, f.weight) for f in font_manager.fontManager.ttflist}
+    if (family, 400) not in known and (family, "normal") not in known:
         font_manager.fontManager.addfont(path)
+    if not any(name == family and weight in (700, "bold") for name, weight in known):
+        for bold_family, bold_path in _fontconfig(f"{family}:style=Bold"):
+            if bold_family == family and "CJK" not in bold_path:
+                font_manager.fontManager.addfont(bold_path)
+                break
     return family
 
 

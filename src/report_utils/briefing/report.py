@@ -22,7 +22,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from report_utils.briefing import catalogues, kinds
+from report_utils.briefing import catalogues, kinds, record
 from report_utils.briefing.figures import AsOf, Figure, Lineage
 from report_utils.briefing.kinds import Context, Section, Table
 from report_utils.briefing.kinds.changes import check_compare
@@ -49,13 +49,18 @@ class SectionError(ReportError):
 
 
 class Block:
-    """A piece of the briefing: HTML for the notebook and the exports, plain text for reprs."""
+    """A piece of the briefing: HTML for the notebook and the exports, plain text for reprs,
+    and optionally data for the exporters under a type of its own (``record.MIMETYPE``)."""
 
-    def __init__(self, html: Markup):
+    def __init__(self, html: Markup, data: dict[str, object] | None = None):
         self.html = Markup(html)
+        self.data = data or {}
 
     def _repr_html_(self) -> str:
         return str(self.html)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
+        return dict(self.data)  # IPython adds the HTML and plain text of the methods here
 
     def __repr__(self) -> str:
         return self.html.striptags()
@@ -119,6 +124,7 @@ class Briefing:
             {sid: self._source_ref(sid) for sid in self.dataset.sources.index}
         )
         self.shown_sources: set[str] = set()
+        self.shown_rows: list[tuple[str, int]] = []  # rows shown that are not figures
 
     @property
     def region(self) -> str:
@@ -268,6 +274,7 @@ class Briefing:
                 )
             )
         self.shown_sources |= built.sources
+        self.shown_rows += built.rows
         for figure in built.chart_figures:  # a chart prints its values: they are shown too
             self.lineage.ref(figure)
         parts = [Markup("<h2>{}</h2>").format(built.title)]
@@ -337,7 +344,12 @@ class Briefing:
                 Markup("").join(entries),
                 head,
                 Markup("").join(rows),
-            )
+            ),
+            data={
+                record.MIMETYPE: record.record(
+                    self.lineage, p, self.describe, self._relative, self.shown_rows
+                )
+            },
         )
 
     def analyst_notes(self) -> Block:
@@ -506,10 +518,10 @@ def _table(table: Table) -> Markup:
         )
         for row in table.rows
     )
-    thead = Markup("<thead><tr>{}</tr></thead>").format(head) if table.columns else ""
-    return Markup('<table class="data {}">{}<tbody>{}</tbody></table>').format(
-        table.kind, thead, body
-    )
+    # Every table has a header row: a screen reader (and the PDF's tags) name cells by it.
+    return Markup(
+        '<table class="data {}"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>'
+    ).format(table.kind, head, body)
 
 
 __all__ = ["Block", "Blocks", "Briefing", "DataValidationError", "SectionError"]

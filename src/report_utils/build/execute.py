@@ -386,6 +386,7 @@ def _warm_html_exporter() -> None:
 
 
 def _export(nb, staging: Path, formats: tuple[str, ...], result: BuildResult, printer) -> None:
+    from report_utils.export.attachments import attachments, executed_at
     from report_utils.export.exporters import BriefingHTMLExporter
 
     started = time.perf_counter()
@@ -397,7 +398,7 @@ def _export(nb, staging: Path, formats: tuple[str, ...], result: BuildResult, pr
         started = time.perf_counter()
         # The same bytes BriefingPDFExporter (the registered nbconvert exporter) produces: it
         # prints this HTML with html_to_pdf, here in a child process that a timeout can stop.
-        printer.print(html, staging / "briefing.pdf")
+        printer.print(html, staging / "briefing.pdf", attachments(nb), executed_at(nb))
         result.timings["pdf"] = round(time.perf_counter() - started, 3)
         result.peak_memory_mb["printer"] = printer.peak_mb
 

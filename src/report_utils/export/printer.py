@@ -10,7 +10,8 @@ message (the next PDF gets a new child).
 
 The child is started before it is needed: it imports WeasyPrint and lays out a one-line page in
 the briefing's fonts while the kernel works. Then it serves one request after another, each a JSON
-line (the PDF's path and the length of the HTML in bytes) followed by the HTML; it answers each
+line (the PDF's path, the length of the HTML in bytes, the files to embed and their date)
+followed by the HTML; it answers each
 with a JSON line. One child serves every briefing a worker builds. It also bounds itself (an alarm
 a little after the timeout, for each PDF), so it never outlives a build that was killed; and it
 ends when its input ends.
@@ -22,11 +23,16 @@ import contextlib
 import json
 import logging
 import math
+import mimetypes
 import os
 import select
 import signal
 import subprocess
 import sys
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from report_utils.errors import ReportError
@@ -35,6 +41,32 @@ from report_utils.paths import MESSAGES_DIR, NBCONVERT_TEMPLATES_DIR
 TIMEOUT_ENV = "REPORT_UTILS_PDF_TIMEOUT"
 DEFAULT_TIMEOUT = 60.0
 _GRACE = 5.0  # the child's own alarm, after the parent's timeout
+
+
+@dataclass(frozen=True)
+class Attached:
+    """One embedded file of the PDF (``export.attachments`` makes them): its name, what it is,
+    its relation to the PDF (ISO 32000-2, 7.11.3: ``Source``, ``Data``, ``Supplement``, ...)
+    and its bytes."""
+
+    name: str
+    description: str
+    relationship: str
+    data: bytes
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "relationship": self.relationship,
+            "data": self.data.decode("utf-8"),  # every attachment is text
+        }
+
+    @classmethod
+    def from_json(cls, value: dict[str, str]) -> Attached:
+        return cls(
+            value["name"], value["description"], value["relationship"], value["data"].encode()
+        )
 
 
 def timeout() -> float:
@@ -49,10 +81,16 @@ def timeout() -> float:
     return seconds
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(
+    html: str, attached: Sequence[Attached] = (), when: datetime | None = None
+) -> bytes:
     """The PDF of a briefing page (A4, page numbers and fonts from its CSS), in this process and
     without a time limit (``Printer`` runs it with one). Imports WeasyPrint only, not nbconvert:
-    the printer's child process starts faster."""
+    the printer's child process starts faster.
+
+    The PDF is PDF/A-3u (fonts embedded, an sRGB output intent, XMP metadata) with ``attached``
+    as its embedded files, and tagged for PDF/UA-1 (structure tree, headings, tables with
+    headers, figures with their alt text, language, title shown as the window's title)."""
     try:
         import weasyprint
     except OSError as exc:  # Pango or its libraries are missing
@@ -64,7 +102,51 @@ def html_to_pdf(html: str) -> bytes:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     document = weasyprint.HTML(string=html, base_url=None).render()
-    return document.write_pdf()
+    # WeasyPrint guesses an attachment's type from its name; Python knows no notebook type.
+    mimetypes.add_type("application/x-ipynb+json", ".ipynb", strict=False)
+    files = [
+        weasyprint.Attachment(
+            string=a.data,
+            name=a.name,
+            description=a.description,
+            relationship=a.relationship,
+            created=when,
+            modified=when,
+        )
+        for a in sorted(attached, key=lambda a: a.name.encode())  # a name tree is sorted
+    ]
+    with warnings.catch_warnings():
+        # WeasyPrint 70 opens its sRGB profile (the PDF/A output intent) and never closes the
+        # file; it is closed when collected, which warns. That warning only, and only here.
+        warnings.filterwarnings("ignore", ".*sRGB2014.icc", ResourceWarning)
+        return document.write_pdf(
+            pdf_variant="pdf/a-3u", pdf_tags=True, attachments=files, finisher=_declare_pdf_ua
+        )
+
+
+def _declare_pdf_ua(document, pdf) -> None:
+    """Add PDF/UA-1's identification (``pdfuaid:part``) to the XMP metadata of the PDF/A
+    variant (WeasyPrint writes one variant's identification; a PDF can claim both), and list
+    each attachment once in /AF."""
+    from xml.etree import ElementTree
+
+    from weasyprint.pdf.metadata import NS
+
+    # WeasyPrint 70 lists each attachment twice in the catalog's /AF (from the name tree and
+    # from the file specifications): once is what PDF/A-3 asks.
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = type(pdf.catalog["AF"])(dict.fromkeys(pdf.catalog["AF"]))
+    number = int(pdf.catalog["Metadata"].split()[0])  # a reference: b"12 0 R"
+    stream = pdf.objects[number]
+    rdf = ElementTree.fromstring(document.metadata.generate_rdf_metadata("a", 3, "U"))
+    description = rdf.find(f"{{{NS['rdf']}}}Description")
+    description.set(f"{{{NS['pdfuaid']}}}part", "1")
+    header = (
+        b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+    )
+    footer = b'</x:xmpmeta>\n<?xpacket end="r"?>'
+    xml = ElementTree.tostring(rdf, encoding="utf-8")
+    stream.stream = [b"\n".join((header, xml, *document.metadata.xmp_metadata, footer))]
 
 
 class Printer:
@@ -86,15 +168,24 @@ class Printer:
             stderr=subprocess.DEVNULL,
         )
 
-    def print(self, html: str, pdf: Path) -> None:
-        """Write ``html`` as a PDF to ``pdf``; ``ReportError`` when it failed or took too long."""
+    def print(
+        self, html: str, pdf: Path, attached: Sequence[Attached] = (), when: datetime | None = None
+    ) -> None:
+        """Write ``html`` as a PDF to ``pdf`` with ``attached`` embedded (dated ``when``);
+        ``ReportError`` when it failed or took too long."""
         if self._process is None or self._process.poll() is not None:
             self.close()
             self._start()
         process = self._process
         assert process is not None and process.stdin is not None and process.stdout is not None
         body = html.encode("utf-8")
-        header = json.dumps({"pdf": str(pdf), "bytes": len(body)}).encode() + b"\n"
+        request = {
+            "pdf": str(pdf),
+            "bytes": len(body),
+            "attached": [a.to_json() for a in attached],
+            "when": when.isoformat() if when else None,
+        }
+        header = json.dumps(request).encode() + b"\n"
         try:
             process.stdin.write(header + body)
             process.stdin.flush()
@@ -166,9 +257,11 @@ def main() -> None:
             continue
         request = json.loads(header)
         html = sys.stdin.buffer.read(request["bytes"]).decode("utf-8")
+        attached = [Attached.from_json(a) for a in request.get("attached", [])]
+        when = datetime.fromisoformat(request["when"]) if request.get("when") else None
         signal.alarm(math.ceil(seconds + _GRACE))  # never outlive the parent's limit
         try:
-            Path(request["pdf"]).write_bytes(html_to_pdf(html))
+            Path(request["pdf"]).write_bytes(html_to_pdf(html, attached, when))
             answer: dict = {"peak_mb": _peak_mb()}
         except (ReportError, OSError) as exc:
             answer = {"error": str(exc)}

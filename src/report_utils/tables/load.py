@@ -186,6 +186,20 @@ def read_table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     return frame, problems
 
 
+def rows_as_written(path: Path, lines: set[int]) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header of a data file and its rows at ``lines``, cells as the file writes them (before
+    any check converts them): what a PDF attaches as the rows its briefing used."""
+    frame, _ = read_table(path)
+    if frame is None:
+        return [], []
+    columns = [c for c in frame.columns if c not in (LINE, FILE)]
+    chosen = frame[frame[LINE].isin(lines)]
+    return columns, [
+        (int(line), list(cells))
+        for line, cells in zip(chosen[LINE], chosen[columns].itertuples(index=False), strict=True)
+    ]
+
+
 def _csv_records(text: str) -> list[tuple[int, list[str]]]:
     """The non-blank records of CSV text, each with the physical line it starts on."""
     reader = csv.reader(io.StringIO(text, newline=""))

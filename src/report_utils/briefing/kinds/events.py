@@ -2,7 +2,8 @@
 month's year, each with the figures the cases table gives about it.
 
 Messages: ``title``, ``text`` (given ``as_of``), ``chart_title``, ``figure`` (given ``measure``
-and ``f``), ``figure_sep``, ``entry`` (given ``title`` and ``figures``).
+and ``f``), ``figure_sep``, ``entry`` (given ``title`` and ``figures``), ``columns`` (the table's
+headers: a screen reader names each cell by its column).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from report_utils.briefing import charts
 from report_utils.briefing.figures import Figure
 from report_utils.briefing.kinds.registry import Context, Section, Table, register
 from report_utils.briefing.phrasing import name
+from report_utils.tables.load import FILE, LINE
 
-KEYS = ("title", "text", "chart_title", "figure", "figure_sep", "entry")
+KEYS = ("title", "text", "chart_title", "figure", "figure_sep", "entry", "columns")
 
 
 def _variables(spec) -> dict[str, set[str]]:
@@ -75,7 +77,9 @@ def build(ctx: Context) -> Section | None:
         else None
     )
     text = ctx.paragraph("text", as_of=book.month(view.month))
-    section = Section(ctx.spec.id, ctx.text("title"), [text], chart, Table([], rows, "events"))
+    table = Table(list(ctx.message("columns")), rows, "events")
+    section = Section(ctx.spec.id, ctx.text("title"), [text], chart, table)
     section.sources = set(visible["source"]) | {f.source for f in shown}
     section.chart_figures = list(shown)  # the event figures in the table, for the lineage
+    section.rows = list(zip(visible[FILE], visible[LINE], strict=True))
     return section

@@ -70,6 +70,7 @@ def build(ctx: Context) -> Section | None:
     table = Table(list(ctx.message("columns")), rows, "projects")
     section = Section(ctx.spec.id, ctx.text("title"), [text, note], None, table, shown)
     section.sources = set(visible["source"])
+    section.rows = list(zip(visible[FILE], visible[LINE], strict=True))
     return section
 
 

@@ -49,6 +49,9 @@ class Section:
     chart_figures: list[Figure] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
     series: charts.Chart | None = None  # a line chart when an indicator has 3+ periods
+    # Rows the section shows that are not figures (an event, a project), as (file, line):
+    # a PDF carries every row its briefing used (``briefing.record``).
+    rows: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def figures(self) -> list[Figure]:
