@@ -132,15 +132,19 @@ def _files(out: Path) -> dict[str, bytes]:
 def test_the_scheduler_builds_the_same_bytes_as_the_local_pool(cluster, tmp_path):
     remote_out, local_out = tmp_path / "remote", tmp_path / "local"
     command = [BIN / "briefing", "build", "--lang", "zh", "--lang", "en"]
+    # The one date a PDF carries (its embedded files'), pinned as reproducible builds pin it;
+    # the workers do not share this environment: the plan carries it to them.
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1640995200"}
     built = subprocess.run(
         [*command, "--out", remote_out, "--scheduler", cluster.address],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True, text=True, timeout=600, env=env,
     )  # fmt: skip
     assert built.returncode == 0, built.stderr
     assert "2 built" in built.stdout
     local = subprocess.run(
-        [*command, "--out", local_out, "-j", "2"], capture_output=True, text=True, timeout=600
-    )
+        [*command, "--out", local_out, "-j", "2"],
+        capture_output=True, text=True, timeout=600, env=env,
+    )  # fmt: skip
     assert local.returncode == 0, local.stderr
 
     remote_files, local_files = _files(remote_out), _files(local_out)
@@ -151,6 +155,13 @@ def test_the_scheduler_builds_the_same_bytes_as_the_local_pool(cluster, tmp_path
         manifest = read_manifest(remote_out / folder)
         assert manifest["fingerprint"] == read_manifest(local_out / folder)["fingerprint"]
         assert manifest["inputs"]["data_dir"] == str(DATA_DIR)  # this machine's view
+        assert manifest["source_date"] == "2022-01-01T00:00:00+00:00"
+        # The notebook names this machine's data folder, not the worker's copy: it runs again
+        # here, and it is the same wherever it was built.
+        nb = nbformat.read(remote_out / folder / "briefing.ipynb", as_version=4)
+        injected = [c.source for c in nb.cells if "injected-parameters" in c.metadata.tags]
+        assert f"data_dir = {str(DATA_DIR)!r}".replace("'", '"') in injected[0]
+        assert nb.metadata.papermill.parameters.data_dir == str(DATA_DIR)
     # The workers got the data by content: each wrote the folder once, named by its digest.
     shipped = list(cluster.base.glob("worker-*/**/report-utils/data-*/briefing.yml"))
     assert shipped, "no worker wrote a shipped data folder"

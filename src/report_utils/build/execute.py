@@ -254,7 +254,11 @@ def produce(
         printer = tools.printer(job.lang) if "pdf" in job.formats else None
         nb = _execute(run, staging / "briefing.ipynb", result, failed_dir)
         if nb is not None:
-            _export(nb, staging, job.formats, result, printer)
+            if run != job:
+                nb = _as_planned(nb, run, job, staging / "briefing.ipynb")
+            dated = stamp.get("source_date")
+            pinned = datetime.fromisoformat(dated) if dated else None
+            _export(nb, staging, job.formats, result, printer, pinned)
             result.timings["total"] = round(time.perf_counter() - started, 3)
             _write_manifest(job, staging, result, stamp, inputs)
         return nb is not None
@@ -385,8 +389,36 @@ def _warm_html_exporter() -> None:
         BriefingHTMLExporter().from_notebook_node(v4.new_notebook())
 
 
-def _export(nb, staging: Path, formats: tuple[str, ...], result: BuildResult, printer) -> None:
-    from report_utils.export.attachments import attachments, executed_at
+def _as_planned(nb, run: Job, job: Job, executed: Path):
+    """The notebook ``run`` executed (on a worker: its own copies of the data and the notebook),
+    with the paths of ``job`` as the plan sees them in its parameters: the folders hold the
+    same content (checked by hash), and the notebook then runs again on the planning machine
+    and is the same wherever it was built."""
+    import nbformat
+    from papermill.translators import translate_parameters
+
+    injected = translate_parameters("python3", "python", run.parameters(), "Parameters")
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []) and cell.source == injected:
+            cell.source = translate_parameters("python3", "python", job.parameters(), "Parameters")
+    meta = nb.metadata.get("papermill", {})
+    if "parameters" in meta:
+        meta["parameters"] = job.parameters()
+    if "input_path" in meta:
+        meta["input_path"] = str(job.notebook)
+    nbformat.write(nb, executed)
+    return nb
+
+
+def _export(
+    nb,
+    staging: Path,
+    formats: tuple[str, ...],
+    result: BuildResult,
+    printer,
+    pinned: datetime | None = None,
+) -> None:
+    from report_utils.export.attachments import attachments, files_date
     from report_utils.export.exporters import BriefingHTMLExporter
 
     started = time.perf_counter()
@@ -398,7 +430,7 @@ def _export(nb, staging: Path, formats: tuple[str, ...], result: BuildResult, pr
         started = time.perf_counter()
         # The same bytes BriefingPDFExporter (the registered nbconvert exporter) produces: it
         # prints this HTML with html_to_pdf, here in a child process that a timeout can stop.
-        printer.print(html, staging / "briefing.pdf", attachments(nb), executed_at(nb))
+        printer.print(html, staging / "briefing.pdf", attachments(nb), files_date(nb, pinned))
         result.timings["pdf"] = round(time.perf_counter() - started, 3)
         result.peak_memory_mb["printer"] = printer.peak_mb
 

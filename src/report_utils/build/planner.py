@@ -195,6 +195,12 @@ def plan(
             "inputs": {"files": hashes, "notebook": common["notebook"]},
         }
     if result.jobs:
+        from report_utils.export.attachments import source_date
+
+        pinned = source_date()  # read once here: workers elsewhere do not share this environment
+        if pinned is not None:
+            for stamp in result.stamps.values():
+                stamp["source_date"] = pinned.isoformat()
         roles = {role for lang in pending_langs for role in package(lang).get("fonts", ["cjk"])}
         require_fonts(sorted(roles))
         check_writable(out_dir)
