@@ -128,7 +128,9 @@ def main() -> None:
     homes = [f"示例市{n}" for n in range(1, args.regions + 1)]
     months = months_of(args.regions, args.months)
     count = len(homes) * len(months) * len(LANGS)
-    every = ["--all-regions", "--all-periods"]
+    # The twelve months named, not --all-periods: the synthetic data also has last year's
+    # figures (for comparisons), whose months would be briefings too.
+    every = ["--all-regions", *[a for m in months for a in ("--period", m)]]
     figures: dict[str, float] = {}
     memory: dict[str, list[float]] = {"worker": [], "kernel": [], "printer": []}
     stages: dict[str, list[float]] = {"execute": [], "html": [], "pdf": []}
