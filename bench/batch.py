@@ -9,7 +9,8 @@ months × 2 languages briefings (4 × 12 × 2 = 96), HTML and PDF each. Figures 
                     processes; the cluster's start is included)
   baseline          the same batch by hand in a shell loop: `papermill` CLI, `jupyter nbconvert
                     --to html`, `jupyter nbconvert --to webpdf` (Debian's Chromium)
-  marginal          (batch - first 8 of it) / (briefings - 8): what one more briefing costs
+  marginal          (batch - first 8 of it) / (briefings - 8): what one more briefing costs,
+                    in wall seconds and in core-seconds (times the workers)
   per briefing      medians over the batch's manifests (execute, HTML, PDF), and peak memory
                     per worker process, kernel and PDF printer (largest seen)
 Targets: marginal <= 1.5 s per core; scheduler within 15 % of the local pool at 2 cores;
@@ -169,7 +170,12 @@ def main() -> None:
     print(f"{'figure':44} {'seconds':>9} {'per briefing':>13}")
     for name, value in figures.items():
         size = 8 if name.startswith("8 ") else count
-        per = "" if name.startswith("marginal") else f"{value / size:13.2f}"
+        # A marginal figure is wall seconds per extra briefing; times the workers, core-seconds.
+        per = (
+            f"{value * int(name[-1]):10.2f} core-s"
+            if name.startswith("marginal")
+            else (f"{value / size:13.2f}")
+        )
         print(f"{name:44} {value:9.2f} {per}")
     for stage, values in stages.items():
         print(f"median {stage} per briefing: {statistics.median(values):.2f} s")

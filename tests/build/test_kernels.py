@@ -100,3 +100,30 @@ def test_one_kernel_builds_one_briefing_after_another_and_none_sees_the_last(tmp
         tools.end()
     assert first_after == first_alone
     assert second_after == second_alone
+
+
+def test_a_notebook_that_changes_folder_does_not_move_the_next_briefing(tmp_path):
+    warm = kernels.WarmKernel()
+    try:
+        warm.ready(tmp_path)
+        warm._run("import os; os.chdir('/')")  # what a briefing's cell may do
+        warm.ready(tmp_path)  # the next briefing
+        warm._run(f"import os; assert os.getcwd() == {str(tmp_path.resolve())!r}, os.getcwd()")
+        assert warm.started == 1  # the same kernel, reset
+    finally:
+        warm.close()
+
+
+def test_a_forked_child_does_not_take_its_parents_kernel_or_printer():
+    import multiprocessing
+
+    kernel = kernels.warm()  # this thread's (not started: nothing to close)
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        inherited = pool.apply(_what_a_child_inherits)
+    assert inherited == (0, 0)
+    assert kernels.warm() is kernel  # the parent keeps its own
+
+
+def _what_a_child_inherits() -> tuple[int, int]:
+    return len(kernels._kernels), len(tools._printers)

@@ -83,3 +83,33 @@ def test_one_child_prints_one_pdf_after_another_and_a_stopped_one_is_replaced(tm
         (False, True, False),
         (False, False, True),
     ]
+
+
+def test_a_failure_inside_weasyprint_is_answered_and_the_child_goes_on(monkeypatch, tmp_path):
+    """The child's loop in this process: a request whose PDF fails with an error of WeasyPrint's
+    own (not a ReportError) gets an answer naming it, and the next request is served."""
+    import io
+    import json
+    import sys
+
+    from report_utils.export import printer
+
+    def fails_once(html, attached=(), when=None):
+        if "first" in html:
+            raise ValueError("no such box")
+        return b"%PDF-"
+
+    monkeypatch.setattr(printer, "html_to_pdf", fails_once)
+    requests = b""
+    for name, html in (("a.pdf", "first"), ("b.pdf", "second")):
+        body = html.encode()
+        requests += json.dumps({"pdf": str(tmp_path / name), "bytes": len(body)}).encode() + b"\n"
+        requests += body
+    answers = io.StringIO()
+    monkeypatch.setattr(sys, "argv", ["printer", "en", "30"])
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(requests)))
+    monkeypatch.setattr(sys, "stdout", answers)
+    printer.main()
+    first, second = (json.loads(line) for line in answers.getvalue().splitlines())
+    assert first == {"error": "ValueError: no such box"}
+    assert "error" not in second and (tmp_path / "b.pdf").read_bytes() == b"%PDF-"

@@ -71,6 +71,10 @@ class Job:
         return briefing_dir(self.out_dir, self.region, self.period, self.lang)
 
     def __post_init__(self) -> None:
+        # Resolved once, here: a job travels to other processes and machines (a Dask worker's
+        # working folder is not this one), and its paths name this machine's files.
+        for name in ("data_dir", "out_dir", "notebook"):
+            object.__setattr__(self, name, Path(getattr(self, name)).resolve())
         if not self.region:
             object.__setattr__(self, "region", first_home_region(Path(self.data_dir)))
         owned = sorted(set(dict(self.extra)) & set(self.owned_parameters()))
@@ -276,6 +280,9 @@ class _Tools:
 
     def __init__(self) -> None:
         self._printers: dict[int, Any] = {}
+        # A forked child (a process pool's worker) has its parent's dictionary, and its main
+        # thread may have its parent's thread id: the parent's printers are not its own.
+        os.register_at_fork(after_in_child=self._printers.clear)
 
     def printer(self, lang: str):
         from report_utils.export.printer import Printer, timeout

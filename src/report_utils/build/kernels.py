@@ -34,8 +34,13 @@ from traitlets import default
 from report_utils.build import cleanup
 
 # Run before each briefing (not stored in the history, no output): a fresh namespace numbered
-# from 1, the imports of every briefing already done.
-RESET = "get_ipython().reset(new_session=True)\nimport report_utils.briefing.report\n"
+# from 1, the working folder the kernel was started in (a notebook may change it), the imports
+# of every briefing already done.
+RESET = (
+    "get_ipython().reset(new_session=True)\n"
+    "import os as _os; _os.chdir({cwd!r}); del _os\n"
+    "import report_utils.briefing.report\n"
+)
 READY_SECONDS = 120.0
 # No input history database: nothing of one briefing is kept for the next, nothing is written
 # to the home folder (a full disk there would fill the build's errors with IPython's).
@@ -98,7 +103,7 @@ class WarmKernel:
             self.manager, self.cwd = manager, cwd
             self.started += 1
         try:
-            self._run(RESET)
+            self._run(RESET.format(cwd=str(cwd)))
         except Exception:
             self.close()  # it does not answer: the caller's retry gets a new one
             raise
@@ -192,6 +197,9 @@ class WarmKernel:
 # One warm kernel per thread that builds (a Dask worker may run several threads).
 _kernels: dict[int, WarmKernel] = {}
 _lock = threading.Lock()
+# A forked child (a process pool's worker) inherits the dictionary, and its main thread may
+# have its parent's thread id: the parent's kernels are not its own to reset or shut down.
+os.register_at_fork(after_in_child=_kernels.clear)
 
 
 def warm() -> WarmKernel:

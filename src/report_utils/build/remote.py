@@ -1,16 +1,16 @@
 """Briefings built on a ``dask.distributed`` cluster whose workers share no files with this machine.
 
-This side reads every input file once (the data folder's inputs as ``tables.files`` lists them,
-and the notebook), checks each against the hash the plan recorded, and scatters each distinct
+This side reads the input files of each briefing (the data folder's inputs as ``tables.files`` lists
+them, and the notebook), checks each against the hash the plan recorded, and scatters each distinct
 content once, keyed by its SHA-256. A task carries the names and hashes of the files its briefing
-reads; the worker writes them into a folder of its own named by the data's digest, once per
-content (the next briefing from the same data finds it there), and builds with its warm kernel and
-printer (``execute.produce``). It returns the outputs as bytes, manifest included, and this side
-writes them into ``OUT/<region>/<period>/<lang>/`` under temporary names and renames them into
-place, as a local run does: a failed run, or a worker that died, never replaces the last good
-briefing. A worker that dies mid-briefing costs only that briefing: the scheduler retries it up
-to its ``allowed-failures`` (0 on the ``--local-cluster``), then it is submitted once more from
-here; when that worker dies too, the briefing is reported failed and the others go on.
+reads; the worker writes them into a folder of its own named by the data's digest, once per content
+(the next briefing from the same data finds it there), and builds with its warm kernel and printer
+(``execute.produce``). It returns the outputs as bytes, manifest included, and this side writes them
+into ``OUT/<region>/<period>/<lang>/`` under temporary names and renames them into place, as a local
+run does: a failed run, or a worker that died, never replaces the last good briefing. A worker that
+dies mid-briefing costs only that briefing: the scheduler retries it up to its ``allowed-failures``
+(0 on the ``--local-cluster``), then it is submitted once more from here; when that worker dies too,
+the briefing is reported failed and the others go on.
 """
 
 from __future__ import annotations
@@ -66,6 +66,8 @@ def build_on_worker(task: Task, blobs: dict[str, bytes]) -> Shipped:
     started = time.perf_counter()
     staging: Path | None = None
     try:
+        stamp = dict(task.stamp)
+        _check_code(stamp.pop("code", None))
         root = workspace()
         data = materialise(root, "data-" + digests.digest_of(task.files), task.files, blobs)
         notebook_dir = materialise(
@@ -74,7 +76,7 @@ def build_on_worker(task: Task, blobs: dict[str, bytes]) -> Shipped:
         run = replace(job, data_dir=data, notebook=notebook_dir / job.notebook.name)
         staging = Path(tempfile.mkdtemp(dir=root, prefix="staging-"))
         inputs = {"files": task.files, "notebook": task.notebook}
-        ok = produce(job, run, staging, result, dict(task.stamp), inputs, staging, started)
+        ok = produce(job, run, staging, result, stamp, inputs, staging, started)
         wanted = (lambda p: True) if ok else (lambda p: p.name == FAILED)
         files = {p.name: p.read_bytes() for p in sorted(staging.iterdir()) if wanted(p)}
     except ReportError as exc:
@@ -87,6 +89,20 @@ def build_on_worker(task: Task, blobs: dict[str, bytes]) -> Shipped:
             shutil.rmtree(staging, ignore_errors=True)
         result.seconds = round(time.perf_counter() - started, 3)
     return Shipped(result, files)
+
+
+def _check_code(planned: dict[str, Any] | None) -> None:
+    """A worker builds with the code the plan fingerprinted, or not at all: its outputs would
+    be recorded as built from code they were not built from (and skipped as up to date)."""
+    here = {"code_sha256": digests.code_digest(), "libraries": digests.library_versions()}
+    if planned is not None and planned != here:
+        theirs = planned.get("libraries", {})
+        differ = [name for name, v in here["libraries"].items() if theirs.get(name) != v]
+        what = ", ".join(differ) or "report_utils's code"
+        raise BuildError(
+            f"this Dask worker has other versions than the machine that planned the build "
+            f"({what}): install the same on the workers"
+        )
 
 
 def workspace() -> Path:
@@ -154,7 +170,14 @@ def run_jobs(
         tasks.append(task)
         blobs.update(contents)
     if tasks:
-        _Dispatch(client, blobs, finish).run(tasks)
+        try:
+            _Dispatch(client, blobs, finish).run(tasks)
+        except (OSError, TimeoutError) as exc:  # the scheduler went away, or has no worker
+            # (distributed's CommClosedError is an OSError.) What landed stays landed.
+            reason = f"the Dask cluster failed ({type(exc).__name__}: {exc})"
+            for task in tasks:
+                if task.job.name not in results:
+                    finish(_failed(task.job, reason))
     return results
 
 
@@ -169,9 +192,9 @@ class _Dispatch:
         self.client, self.blobs, self.finish = client, blobs, finish
         self.queue: deque[tuple[Task, int]] = deque()
         self.running: dict[Any, tuple[Task, int, int, str]] = {}  # attempt, shipping, worker
-        self.landed = as_completed()
         self.shipping = 0
-        self.scattered = self._scatter()
+        self.scattered = self._scatter()  # first: a cluster that is gone fails here at once
+        self.landed = as_completed()
 
     def _scatter(self) -> dict[str, Any]:
         # On every worker: a worker that dies takes its copies with it, not the others'.
@@ -255,6 +278,7 @@ def _task(job: Job, stamp: dict[str, Any]) -> tuple[Task, dict[str, bytes]]:
     the plan recorded (a file changed since: the briefing fails, nothing is replaced)."""
     stamp = dict(stamp)
     inputs = stamp.pop("inputs")
+    code = {"code_sha256": digests.code_digest(), "libraries": digests.library_versions()}
     contents: dict[str, bytes] = {}
     changed = []
     for relative, sha in inputs["files"].items():
@@ -274,7 +298,8 @@ def _task(job: Job, stamp: dict[str, Any]) -> tuple[Task, dict[str, bytes]]:
             "nothing was replaced: build again"
         )
     contents[inputs["notebook"]] = notebook
-    return Task(job, inputs["files"], inputs["notebook"], stamp), contents
+    task_stamp = {**stamp, "code": code}
+    return Task(job, inputs["files"], inputs["notebook"], task_stamp), contents
 
 
 def _land(job: Job, future, attempt: int) -> BuildResult:

@@ -203,7 +203,11 @@ class Printer:
         if not line:
             self.close()
             raise ReportError(f"the PDF printer failed (exit {process.returncode}): no message")
-        answer = json.loads(line)
+        try:
+            answer = json.loads(line)
+        except ValueError:
+            self.close()
+            raise ReportError(f"the PDF printer answered {line[:200]!r}, not a result") from None
         if "error" in answer:
             raise ReportError(f"the PDF printer failed: {answer['error']}")
         self.peak_mb = answer.get("peak_mb")
@@ -249,6 +253,8 @@ def _warm_page(lang: str) -> str:
 
 def main() -> None:
     lang, seconds = sys.argv[1], float(sys.argv[2])
+    # Answers go to the real standard output; whatever a library prints goes to stderr.
+    answers, sys.stdout = sys.stdout, sys.stderr
     with contextlib.suppress(Exception):  # only a warm-up: the real page reports problems
         html_to_pdf(_warm_page(lang))
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
@@ -265,10 +271,12 @@ def main() -> None:
             answer: dict = {"peak_mb": _peak_mb()}
         except (ReportError, OSError) as exc:
             answer = {"error": str(exc)}
+        except Exception as exc:  # WeasyPrint's own failure: said, and the child goes on
+            answer = {"error": f"{type(exc).__name__}: {exc}"}
         finally:
             signal.alarm(0)
-        sys.stdout.write(json.dumps(answer) + "\n")
-        sys.stdout.flush()
+        answers.write(json.dumps(answer) + "\n")
+        answers.flush()
 
 
 def _peak_mb() -> float:
