@@ -223,8 +223,7 @@ class Watched:
 def kernel_tripwire(tmp_path: Path):
     """``(env, started)``: an environment in which the ``python3`` kernel, if anything starts
     one, is a process that leaves a file behind and exits; ``started()`` says whether it ran.
-    (JUPYTER_PATH comes first in jupyter_client's kernel search; a spare kernel process never
-    serves a kernel whose command is not ipykernel's, see build/kernels.py.)"""
+    (JUPYTER_PATH comes first in jupyter_client's kernel search.)"""
     import json
     import os
     import sys

@@ -8,8 +8,7 @@ Heavy modules (pandas, papermill, nbconvert) are imported inside the commands th
 from __future__ import annotations
 
 import math
-import os
-from contextlib import nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -104,6 +103,18 @@ def validate(data: Path) -> None:
 @click.option("--compare", help="Month to compare with (YYYY-MM); default: the previous one.")
 @click.option("-p", "--param", multiple=True, help="Extra notebook parameter NAME=VALUE.")
 @click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Build on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786). Its "
+    "workers need this package installed, not this machine's files.",
+)
+@click.option(
+    "--local-cluster",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Build on a Dask cluster of N worker processes started here (the --scheduler path).",
+)
+@click.option(
     "--wait",
     type=float,
     default=600.0,
@@ -124,15 +135,20 @@ def build(
     force: bool,
     compare: str | None,
     param: tuple[str, ...],
+    scheduler: str | None,
+    local_cluster: int | None,
     wait: float,
 ) -> None:
     """Execute the briefing notebook and export HTML and PDF into OUT/<region>/<period>/<lang>/.
 
     Briefings whose inputs are unchanged are skipped; a summary table lists every briefing."""
-    from report_utils.build import cleanup, runner, spares
+    from report_utils.build import cleanup, runner
+    from report_utils.build.execute import tools
 
     formats = [f.strip() for f in fmt.split(",") if f.strip()]
     workers = jobs if jobs > 0 else runner.default_workers()
+    if scheduler and local_cluster:
+        raise click.UsageError("--scheduler and --local-cluster: one or the other")
     # Whatever this build creates outside its outputs goes into one folder that every exit path
     # removes (SIGTERM and SIGHUP included); it also removes what killed builds left there.
     cleanup.exit_on_signals()
@@ -144,8 +160,8 @@ def build(
                 raise ParameterError("compare is set by the build (--compare), not by -p")
             extra["compare"] = compare
 
-        def make_plan():
-            return runner.plan(
+        with _progress() as (on_plan, on_done):
+            outcome = runner.orchestrate(
                 data,
                 out_dir,
                 list(period),
@@ -156,34 +172,14 @@ def build(
                 all_periods=all_periods,
                 force=force,
                 extra=extra,
-                on_pending=start_spares,
+                workers=workers,
+                wait=wait,
+                scheduler=scheduler,
+                local_cluster=local_cluster or 0,
+                on_plan=on_plan,
+                on_done=on_done,
+                notice=lambda message: err.print(message, markup=False),
             )
-
-        def start_spares(count: int) -> None:
-            # A single-process run gets a spare kernel importing while the checks go on.
-            if runner.in_process(workers, count):
-                spares.reserve(count)
-
-        # Data, parameters, fonts and the output folder are checked before anything is written.
-        plan, results, index_error = make_plan(), [], ""
-        # Even with nothing to do, a build that another one is rewriting waits for it (an
-        # output folder this user cannot write is only read: nobody rewrites it from here).
-        lock, waited = nullcontext(), False
-        writes = bool(plan.jobs) or os.access(out_dir, os.W_OK)
-        if writes:
-            lock, waited = runner.output_lock(out_dir, wait, lambda m: err.print(m, markup=False))
-        with lock:
-            if waited:
-                # The code may have changed while this build waited: a new spare imports it.
-                spares.release()
-                plan = make_plan()
-            if writes:
-                cleanup.remove_interrupted(out_dir)  # staging of killed builds: none is running
-            if plan.jobs:
-                results = _run_with_progress(runner, plan, workers)
-                index_error = _write_index(runner, out_dir)
-            elif plan.skipped and not (out_dir / "index.html").exists():
-                index_error = _write_index(runner, out_dir)
     except DataValidationError as exc:
         for problem in exc.problems:
             err.print(str(problem), markup=False)
@@ -192,19 +188,11 @@ def build(
         err.print(f"error: {exc}", markup=False)
         raise SystemExit(1) from None
     finally:
-        spares.release()
+        tools.end()  # this process's kernel and PDF printer, if it started them
         cleanup.close_scratch()
-    _summary(plan.skipped + results, index_error)
-
-
-def _write_index(runner, out_dir: Path) -> str:
-    """Write ``OUT/index.html``; what went wrong, if it could not be written (reported after
-    the summary, which says what happened to each briefing)."""
-    try:
-        runner.write_index(out_dir)
-    except ReportError as exc:
-        return str(exc)
-    return ""
+    # An index that could not be written is reported after the summary, which says what
+    # happened to each briefing.
+    _summary(outcome.results, outcome.index_error)
 
 
 def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -220,9 +208,10 @@ def _parse_param(item: str) -> tuple[str, str]:
     return name.strip(), value
 
 
-def _run_with_progress(runner, plan, workers: int):
-    if not plan.jobs:
-        return []
+@contextmanager
+def _progress():
+    """``(on_plan, on_done)`` callbacks that show a progress bar on a terminal while a batch
+    runs (its total known once planned)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (
@@ -233,12 +222,15 @@ def _run_with_progress(runner, plan, workers: int):
         TextColumn("{task.description}"),
     )
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
-        task = bar.add_task("", total=len(plan.jobs))
+        task = bar.add_task("", total=None, visible=False)
 
-        def done(result) -> None:
+        def on_plan(plan) -> None:
+            bar.update(task, total=len(plan.jobs), visible=bool(plan.jobs))
+
+        def on_done(result) -> None:
             bar.update(task, advance=1, description=f"{result.name} {result.status}")
 
-        return runner.run(plan, workers=workers, on_done=done)
+        yield on_plan, on_done
 
 
 def _summary(results, index_error: str = "") -> None:
@@ -364,30 +356,5 @@ def _json_safe(value: object) -> object:
 
 
 def main() -> None:
-    """The console script (and ``python -m report_utils``): run the command, then leave without
-    tearing the interpreter down.
-
-    A build has loaded pandas, matplotlib, nbconvert and WeasyPrint; freeing all of it at exit
-    took about 0.4 s of every ``briefing build`` (measured), more than a whole no-op build. What
-    must happen at exit happens first: the output lock is released by its ``with`` block, spare
-    kernel processes are ended, logging and both consoles are flushed.
-    """
-    import logging
-    import os
-    import sys
-
-    from report_utils.build import spares
-
-    try:
-        app(prog_name="briefing")
-        code: int = 0
-    except SystemExit as exc:
-        if isinstance(exc.code, str):
-            print(exc.code, file=sys.stderr)
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        spares.release()
-        logging.shutdown()
-        sys.stdout.flush()
-        sys.stderr.flush()
-    os._exit(code)
+    """The console script (and ``python -m report_utils``)."""
+    app(prog_name="briefing")

@@ -55,7 +55,7 @@ def _wait_for_kernels(out: Path, count: int, process: subprocess.Popen) -> None:
 
 def _processes_left(tmp: Path, pgid: int) -> list[int]:
     """Live processes of the build: in its process group, or started by it in sessions of their
-    own (kernels, spares), which inherit the TMPDIR this test gave it."""
+    own (kernels, PDF printers), which inherit the TMPDIR this test gave it."""
     mark = f"\0TMPDIR={tmp}\0".encode()
     left = []
     for entry in os.listdir("/proc"):

@@ -193,22 +193,32 @@ def test_jupyter_nbconvert_uses_the_registered_exporter(default_build, tmp_path)
 
 
 def test_a_kernel_that_does_not_start_is_retried_once(tmp_path, monkeypatch):
-    """The first kernel process reads its connection file and exits without ever answering (a
-    real process that fails to become a kernel); the run is retried with a fresh kernel."""
-    from report_utils.build import spares
+    """The first kernel process exits without ever answering (a real process that fails to
+    become a kernel); the run is retried with a fresh kernel, which is ipykernel."""
+    import json
 
-    def not_a_kernel():
-        return subprocess.Popen(
-            [sys.executable, "-c", "import sys; sys.stdin.readline()"], stdin=subprocess.PIPE
-        )
-
-    monkeypatch.setattr(spares, "_spawn", not_a_kernel)
-    spares.reserve(1)
+    marker = tmp_path / "first-start-failed"
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    starter = (
+        "import pathlib, runpy, sys\n"
+        f"marker = pathlib.Path({str(marker)!r})\n"
+        "if not marker.exists():\n"
+        "    marker.touch()\n"
+        "    sys.exit(3)\n"
+        "sys.argv = ['ipykernel_launcher', *sys.argv[1:]]\n"
+        "runpy.run_module('ipykernel_launcher', run_name='__main__')\n"
+    )
+    argv = [sys.executable, "-c", starter, "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    build.tools.end()  # no warm kernel from an earlier test: this one starts its own
     try:
         month = load_dataset(DATA_DIR).latest_month()
         result = build.build_one(build.Job(DATA_DIR, tmp_path, month, "zh", ("html",)))
     finally:
-        spares.release()
+        build.tools.end()
+    assert marker.exists()  # the first kernel process ran, and failed
     assert result.status == "built", result.error
     assert result.attempts == 2
     assert (tmp_path / HOME / month / "zh" / "briefing.html").is_file()

@@ -1,17 +1,23 @@
 """Kernels started at once in one folder cannot collide: each talks over IPC sockets of its own
 in the build's scratch folder (no TCP port to race for), and everything it made there goes when
-it is shut down. Real kernels, no notebook: what sixteen whole builds used to show."""
+it is shut down. A warm kernel builds one briefing after another, and none sees the last. Real
+kernels."""
 
 from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from report_utils.build import cleanup, spares
+from report_utils.build import cleanup, kernels
+from report_utils.build.execute import Job, build_one, tools
 from report_utils.build.kernels import IPCKernelManager
+from report_utils.paths import DATA_DIR
+from report_utils.tables.load import load_dataset
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +40,6 @@ async def _start_at_once(count: int, cwd: Path) -> tuple[list[IPCKernelManager],
 
 
 def test_kernels_started_at_once_in_one_folder_each_get_their_own_sockets(tmp_path):
-    spares.release()  # fresh kernels, started the ordinary way
     scratch = cleanup.scratch()
 
     async def scenario():
@@ -55,3 +60,70 @@ def test_kernels_started_at_once_in_one_folder_each_get_their_own_sockets(tmp_pa
         files = thread.submit(lambda: asyncio.run(scenario())).result()
     assert not files & {str(p) for p in scratch.iterdir()}  # the shutdown removed them
     assert not list(tmp_path.iterdir())  # nothing in the working folder
+
+
+# --- one warm kernel for many briefings ---------------------------------------------------------
+
+
+def _built(job: Job) -> tuple[bytes, list[int], int | None]:
+    """Build ``job`` with this process's warm kernel: its HTML, the execution counts of its
+    notebook and the kernel's process id."""
+    result = build_one(job)
+    assert result.status == "built", result.error
+    nb = nbformat.read(job.folder / "briefing.ipynb", as_version=4)
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    return (job.folder / "briefing.html").read_bytes(), counts, kernels.warm().pid()
+
+
+def test_one_kernel_builds_one_briefing_after_another_and_none_sees_the_last(tmp_path):
+    """The same briefing alone and after another, in both orders: the same HTML bytes."""
+    months = load_dataset(DATA_DIR).months()
+    first = Job(DATA_DIR, tmp_path / "alone", months[-1], "zh", ("html",))
+    second = Job(DATA_DIR, tmp_path / "alone", months[0], "en", ("html",))
+    try:
+        tools.end()  # a kernel of its own for each briefing built alone
+        first_alone, counts, _ = _built(first)
+        assert counts == list(range(1, len(counts) + 1))
+        tools.end()
+        second_alone, _, _ = _built(second)
+
+        tools.end()  # one kernel: the second, then the first
+        _, _, pid = _built(replace(second, out_dir=tmp_path / "a"))
+        first_after, counts_after, same_pid = _built(replace(first, out_dir=tmp_path / "a"))
+        assert same_pid == pid  # the kernel was kept
+        assert counts_after == counts  # numbered from 1 again
+
+        tools.end()  # one kernel: the first, then the second
+        _built(replace(first, out_dir=tmp_path / "b"))
+        second_after, _, _ = _built(replace(second, out_dir=tmp_path / "b"))
+    finally:
+        tools.end()
+    assert first_after == first_alone
+    assert second_after == second_alone
+
+
+def test_a_notebook_that_changes_folder_does_not_move_the_next_briefing(tmp_path):
+    warm = kernels.WarmKernel()
+    try:
+        warm.ready(tmp_path)
+        warm._run("import os; os.chdir('/')")  # what a briefing's cell may do
+        warm.ready(tmp_path)  # the next briefing
+        warm._run(f"import os; assert os.getcwd() == {str(tmp_path.resolve())!r}, os.getcwd()")
+        assert warm.started == 1  # the same kernel, reset
+    finally:
+        warm.close()
+
+
+def test_a_forked_child_does_not_take_its_parents_kernel_or_printer():
+    import multiprocessing
+
+    kernel = kernels.warm()  # this thread's (not started: nothing to close)
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        inherited = pool.apply(_what_a_child_inherits)
+    assert inherited == (0, 0)
+    assert kernels.warm() is kernel  # the parent keeps its own
+
+
+def _what_a_child_inherits() -> tuple[int, int]:
+    return len(kernels._kernels), len(tools._printers)

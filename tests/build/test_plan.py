@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import HOME
 
 from report_utils.build.execute import check_parameters
 from report_utils.errors import ParameterError
@@ -112,3 +113,17 @@ def test_loose_options_are_refused(tmp_path, kernel_tripwire, args, message):
     assert "Traceback" not in result.stderr
     assert not started()
     assert not list(out.rglob("*.ipynb"))
+
+
+def test_a_jobs_paths_are_resolved_where_it_is_made(tmp_path, monkeypatch):
+    """A job travels to other processes and machines (a Dask worker works in a folder of its
+    own): a relative --data names this machine's folder wherever the job is read."""
+    from report_utils.build.execute import Job
+
+    monkeypatch.chdir(DATA_DIR.parent)
+    month = load_dataset(DATA_DIR).months()[-1]
+    job = Job(Path(DATA_DIR.name), Path("out"), month, "zh", region=HOME)
+    monkeypatch.chdir(tmp_path)
+    assert job.data_dir == DATA_DIR
+    assert job.parameters()["data_dir"] == str(DATA_DIR)
+    assert job.folder.is_relative_to(DATA_DIR.parent / "out")

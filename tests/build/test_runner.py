@@ -69,6 +69,24 @@ def test_nothing_changed_means_nothing_is_built(built):
     assert runner.plan(data, out, [LATEST], ["zh"], ["html", "pdf"], force=True).jobs
 
 
+def test_a_no_op_default_plan_reads_the_data_facts_from_a_manifest(built):
+    """No state file: what a default plan needs of the data (regions, their latest months) is
+    in the manifests, for the same data and code; reading it imports no pandas, writes
+    nothing."""
+    data, out = built
+    files = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert not list(out.glob(".*state*"))
+    code = (
+        "import sys\n"
+        "from report_utils.build import planner\n"
+        f"p = planner.plan({str(data)!r}, {str(out)!r}, [], ['zh'], ['html', 'pdf'])\n"
+        "assert not p.jobs and len(p.skipped) == 1, p\n"
+        "assert 'pandas' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == files
+
+
 def test_manifest_records_inputs_versions_timings_outputs(built):
     _, out = built
     folder = out / HOME / LATEST / "zh"
@@ -99,12 +117,18 @@ def test_a_later_period_file_rebuilds_nothing_older(built):
         f"{SYNTHETIC_NOTE}\n",
         encoding="utf-8",
     )
+    files = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     try:
         plan = runner.plan(data, out, [LATEST], ["zh"], ["html", "pdf"])
-        assert plan.jobs == []  # same visible rows as of LATEST: skipped, manifest re-stamped
+        assert plan.jobs == []  # same visible rows as of LATEST: skipped
+        assert [folder for folder, _ in plan.restamps] == [out / HOME / LATEST / "zh"]
+        assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == files  # planning
+        # wrote nothing; the build re-stamps the manifest (under the lock), the next plan needs
+        # no look at the rows
+        assert runner.build(data, out, [LATEST], ["zh"], ["html", "pdf"])[0].status == "skipped"
         assert read_manifest(out / HOME / LATEST / "zh")["outputs"] == before
         again = runner.plan(data, out, [LATEST], ["zh"], ["html", "pdf"])
-        assert again.jobs == []
+        assert again.jobs == [] and again.restamps == []
         newer = runner.plan(data, out, [f"{year}-03"], ["zh"], ["html"])
         assert [j.period for j in newer.jobs] == [f"{year}-03"]
     finally:

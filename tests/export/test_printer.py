@@ -60,3 +60,56 @@ def test_the_limit_must_be_a_number_of_seconds(monkeypatch, value):
     monkeypatch.setenv(TIMEOUT_ENV, value)
     with pytest.raises(ReportError, match=TIMEOUT_ENV):
         timeout()
+
+
+def test_one_child_prints_one_pdf_after_another_and_a_stopped_one_is_replaced(tmp_path):
+    page = '<html lang="zh"><body><h1>工业经济简报</h1><p>{}</p>'
+    with Printer("zh", seconds=3) as printer:
+        printer.print(page.format("第一份"), tmp_path / "1.pdf")
+        child = printer._process.pid
+        printer.print(page.format("第二份"), tmp_path / "2.pdf")
+        assert printer._process.pid == child  # the same process, WeasyPrint loaded once
+        with pytest.raises(ReportError, match="longer than 3 s"):
+            printer.print(RUNAWAY, tmp_path / "runaway.pdf")
+        printer.print(page.format("第三份"), tmp_path / "3.pdf")  # a new child
+        assert printer._process.pid != child
+    texts = [
+        subprocess.run(["pdftotext", str(tmp_path / f"{n}.pdf"), "-"], capture_output=True,
+                       text=True, check=True).stdout
+        for n in (1, 2, 3)
+    ]  # fmt: skip
+    assert [("第一份" in t, "第二份" in t, "第三份" in t) for t in texts] == [
+        (True, False, False),
+        (False, True, False),
+        (False, False, True),
+    ]
+
+
+def test_a_failure_inside_weasyprint_is_answered_and_the_child_goes_on(monkeypatch, tmp_path):
+    """The child's loop in this process: a request whose PDF fails with an error of WeasyPrint's
+    own (not a ReportError) gets an answer naming it, and the next request is served."""
+    import io
+    import json
+    import sys
+
+    from report_utils.export import printer
+
+    def fails_once(html, attached=(), when=None):
+        if "first" in html:
+            raise ValueError("no such box")
+        return b"%PDF-"
+
+    monkeypatch.setattr(printer, "html_to_pdf", fails_once)
+    requests = b""
+    for name, html in (("a.pdf", "first"), ("b.pdf", "second")):
+        body = html.encode()
+        requests += json.dumps({"pdf": str(tmp_path / name), "bytes": len(body)}).encode() + b"\n"
+        requests += body
+    answers = io.StringIO()
+    monkeypatch.setattr(sys, "argv", ["printer", "en", "30"])
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(requests)))
+    monkeypatch.setattr(sys, "stdout", answers)
+    printer.main()
+    first, second = (json.loads(line) for line in answers.getvalue().splitlines())
+    assert first == {"error": "ValueError: no such box"}
+    assert "error" not in second and (tmp_path / "b.pdf").read_bytes() == b"%PDF-"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import io
-import struct
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -166,13 +165,21 @@ def _ellipsis(line: str, width: int) -> str:
 
 
 def _render(fig: MplFigure) -> tuple[bytes, int, int]:
+    """The figure as an opaque RGB PNG. matplotlib writes RGBA, but a chart's background is
+    opaque, and WeasyPrint encodes an RGBA image twice (colours and a soft mask): RGB saves
+    about 0.1 s of each briefing's PDF (profiled) and a tenth of the HTML's bytes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    fig.set_dpi(DPI)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    # The size Agg drew: it truncates the figure's inches times the resolution (472 px, not 473).
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    png = buffer.getvalue()
-    # The size the image has (its PNG header), not the figure's inches times the resolution,
-    # which Agg truncates where this would round (472 px, not 473).
-    width, height = struct.unpack(">II", png[16:24])
-    return png, width, height
+    image.convert("RGB").save(buffer, format="PNG")
+    return buffer.getvalue(), width, height
 
 
 def bar_chart(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -37,6 +38,7 @@ from report_utils.errors import DataValidationError, ParameterError, ReportError
 from report_utils.fonts import cjk_font
 from report_utils.paths import DATA_DIR
 from report_utils.tables.asof import known_by
+from report_utils.tables.files import content_key
 from report_utils.tables.formula import REF_RE
 from report_utils.tables.load import load_dataset
 from report_utils.tables.periods import Period
@@ -96,12 +98,9 @@ class Briefing:
         cjk_font()  # no CJK font: MissingFontError naming the package, before any work
         self.lang = lang
         self.data_dir = Path(data_dir) if data_dir else DATA_DIR
-        self.dataset = load_dataset(self.data_dir)
-        from report_utils.briefing.checks import checked_spec
-
         # The checks `briefing build` ran before starting this kernel, run again for a notebook
         # opened by hand: a problem is reported at its file and line, not halfway through.
-        self.spec = checked_spec(self.dataset, self.data_dir, [lang])
+        self.dataset, self.spec = checked_data(self.data_dir, lang)
         self.asof = AsOf(self.dataset, period, region)
         check_compare(self.dataset, self.asof.month, compare, self.asof.home)
         self.compare = compare  # the month "since the last briefing" compares with
@@ -471,6 +470,34 @@ class Briefing:
             return str(path.relative_to(self.data_dir.resolve()))
         except ValueError:
             return path.name
+
+
+# Loaded and checked data folders, by folder and content (a warm kernel builds one briefing
+# after another, mostly from the same data); the last few are kept. Nothing a briefing does
+# changes a dataset or a spec: a test builds the same briefing alone and after others.
+_DATASETS: dict[tuple[str, str], Any] = {}
+_SPECS: dict[tuple[str, str, str], Any] = {}
+_KEEP = 4
+
+
+def checked_data(data_dir: Path, lang: str) -> tuple[Any, Any]:
+    """The data folder's dataset and its spec checked for ``lang``, read and checked once per
+    content of the folder's input files (``tables.files.content_key``)."""
+    from report_utils.briefing.checks import checked_spec
+
+    folder = (str(Path(data_dir).resolve()), content_key(data_dir))
+    if folder not in _DATASETS:
+        _remember(_DATASETS, folder, load_dataset(data_dir))
+    dataset = _DATASETS[folder]
+    if (*folder, lang) not in _SPECS:
+        _remember(_SPECS, (*folder, lang), checked_spec(dataset, data_dir, [lang]))
+    return dataset, _SPECS[(*folder, lang)]
+
+
+def _remember(cache: dict, key: tuple, value: Any) -> None:
+    while len(cache) >= _KEEP:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
 
 
 def _refs(lineage: Lineage, figures: list[Figure]) -> str:

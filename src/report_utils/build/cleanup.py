@@ -5,7 +5,7 @@ connection files and IPC sockets (``build/kernels.py``) and, when the home folde
 written, matplotlib's and IPython's settings folders (they would otherwise make temporary
 folders of their own and leave them there). The process that opens it (the ``briefing`` command,
 or the first process of an API user that needs one) holds a lock on its ``.owner`` file for as
-long as it lives; its workers, spare kernels and kernels find it through ``REPORT_UTILS_SCRATCH``.
+long as it lives; its workers and their kernels find it through ``REPORT_UTILS_SCRATCH``.
 
 Exit paths: a build that returns or raises removes its scratch folder and staging folders in its
 ``finally`` blocks; SIGTERM and SIGHUP are turned into ``SystemExit`` so that those blocks run

@@ -7,6 +7,7 @@ replaces or truncates the last good briefing.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import functools
@@ -70,6 +71,10 @@ class Job:
         return briefing_dir(self.out_dir, self.region, self.period, self.lang)
 
     def __post_init__(self) -> None:
+        # Resolved once, here: a job travels to other processes and machines (a Dask worker's
+        # working folder is not this one), and its paths name this machine's files.
+        for name in ("data_dir", "out_dir", "notebook"):
+            object.__setattr__(self, name, Path(getattr(self, name)).resolve())
         if not self.region:
             object.__setattr__(self, "region", first_home_region(Path(self.data_dir)))
         owned = sorted(set(dict(self.extra)) & set(self.owned_parameters()))
@@ -215,61 +220,131 @@ def build_one(job: Job, stamp: dict[str, Any] | None = None) -> BuildResult:
     result = BuildResult(job.name, folder)
     started = time.perf_counter()
     staging: Path | None = None
-    printer = None
     stamp = dict(stamp or {})
     try:
         inputs = stamp.pop("inputs", None) or read_inputs(job)
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=folder, prefix=".staging-"))
-        executed = staging / "briefing.ipynb"
-        if "pdf" in job.formats:
-            from report_utils.export.printer import Printer
-
-            printer = Printer(job.lang)  # loads WeasyPrint and fonts while the kernel works
-        nb = _execute(job, executed, result)
-        if nb is not None:
-            _export(nb, staging, job.formats, result, printer)
+        if produce(job, job, staging, result, stamp, inputs, folder, started):
             _check_unchanged(job, inputs)
-            result.timings["total"] = round(time.perf_counter() - started, 3)
-            _write_manifest(job, staging, result, stamp, inputs)
             _move_into_place(staging, folder, result)
     except ReportError as exc:
         result.status, result.error = "failed", str(exc)
     except OSError as exc:
         result.status, result.error = "failed", f"cannot write {folder}: {exc.strerror or exc}"
     finally:
-        if "report_utils.build.kernels" in sys.modules:  # an interrupted run's kernel
-            sys.modules["report_utils.build.kernels"].end_all()
-        if printer is not None:
-            printer.close()
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         result.seconds = round(time.perf_counter() - started, 3)
     return result
 
 
-def _execute(job: Job, executed: Path, result: BuildResult):
+def produce(
+    job: Job,
+    run: Job,
+    staging: Path,
+    result: BuildResult,
+    stamp: dict[str, Any],
+    inputs: dict[str, Any],
+    failed_dir: Path,
+    started: float,
+) -> bool:
+    """Execute ``run`` (the job as this machine sees it: its data folder and notebook) with this
+    process's warm kernel, export and write the manifest of ``job`` (as the plan sees it), all
+    into ``staging``. False when the notebook failed (``failed.ipynb`` is then in
+    ``failed_dir``). A run interrupted here (SIGTERM, Ctrl-C) kills the kernel, which may be
+    busy."""
+    try:
+        printer = tools.printer(job.lang) if "pdf" in job.formats else None
+        nb = _execute(run, staging / "briefing.ipynb", result, failed_dir)
+        if nb is not None:
+            if run != job:
+                nb = _as_planned(nb, run, job, staging / "briefing.ipynb")
+            dated = stamp.get("source_date")
+            pinned = datetime.fromisoformat(dated) if dated else None
+            _export(nb, staging, job.formats, result, printer, pinned)
+            result.timings["total"] = round(time.perf_counter() - started, 3)
+            _write_manifest(job, staging, result, stamp, inputs)
+        return nb is not None
+    except (ReportError, OSError):
+        raise  # the run failed; kernel and printer are fine
+    except BaseException:
+        tools.end(interrupted=True)
+        raise
+
+
+class _Tools:
+    """What a process keeps between the briefings it builds: a warm kernel (``kernels``) and a
+    PDF printer (a child process that has loaded WeasyPrint and the fonts), one of each per
+    thread that builds."""
+
+    def __init__(self) -> None:
+        self._printers: dict[int, Any] = {}
+        # A forked child (a process pool's worker) has its parent's dictionary, and its main
+        # thread may have its parent's thread id: the parent's printers are not its own.
+        os.register_at_fork(after_in_child=self._printers.clear)
+
+    def printer(self, lang: str):
+        from report_utils.export.printer import Printer, timeout
+
+        seconds = timeout()  # REPORT_UTILS_PDF_TIMEOUT, as it is now
+        thread = threading.get_ident()
+        printer = self._printers.get(thread)
+        if printer is not None and printer.seconds != seconds:
+            printer.close()
+            printer = None
+        if printer is None:
+            printer = Printer(lang, seconds)  # loads WeasyPrint while the kernel works
+            self._printers[thread] = printer
+        return printer
+
+    def end(self, interrupted: bool = False) -> None:
+        """End the kernels and printers (a build that is over, a worker that stops); a run
+        ``interrupted`` in the middle kills its own kernel at once."""
+        if "report_utils.build.kernels" in sys.modules:  # no-op builds never import it
+            kernels = sys.modules["report_utils.build.kernels"]
+            if interrupted:
+                kernels.kill()
+            else:
+                kernels.end()
+        if interrupted:
+            printers = [self._printers.pop(threading.get_ident(), None)]
+        else:
+            printers, self._printers = list(self._printers.values()), {}
+        for printer in printers:
+            if printer is not None:
+                printer.close()
+
+
+tools = _Tools()
+atexit.register(tools.end)
+
+
+def _execute(job: Job, executed: Path, result: BuildResult, failed_dir: Path):
     # While the kernel works (another process), this process loads nbconvert and the briefing
     # template (the PDF printer, a child process, loads WeasyPrint and its fonts meanwhile).
     warm = threading.Thread(target=_warm_html_exporter, daemon=True)
     warm.start()
     try:
-        return _run_notebook(job, executed, result)
+        return _run_notebook(job, executed, result, failed_dir)
     finally:
         warm.join()
 
 
-def _run_notebook(job: Job, executed: Path, result: BuildResult):
+def _run_notebook(job: Job, executed: Path, result: BuildResult, failed_dir: Path):
     import papermill as pm
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    from report_utils.build.kernels import IPCKernelManager
+    from report_utils.build import kernels
 
+    kernel = kernels.warm()
+    failed = failed_dir / FAILED
     started = time.perf_counter()
     for attempt in (1, 2):
         result.attempts = attempt
         try:
+            manager = kernel.ready(job.notebook.parent)
             executed_nb = pm.execute_notebook(
                 str(job.notebook),
                 str(executed),
@@ -277,36 +352,37 @@ def _run_notebook(job: Job, executed: Path, result: BuildResult):
                 kernel_name="python3",
                 progress_bar=False,
                 log_output=False,
-                cwd=str(job.notebook.parent),
-                kernel_manager_class=IPCKernelManager,
-                # Every output has arrived when the last cell replies: no polite wait for exit.
-                shutdown_kernel="immediate",
+                km=manager,  # the warm kernel: nbclient leaves it running
             )
             break
         except PapermillExecutionError as exc:
-            _keep_failed(executed, job.folder)
+            _keep_failed(executed, failed)
             result.status = "failed"
-            result.error = _describe(exc, job.folder / FAILED, job.notebook.name)
+            result.error = _describe(exc, failed, job.notebook.name)
             return None
         except DeadKernelError as exc:
-            _keep_failed(executed, job.folder)
+            kernel.close()
+            _keep_failed(executed, failed)
             result.status = "failed"
             result.error = (
                 f"the kernel died while running {job.notebook.name} cell "
-                f"{_running_cell(job.folder / FAILED)}: {exc}"
+                f"{_running_cell(failed)}: {exc}"
             )
             return None
         except _START_ERRORS as exc:
+            kernel.close()
             if isinstance(exc, OSError) and exc.errno in _NO_ROOM:
                 raise  # not the kernel's fault; no retry helps (build_one reports the write)
             if attempt == 1 and not _any_cell_ran(executed):
-                continue  # the kernel did not start (e.g. a port race): retry once
-            _keep_failed(executed, job.folder)
+                continue  # the kernel did not start or answer (e.g. a port race): retry once
+            _keep_failed(executed, failed)
             result.status = "failed"
             result.error = f"the kernel failed ({type(exc).__name__}): {exc}"
             return None
+        finally:
+            kernel.after_run()
     result.timings["execute"] = round(time.perf_counter() - started, 3)
-    result.peak_memory_mb["kernel"] = _peak_mb("children")
+    result.peak_memory_mb["kernel"] = kernel.peak_mb()
     return executed_nb  # the notebook papermill also wrote to ``executed``
 
 
@@ -320,8 +396,36 @@ def _warm_html_exporter() -> None:
         BriefingHTMLExporter().from_notebook_node(v4.new_notebook())
 
 
-def _export(nb, staging: Path, formats: tuple[str, ...], result: BuildResult, printer) -> None:
-    from report_utils.export.attachments import attachments, executed_at
+def _as_planned(nb, run: Job, job: Job, executed: Path):
+    """The notebook ``run`` executed (on a worker: its own copies of the data and the notebook),
+    with the paths of ``job`` as the plan sees them in its parameters: the folders hold the
+    same content (checked by hash), and the notebook then runs again on the planning machine
+    and is the same wherever it was built."""
+    import nbformat
+    from papermill.translators import translate_parameters
+
+    injected = translate_parameters("python3", "python", run.parameters(), "Parameters")
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []) and cell.source == injected:
+            cell.source = translate_parameters("python3", "python", job.parameters(), "Parameters")
+    meta = nb.metadata.get("papermill", {})
+    if "parameters" in meta:
+        meta["parameters"] = job.parameters()
+    if "input_path" in meta:
+        meta["input_path"] = str(job.notebook)
+    nbformat.write(nb, executed)
+    return nb
+
+
+def _export(
+    nb,
+    staging: Path,
+    formats: tuple[str, ...],
+    result: BuildResult,
+    printer,
+    pinned: datetime | None = None,
+) -> None:
+    from report_utils.export.attachments import attachments, files_date
     from report_utils.export.exporters import BriefingHTMLExporter
 
     started = time.perf_counter()
@@ -333,7 +437,7 @@ def _export(nb, staging: Path, formats: tuple[str, ...], result: BuildResult, pr
         started = time.perf_counter()
         # The same bytes BriefingPDFExporter (the registered nbconvert exporter) produces: it
         # prints this HTML with html_to_pdf, here in a child process that a timeout can stop.
-        printer.print(html, staging / "briefing.pdf", attachments(nb), executed_at(nb))
+        printer.print(html, staging / "briefing.pdf", attachments(nb), files_date(nb, pinned))
         result.timings["pdf"] = round(time.perf_counter() - started, 3)
         result.peak_memory_mb["printer"] = printer.peak_mb
 
@@ -384,7 +488,7 @@ def _write_manifest(
         },
         "libraries": digests.library_versions(),
         "timings_seconds": result.timings,
-        "peak_memory_mb": {"worker": _peak_mb("self"), **result.peak_memory_mb},
+        "peak_memory_mb": {"worker": _peak_mb(), **result.peak_memory_mb},
         "outputs": outputs,
         "built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         **stamp,
@@ -394,13 +498,12 @@ def _write_manifest(
     )
 
 
-def _peak_mb(who: str) -> float:
-    """Peak resident memory in MB of this process (``self``: the worker) or of the largest of
-    its children it has waited for so far (``children``: kernels and spares, read when the
-    kernel has ended and before the PDF printer has)."""
+def _peak_mb() -> float:
+    """Peak resident memory in MB of this process (the worker; its kernel and its PDF printer
+    report their own)."""
     import resource
 
-    usage = resource.getrusage(resource.RUSAGE_SELF if who == "self" else resource.RUSAGE_CHILDREN)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return round(usage.ru_maxrss / 1024, 1)  # ru_maxrss is in kB on Linux
 
 
@@ -425,10 +528,11 @@ def _read_notebook(path: Path):
         return None
 
 
-def _keep_failed(executed: Path, folder: Path) -> None:
-    """Keep the partly executed notebook as ``failed.ipynb``, if there is one to read."""
+def _keep_failed(executed: Path, failed: Path) -> None:
+    """Keep the partly executed notebook as ``failed`` (``failed.ipynb``), if there is one to
+    read."""
     if _read_notebook(executed) is not None:
-        os.replace(executed, folder / FAILED)
+        os.replace(executed, failed)
 
 
 def _any_cell_ran(executed: Path) -> bool:

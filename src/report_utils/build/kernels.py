@@ -1,74 +1,56 @@
-"""The kernel manager briefings run with.
+"""The kernel briefings run in: one per process, started once and kept warm across briefings.
 
-Kernels talk over IPC (Unix sockets) instead of TCP ports: parallel runs on one machine cannot
-race for the same port (papermill issues #511 and #239), and ipykernel's warning about
-unencrypted TCP goes away. Each kernel's sockets get a path of their own: jupyter_client's default
-("kernel-ipc" in the working folder, numbered by probing for free names) lets two kernels started
-at once in the same folder pick the same sockets. Sockets and connection file live in the build's
-scratch folder (``report_utils.build.cleanup``), which goes away however the build ends.
+Most of a kernel's start is importing pandas, seaborn and matplotlib. A process that builds
+briefings (the ``briefing`` command, a pool worker, a Dask worker) therefore starts one kernel
+and hands it to papermill for each briefing (``km=``: nbclient leaves running a kernel it did not
+start). Between two briefings the kernel's namespace is cleared and its execution count set back
+to 1 (``InteractiveShell.reset(new_session=True)``), so one briefing's state never reaches the
+next: its variables, its ``In``/``Out`` history, the numbers of its cells. Modules stay loaded; the
+package's caches are keyed by what they read (``briefing.report`` keys the checked data by the
+content hash of its input files).
 
-A spare kernel process (``report_utils.build.spares``), when this process reserved one, becomes the
-kernel instead of a fresh interpreter.
+Kernels talk over IPC (Unix sockets) instead of TCP ports: parallel runs on one machine cannot race
+for the same port (papermill issues #511 and #239). Each kernel's sockets get a path of their own in
+the build's scratch folder (``report_utils.build.cleanup``), which goes away however the build ends.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
-import json
 import os
 import signal
-import sys
+import threading
+import time
 import uuid
-import weakref
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
-from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import DottedObjectName, default
+from jupyter_core.utils import run_sync
+from traitlets import default
 
-from report_utils.build import cleanup, spares
+from report_utils.build import cleanup
 
-_LAUNCHER = ["-m", "ipykernel_launcher"]
-
-
-def _spare_can_serve(kernel_cmd: list[str], cwd: str | None) -> bool:
-    """A spare is this interpreter's ipykernel, and has read matplotlib's settings where it
-    started: it serves a kernel of the same command whose folder has no matplotlibrc of its own."""
-    if kernel_cmd[:1] != [sys.executable] or kernel_cmd[1:3] != _LAUNCHER:
-        return False
-    folder = Path(cwd) if cwd else Path.cwd()
-    return folder.resolve() == spares.SPARE_CWD.resolve() or not (folder / "matplotlibrc").exists()
-
-
-class BriefingKernelClient(AsyncKernelClient):
-    """jupyter_client's client, less an idle wait at start-up.
-
-    Its ``wait_for_ready`` ends by draining IOPub until 0.2 s pass without a message: a fixed
-    0.2 s per kernel (a twentieth of a briefing). Start-up messages that come later are harmless:
-    nbclient keeps only the messages whose parent is the cell it runs. Shortening that wait on the
-    IOPub channel, only while ``wait_for_ready`` runs, keeps the rest of jupyter_client's logic
-    rather than copying it.
-    """
-
-    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
-        channel = self.iopub_channel
-        get_msg = channel.get_msg
-
-        async def quick_get_msg(timeout: float | None = None, **kw: Any):
-            return await get_msg(timeout=None if timeout is None else min(timeout, 0.02), **kw)
-
-        channel.get_msg = quick_get_msg  # type: ignore[method-assign]
-        try:
-            await super()._async_wait_for_ready(timeout)
-        finally:
-            del channel.get_msg  # back to the class's method
-
-    wait_for_ready = _async_wait_for_ready  # type: ignore[assignment]
+# Run before each briefing (not stored in the history, no output): a fresh namespace numbered
+# from 1, the working folder the kernel was started in (a notebook may change it), the imports
+# of every briefing already done.
+RESET = (
+    "get_ipython().reset(new_session=True)\n"
+    "import os as _os; _os.chdir({cwd!r}); del _os\n"
+    "import report_utils.briefing.report\n"
+)
+READY_SECONDS = 120.0
+# No input history database: nothing of one briefing is kept for the next, nothing is written
+# to the home folder (a full disk there would fill the build's errors with IPython's).
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 
 
 class IPCKernelManager(AsyncKernelManager):
-    client_class = DottedObjectName("report_utils.kernels.BriefingKernelClient")
+    """jupyter_client's manager with IPC sockets in the scratch folder; it remembers the
+    clients it made, so that the caller can close those nbclient leaves open on a kernel it did
+    not start."""
 
     @default("transport")
     def _default_transport(self) -> str:
@@ -90,42 +72,159 @@ class IPCKernelManager(AsyncKernelManager):
             self._file_id_value = uuid.uuid4().hex[:12]
         return self._file_id_value
 
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        _launched.add(self)  # end_all() ends it if the run is interrupted before nbclient can
-        spare = spares.take() if _spare_can_serve(kernel_cmd, kw.get("cwd")) else None
-        if spare is None:
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-            return
-        env = {**(kw.get("env") or os.environ), "JPY_PARENT_PID": str(os.getpid())}
-        request = {"argv": kernel_cmd[3:], "cwd": kw.get("cwd"), "env": env}
-        assert spare.stdin is not None
+    def client(self, **kwargs: Any):
+        made = super().client(**kwargs)
+        self.__dict__.setdefault("_clients", []).append(made)
+        return made
+
+    def close_clients(self) -> None:
+        for made in self.__dict__.pop("_clients", []):
+            with contextlib.suppress(Exception):
+                made.stop_channels()
+
+
+class WarmKernel:
+    """A running kernel for one briefing after another, in the working folder ``cwd``."""
+
+    def __init__(self) -> None:
+        self.manager: IPCKernelManager | None = None
+        self.cwd: Path | None = None
+        self.started = 0  # kernels started by this object (1 while it stays alive)
+
+    def ready(self, cwd: Path) -> IPCKernelManager:
+        """The kernel, reset for a new briefing; a new one when there is none, it died, or it
+        works in another folder (matplotlib reads ``./matplotlibrc`` on import)."""
+        cwd = Path(cwd).resolve()
+        if self.manager is not None and (self.cwd != cwd or not self._alive()):
+            self.close()
+        if self.manager is None:
+            manager = IPCKernelManager(kernel_name="python3")
+            run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
+            self.manager, self.cwd = manager, cwd
+            self.started += 1
         try:
-            spare.stdin.write((json.dumps(request) + "\n").encode())
-            spare.stdin.close()  # the hand-over is all it reads; nothing is left open to leak
-        except OSError:  # it died in the meantime
-            spares.end(spare)
-            await super()._async_launch_kernel(kernel_cmd, **kw)
+            self._run(RESET.format(cwd=str(cwd)))
+        except Exception:
+            self.close()  # it does not answer: the caller's retry gets a new one
+            raise
+        return self.manager
+
+    def after_run(self) -> None:
+        """Close the client papermill's run opened (nbclient leaves it open on a kernel it does
+        not own); the kernel itself goes on."""
+        if self.manager is not None:
+            self.manager.close_clients()
+
+    def pid(self) -> int | None:
+        provisioner = self.manager.provisioner if self.manager is not None else None
+        return getattr(provisioner, "pid", None)
+
+    def peak_mb(self) -> float | None:
+        """The kernel's peak resident memory so far (Linux: VmHWM), in MB."""
+        pid = self.pid()
+        if pid is None:
+            return None
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+        except (OSError, ValueError):
+            pass
+        return None
+
+    def close(self) -> None:
+        """Shut the kernel down now (its sockets and connection file go with it)."""
+        manager, self.manager, self.cwd = self.manager, None, None
+        if manager is None:
             return
-        provisioner = self.provisioner
-        assert provisioner is not None
-        provisioner.process = spare  # type: ignore[attr-defined]
-        provisioner.pid = spare.pid  # type: ignore[attr-defined]
-        provisioner.pgid = os.getpgid(spare.pid)  # type: ignore[attr-defined]
-        provisioner.cwd = kw.get("cwd") or Path.cwd()  # type: ignore[attr-defined]
-        self._reconcile_connection_info(provisioner.connection_info)
+        manager.close_clients()
+        with contextlib.suppress(Exception):
+            run_sync(manager.shutdown_kernel)(now=True)
+        with contextlib.suppress(Exception):
+            run_sync(manager.cleanup_resources)()
 
-
-_launched: weakref.WeakSet[IPCKernelManager] = weakref.WeakSet()
-
-
-def end_all() -> None:
-    """Kill the kernels this process launched that still run: a run interrupted (SIGTERM,
-    Ctrl-C) ends before nbclient shuts its kernel down, and a kernel left alone would start
-    over from a connection file it can no longer find."""
-    for manager in list(_launched):
-        process = getattr(manager.provisioner, "process", None)
+    def kill(self) -> None:
+        """End the kernel at once, without running the event loop: for a run interrupted in the
+        middle (SIGTERM, Ctrl-C), whose loop still holds nbclient's tasks (they would report the
+        kernel's death). Its sockets go with the build's scratch folder."""
+        manager, self.manager, self.cwd = self.manager, None, None
+        process = getattr(manager.provisioner, "process", None) if manager is not None else None
         if process is not None and process.poll() is None:
             with contextlib.suppress(OSError):
                 os.killpg(process.pid, signal.SIGKILL)  # its own session: kernel and children
             process.wait()
-    _launched.clear()
+        if manager is not None:
+            manager.close_clients()
+            manager.context.destroy(linger=0)
+
+    def _alive(self) -> bool:
+        assert self.manager is not None
+        try:
+            return bool(run_sync(self.manager.is_alive)())
+        except Exception:
+            return False
+
+    def _run(self, code: str) -> None:
+        """Run ``code`` in the kernel, silently: one request and its reply on the shell channel
+        of a client of its own (no IOPub subscription to wait for)."""
+        manager = self.manager
+        assert manager is not None
+        client = AsyncKernelManager.client(manager)
+
+        async def run() -> None:
+            msg_id = client.execute(code, silent=True, store_history=False)
+            deadline = time.monotonic() + READY_SECONDS
+            while True:
+                try:
+                    reply = await client.get_shell_msg(timeout=1)
+                except Empty:
+                    if not await manager.is_alive():
+                        raise RuntimeError("the kernel died before it answered") from None
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"no answer in {READY_SECONDS:g} s") from None
+                    continue
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"the kernel could not be reset: {reply['content']}")
+
+        try:
+            run_sync(run)()
+        finally:
+            client.stop_channels()
+
+
+# One warm kernel per thread that builds (a Dask worker may run several threads).
+_kernels: dict[int, WarmKernel] = {}
+_lock = threading.Lock()
+# A forked child (a process pool's worker) inherits the dictionary, and its main thread may
+# have its parent's thread id: the parent's kernels are not its own to reset or shut down.
+os.register_at_fork(after_in_child=_kernels.clear)
+
+
+def warm() -> WarmKernel:
+    """This thread's warm kernel (started on first use, shut down at exit)."""
+    with _lock:
+        return _kernels.setdefault(threading.get_ident(), WarmKernel())
+
+
+def kill() -> None:
+    """End this thread's kernel at once (see ``WarmKernel.kill``)."""
+    with _lock:
+        kernel = _kernels.pop(threading.get_ident(), None)
+    if kernel is not None:
+        kernel.kill()
+
+
+def end() -> None:
+    """Shut every kernel of this process down (a build that ends, a worker that stops). A
+    process killed with -9 cannot: its kernels end by themselves, as jupyter_client gives them
+    ``JPY_PARENT_PID``, which ipykernel watches."""
+    with _lock:
+        started = list(_kernels.values())
+        _kernels.clear()
+    for kernel in started:
+        kernel.close()
+
+
+atexit.register(end)

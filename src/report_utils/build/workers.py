@@ -7,9 +7,10 @@ with a pipe of its own, so the parent knows which briefing each one builds: when
 (killed, out of memory), that briefing's staging folder is removed and it is retried once in a
 new worker; the others go on.
 
-A worker keeps a spare kernel importing while its current kernel runs
-(``report_utils.build.spares``), ends with the parent (``PR_SET_PDEATHSIG`` on Linux) and turns
-SIGTERM into ``SystemExit`` so that its run cleans up (``report_utils.build.cleanup``).
+A worker keeps one warm kernel and one PDF printer for all the briefings it builds
+(``report_utils.build.kernels``, ``execute.tools``), ends with the parent (``PR_SET_PDEATHSIG``
+on Linux) and turns SIGTERM into ``SystemExit`` so that its run cleans up
+(``report_utils.build.cleanup``).
 """
 
 from __future__ import annotations
@@ -22,16 +23,16 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from report_utils.build import cleanup, spares
-from report_utils.build.execute import BuildResult, Job, build_one
+from report_utils.build import cleanup
+from report_utils.build.execute import BuildResult, Job, build_one, tools
 
 _STOP_SECONDS = 10  # for a worker to clean up after SIGTERM before it is killed
 
 
 class _Worker:
-    def __init__(self, context, reserve: int):
+    def __init__(self, context):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, reserve), daemon=True)
+        self.process = context.Process(target=_serve, args=(child,), daemon=True)
         self.process.start()
         child.close()
         self.job: Job | None = None
@@ -65,7 +66,6 @@ def run_jobs(
     """Build ``jobs`` on up to ``workers`` processes; results by job name."""
     context = multiprocessing.get_context("spawn")
     count = max(1, min(workers, len(jobs)))
-    reserve = -(-len(jobs) // count)  # kernels each worker will likely start
     queue: deque[tuple[Job, int]] = deque((job, 1) for job in jobs)
     idle: list[_Worker] = []
     busy: list[_Worker] = []
@@ -80,7 +80,7 @@ def run_jobs(
             while queue and len(busy) < count:
                 while idle and not idle[-1].process.is_alive():
                     idle.pop().stop()  # died between two briefings: nothing lost
-                worker = idle.pop() if idle else _Worker(context, reserve)
+                worker = idle.pop() if idle else _Worker(context)
                 job, attempt = queue.popleft()
                 worker.give(job, attempt, stamps[job.name])
                 busy.append(worker)
@@ -140,11 +140,10 @@ def _how(exitcode: int | None) -> str:
 # --- in the worker ------------------------------------------------------------------------------
 
 
-def _serve(conn: Connection, reserve: int) -> None:
+def _serve(conn: Connection) -> None:
     _die_with_parent()
     cleanup.exit_on_signals()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops us
-    spares.reserve(reserve)
     try:
         while True:
             try:
@@ -156,7 +155,7 @@ def _serve(conn: Connection, reserve: int) -> None:
             job, stamp = task
             conn.send(build_one(job, stamp))
     finally:
-        spares.release()
+        tools.end()
 
 
 def _die_with_parent() -> None:

@@ -9,15 +9,34 @@ columns.
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
+import os
 from datetime import UTC, datetime
 from typing import Any
 
 import nbformat
 
 from report_utils.briefing.record import LINEAGE_COLUMNS, MIMETYPE
+from report_utils.errors import ReportError
 from report_utils.export.printer import Attached
+
+# The reproducible-builds convention (reproducible-builds.org/specs/source-date-epoch): seconds
+# since 1970 that replace "now" in what a build writes.
+SOURCE_DATE_ENV = "SOURCE_DATE_EPOCH"
+# What papermill and nbclient record of a run (when, how long, in which folders): the manifest
+# has it; the carried notebook leaves it out, so that the same inputs give the same PDF.
+_RUN_FACTS = (
+    "start_time",
+    "end_time",
+    "duration",
+    "input_path",
+    "output_path",
+    "environment_variables",
+    "exception",
+)
+_CELL_RUN_FACTS = ("execution", "papermill")
 
 NOTEBOOK = "briefing.ipynb"
 LINEAGE = "lineage.csv"
@@ -28,9 +47,10 @@ def attachments(nb) -> list[Attached]:
     files = [
         Attached(
             NOTEBOOK,
-            "The executed notebook this briefing was exported from (parameters, code, outputs)",
+            "The executed notebook this briefing was exported from (parameters, code, outputs; "
+            "its run times, which the manifest records, left out)",
             "Source",
-            nbformat.writes(nb).encode("utf-8"),
+            nbformat.writes(carried_notebook(nb)).encode("utf-8"),
         )
     ]
     found = record(nb)
@@ -72,8 +92,40 @@ def record(nb) -> dict[str, Any] | None:
     return None
 
 
-def executed_at(nb) -> datetime:
-    """When the notebook's run ended (papermill records it), else now: the files' dates."""
+def carried_notebook(nb):
+    """A copy of ``nb`` without the facts of its run (start, end and duration of the notebook
+    and of each cell, the folders papermill read and wrote, the random id of the cell it
+    injected): parameters, code and outputs."""
+    carried = copy.deepcopy(nb)
+    for key in _RUN_FACTS:
+        carried.metadata.get("papermill", {}).pop(key, None)
+    for cell in carried.cells:
+        for key in _CELL_RUN_FACTS:
+            cell.metadata.pop(key, None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill draws a random id for the cell it adds
+    return carried
+
+
+def source_date() -> datetime | None:
+    """``SOURCE_DATE_EPOCH`` as a date, when it is set."""
+    text = os.environ.get(SOURCE_DATE_ENV, "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) > 253402300799:  # 9999-12-31
+        raise ReportError(
+            f"{SOURCE_DATE_ENV} must be a whole number of seconds since 1970, got {text!r}"
+        )
+    return datetime.fromtimestamp(int(text), UTC)
+
+
+def files_date(nb, pinned: datetime | None = None) -> datetime:
+    """The date the embedded files carry: ``pinned`` (the build passes the plan's
+    ``SOURCE_DATE_EPOCH``), else ``SOURCE_DATE_EPOCH``, else when the notebook's run ended
+    (papermill records it), else now."""
+    pinned = pinned or source_date()
+    if pinned is not None:
+        return pinned
     text = nb.metadata.get("papermill", {}).get("end_time") or ""
     try:
         return datetime.fromisoformat(text).astimezone(UTC)

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
-from report_utils.export.attachments import attachments, executed_at
+from report_utils.export.attachments import attachments, files_date
 from report_utils.export.printer import html_to_pdf
 from report_utils.paths import NBCONVERT_TEMPLATES_DIR
 
@@ -83,4 +83,4 @@ class BriefingPDFExporter(BriefingHTMLExporter):
 
     def from_notebook_node(self, nb, resources: dict[str, Any] | None = None, **kw):
         html, resources = super().from_notebook_node(nb, resources=resources, **kw)
-        return html_to_pdf(html, attachments(nb), executed_at(nb)), resources
+        return html_to_pdf(html, attachments(nb), files_date(nb)), resources

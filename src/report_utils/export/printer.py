@@ -5,12 +5,16 @@ WeasyPrint's time to lay out a table grows with the square of the length of an u
 one of its cells (a 4,000-character event title, which the appendix shows in a table, took half a
 minute; 20,000 characters over five minutes). A build therefore prints in a child process
 (``python -m report_utils.export.printer LANG``) and waits at most ``timeout()`` seconds
-(``REPORT_UTILS_PDF_TIMEOUT``, default 60), then kills it and fails the run with a message.
+(``REPORT_UTILS_PDF_TIMEOUT``, default 60) for each PDF, then kills it and fails the run with a
+message (the next PDF gets a new child).
 
-The child is started when the run starts: it imports WeasyPrint and lays out a one-line page in
-the briefing's fonts while the kernel works, then reads one request on stdin (a JSON line with
-the PDF's path, then the HTML) and writes the PDF. It also bounds itself (an alarm a little after
-the timeout), so it never outlives a build that was killed.
+The child is started before it is needed: it imports WeasyPrint and lays out a one-line page in
+the briefing's fonts while the kernel works. Then it serves one request after another, each a JSON
+line (the PDF's path, the length of the HTML in bytes, the files to embed and their date)
+followed by the HTML; it answers each
+with a JSON line. One child serves every briefing a worker builds. It also bounds itself (an alarm
+a little after the timeout, for each PDF), so it never outlives a build that was killed; and it
+ends when its input ends.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import logging
 import math
 import mimetypes
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -145,16 +150,22 @@ def _declare_pdf_ua(document, pdf) -> None:
 
 
 class Printer:
-    """One PDF, printed by a child process started now: ``with Printer(lang) as p: p.print()``."""
+    """A child process that prints PDFs, started now: ``with Printer(lang) as p: p.print(...)``.
+    It serves any number of PDFs, one at a time."""
 
     def __init__(self, lang: str, seconds: float | None = None):
+        self.lang = lang
         self.seconds = timeout() if seconds is None else seconds
         self.peak_mb: float | None = None
+        self._process: subprocess.Popen | None = None
+        self._start()
+
+    def _start(self) -> None:
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "report_utils.export.printer", lang, str(self.seconds)],
+            [sys.executable, "-m", "report_utils.export.printer", self.lang, str(self.seconds)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
 
     def print(
@@ -162,34 +173,53 @@ class Printer:
     ) -> None:
         """Write ``html`` as a PDF to ``pdf`` with ``attached`` embedded (dated ``when``);
         ``ReportError`` when it failed or took too long."""
-        header = {
+        if self._process is None or self._process.poll() is not None:
+            self.close()
+            self._start()
+        process = self._process
+        assert process is not None and process.stdin is not None and process.stdout is not None
+        body = html.encode("utf-8")
+        request = {
             "pdf": str(pdf),
+            "bytes": len(body),
             "attached": [a.to_json() for a in attached],
             "when": when.isoformat() if when else None,
         }
-        request = json.dumps(header) + "\n" + html
+        header = json.dumps(request).encode() + b"\n"
         try:
-            stdout, stderr = self._process.communicate(request.encode(), timeout=self.seconds)
-        except subprocess.TimeoutExpired:
+            process.stdin.write(header + body)
+            process.stdin.flush()
+        except OSError:
+            pass  # it died: its exit status is reported below
+        ready, _, _ = select.select([process.stdout], [], [], self.seconds)
+        if not ready:
             self.close()
             raise ReportError(
                 f"the PDF took longer than {self.seconds:g} s to lay out and was stopped "
                 f"(WeasyPrint's time grows with the square of an unbroken text's length: look "
                 f"for a very long text in the data; {TIMEOUT_ENV} sets the limit)"
             ) from None
-        if self._process.returncode != 0:
-            lines = stderr.decode(errors="replace").strip().splitlines()
-            raise ReportError(
-                f"the PDF printer failed (exit {self._process.returncode}): "
-                f"{lines[-1] if lines else 'no message'}"
-            )
-        self.peak_mb = json.loads(stdout or b"{}").get("peak_mb")
+        line = process.stdout.readline()
+        if not line:
+            self.close()
+            raise ReportError(f"the PDF printer failed (exit {process.returncode}): no message")
+        try:
+            answer = json.loads(line)
+        except ValueError:
+            self.close()
+            raise ReportError(f"the PDF printer answered {line[:200]!r}, not a result") from None
+        if "error" in answer:
+            raise ReportError(f"the PDF printer failed: {answer['error']}")
+        self.peak_mb = answer.get("peak_mb")
 
     def close(self) -> None:
         """Stop the child if it still runs (also after a failure elsewhere in the run)."""
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.communicate()
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
 
     def __enter__(self) -> Printer:
         return self
@@ -223,28 +253,36 @@ def _warm_page(lang: str) -> str:
 
 def main() -> None:
     lang, seconds = sys.argv[1], float(sys.argv[2])
+    # Answers go to the real standard output; whatever a library prints goes to stderr.
+    answers, sys.stdout = sys.stdout, sys.stderr
     with contextlib.suppress(Exception):  # only a warm-up: the real page reports problems
         html_to_pdf(_warm_page(lang))
-    header = sys.stdin.buffer.readline()
-    if not header.strip():
-        return  # the run ended before it needed a PDF
-    request = json.loads(header)
-    html = sys.stdin.buffer.read().decode("utf-8")
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
-    signal.alarm(math.ceil(seconds + _GRACE))  # never outlive the parent's limit
-    try:
+    while header := sys.stdin.buffer.readline():
+        if not header.strip():
+            continue
+        request = json.loads(header)
+        html = sys.stdin.buffer.read(request["bytes"]).decode("utf-8")
         attached = [Attached.from_json(a) for a in request.get("attached", [])]
         when = datetime.fromisoformat(request["when"]) if request.get("when") else None
-        pdf = html_to_pdf(html, attached, when)
-    except ReportError as exc:
-        print(exc, file=sys.stderr)
-        raise SystemExit(1) from None
-    Path(request["pdf"]).write_bytes(pdf)
+        signal.alarm(math.ceil(seconds + _GRACE))  # never outlive the parent's limit
+        try:
+            Path(request["pdf"]).write_bytes(html_to_pdf(html, attached, when))
+            answer: dict = {"peak_mb": _peak_mb()}
+        except (ReportError, OSError) as exc:
+            answer = {"error": str(exc)}
+        except Exception as exc:  # WeasyPrint's own failure: said, and the child goes on
+            answer = {"error": f"{type(exc).__name__}: {exc}"}
+        finally:
+            signal.alarm(0)
+        answers.write(json.dumps(answer) + "\n")
+        answers.flush()
 
+
+def _peak_mb() -> float:
     import resource
 
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    sys.stdout.write(json.dumps({"peak_mb": round(peak, 1)}))
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 if __name__ == "__main__":

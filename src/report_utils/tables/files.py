@@ -17,6 +17,7 @@ else is refused (``outside``), never read, never hashed by its content.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -67,6 +68,21 @@ def input_files(data_dir: Path) -> list[Path]:
         files += [p for p in messages.glob(f"*{MESSAGES_SUFFIX}") if not p.name.startswith(".")]
     files += source_texts(data_dir)
     return sorted(set(files))
+
+
+def content_key(data_dir: Path) -> str:
+    """A digest of the data folder's inputs, names and contents: what a process that reads the
+    same folder many times keys what it read by (an edited file changes it). A file that links
+    out of the folder counts by its name only: it is never read."""
+    data_dir = Path(data_dir)
+    digest = hashlib.sha256()
+    for path in input_files(data_dir):
+        if not path.is_file():
+            continue
+        content = b"outside" if outside(data_dir, path) else path.read_bytes()
+        name = str(path.relative_to(data_dir)).encode()
+        digest.update(name + b"\0" + hashlib.sha256(content).digest())
+    return digest.hexdigest()
 
 
 def source_texts(data_dir: Path) -> list[Path]:

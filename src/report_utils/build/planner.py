@@ -1,0 +1,301 @@
+"""Plan a batch of briefings: decide, from content hashes, which are out of date, and check data,
+parameters, fonts and the output folder before any kernel starts. Planning writes nothing:
+what it decided is recorded by the build, under the output folder's lock (``runner``).
+
+Up to date means: the briefing's manifest records the same *fingerprint* (hashes of every data
+file, the notebook, the package's code and templates, the parameters and the key libraries'
+versions), or, when a data file changed, the same *content digest*, which hashes only the rows the
+briefing can see as of its month: a new file for a later period rebuilds nothing older. Such a
+briefing is skipped, and its manifest gets the new fingerprint when the build runs
+(``Plan.restamps``), so that the next plan need not look at the rows again.
+
+What planning needs to know of the data (its regions, and the months with data of each) is
+recorded in every manifest with the digest of the data and code it was worked out from
+(``data_facts``): a plan of the default set whose data is unchanged reads it there, without
+importing pandas.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from report_utils.build import digests
+from report_utils.build.execute import (
+    FORMATS,
+    MANIFEST,
+    BuildResult,
+    Job,
+    languages,
+    read_manifest,
+)
+from report_utils.errors import DataValidationError, ParameterError, ReportError
+from report_utils.paths import FACT_TABLES
+from report_utils.tables import asof
+
+
+@dataclass
+class Plan:
+    jobs: list[Job] = field(default_factory=list)
+    stamps: dict[str, dict[str, Any]] = field(default_factory=dict)
+    skipped: list[BuildResult] = field(default_factory=list)
+    # skipped briefings whose manifest gets a new fingerprint when the build runs
+    restamps: list[tuple[Path, dict[str, Any]]] = field(default_factory=list)
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def in_process(workers: int, jobs: int) -> bool:
+    """Whether ``run`` builds in this process (one worker or one briefing: no pool start-up)."""
+    return workers <= 1 or jobs <= 1
+
+
+def plan(
+    data_dir: Path,
+    out_dir: Path,
+    periods: list[str],
+    langs: list[str],
+    formats: list[str],
+    *,
+    regions: list[str] | None = None,
+    all_regions: bool = False,
+    all_periods: bool = False,
+    force: bool = False,
+    extra: dict[str, Any] | None = None,
+    notebook: Path | None = None,
+) -> Plan:
+    """The briefings to build: for each region (default: the home regions; ``all_regions``:
+    every region a briefing can be about), each period (default: the region's latest month;
+    ``all_periods``: every month with data for it) and each language (default: every language
+    the data has sentences for)."""
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    if not formats:
+        raise ParameterError(f"no format given; formats: {', '.join(FORMATS)}")
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise ParameterError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+    langs = langs or languages(data_dir)
+    if not langs:
+        raise ParameterError(
+            f"no sentences in any language in {data_dir}: add messages/<lang>.yml "
+            "(see data/README.md)"
+        )
+    hashes = digests.file_hashes(data_dir)
+    data_key = digests.digest_of({"files": hashes, "code": digests.code_digest()})
+    dataset, known = None, None
+    if all_periods or all_regions or not periods or not regions:
+        known = recorded_facts(out_dir, data_key)
+        if known is None:
+            dataset = _dataset(data_dir)
+            known = data_facts(dataset, data_key)
+        if regions:
+            for region in regions:
+                if region not in known["briefed"]:
+                    raise ParameterError(
+                        f"no briefing for region {region!r}; regions (meta/regions.csv): "
+                        f"{', '.join(known['briefed'])}"
+                    )
+                if region not in known["latest"]:
+                    raise ParameterError(f"region {region!r} has no figures yet")
+        else:  # every home region (or every region) that has figures; the others wait
+            chosen = known["briefed" if all_regions else "homes"]
+            regions = [r for r in chosen if r in known["latest"]]
+    wanted = {
+        region: list(
+            dict.fromkeys(
+                periods
+                or (known["months"][region] if all_periods else [])
+                or [known["latest"][region]]
+            )
+        )
+        for region in regions or []
+    }
+
+    jobs = [
+        Job(
+            data_dir,
+            out_dir,
+            period,
+            lang,
+            tuple(formats),
+            **({"notebook": notebook} if notebook else {}),
+            extra=tuple(sorted((extra or {}).items())),
+            region=region,
+        )
+        for region, region_periods in wanted.items()
+        for period in region_periods
+        for lang in langs
+    ]
+    result = Plan()
+    common = {
+        "notebook": digests.sha256_file(jobs[0].notebook) if jobs else "",
+        "code": digests.code_digest(),
+        "libraries": digests.library_versions(),
+    }
+    pending: list[tuple[Job, str]] = []
+    for job in jobs:
+        key = {**common, "parameters": job.parameters(), "formats": list(job.formats)}
+        fingerprint = digests.digest_of({**key, "files": hashes})
+        manifest = read_manifest(job.folder)
+        if not force and _intact(manifest, job) and manifest["fingerprint"] == fingerprint:
+            result.skipped.append(
+                BuildResult(job.name, job.folder, "skipped", _outputs(manifest, job))
+            )
+            continue
+        pending.append((job, fingerprint))
+    if not pending:
+        return result
+
+    # Something may need building: check everything before any kernel starts.
+    from report_utils.briefing.catalogues import package
+    from report_utils.briefing.checks import check_briefing
+    from report_utils.briefing.phrasing import untranslated_units
+    from report_utils.build.execute import check_parameters
+    from report_utils.fonts import require_fonts
+
+    dataset = dataset or _dataset(data_dir)
+    known = known or data_facts(dataset, data_key)
+    pending_langs = sorted({job.lang for job, _ in pending})
+    for job, _ in pending:  # an unknown language or region: a clear message, not a traceback
+        region_months = dataset.months(job.region) if job.region in dataset.regions.index else []
+        check_parameters(
+            job.notebook,
+            job.parameters(),
+            region_months,
+            asof.latest_month(dataset, job.region),
+            dataset.briefed_regions(),
+        )
+    _, problems = check_briefing(dataset, data_dir, pending_langs)
+    errors = [p for p in problems if p.severity == "error"]
+    errors += untranslated_units(dataset, pending_langs)
+    if errors:
+        raise DataValidationError(errors)
+    for job, fingerprint in pending:
+        key = {**common, "parameters": job.parameters(), "formats": list(job.formats)}
+        content = digests.digest_of({**key, "visible": visible_rows(dataset, job.period)})
+        manifest = read_manifest(job.folder)
+        if not force and _intact(manifest, job) and manifest.get("content_digest") == content:
+            fields = {"fingerprint": fingerprint, "content_digest": content, "data_facts": known}
+            result.restamps.append((job.folder, fields))
+            result.skipped.append(
+                BuildResult(job.name, job.folder, "skipped", _outputs(manifest, job))
+            )
+            continue
+        result.jobs.append(job)
+        result.stamps[job.name] = {
+            "fingerprint": fingerprint,
+            "content_digest": content,
+            "data_facts": known,
+            # what was checked and hashed here: the manifest records it, the run compares
+            "inputs": {"files": hashes, "notebook": common["notebook"]},
+        }
+    if result.jobs:
+        from report_utils.export.attachments import source_date
+
+        pinned = source_date()  # read once here: workers elsewhere do not share this environment
+        if pinned is not None:
+            for stamp in result.stamps.values():
+                stamp["source_date"] = pinned.isoformat()
+        roles = {role for lang in pending_langs for role in package(lang).get("fonts", ["cjk"])}
+        require_fonts(sorted(roles))
+        check_writable(out_dir)
+    return result
+
+
+def data_facts(dataset, key: str) -> dict[str, Any]:
+    """What planning needs to know of the data: its regions (home and all), and the months with
+    data of each; ``key`` is the digest of the data and code they were worked out from."""
+    briefed = dataset.briefed_regions()
+    return {
+        "key": key,
+        "homes": dataset.home_regions(),
+        "briefed": briefed,
+        "months": {region: dataset.months(region) for region in briefed},
+        "latest": {
+            region: latest
+            for region in briefed
+            if (latest := asof.latest_month(dataset, region)) is not None
+        },
+    }
+
+
+def recorded_facts(out_dir: Path, key: str) -> dict[str, Any] | None:
+    """The data facts a manifest in ``out_dir`` recorded for the same data and code, if any."""
+    for path in sorted(Path(out_dir).glob(f"*/*/*/{MANIFEST}")):
+        facts = (read_manifest(path.parent) or {}).get("data_facts")
+        if isinstance(facts, dict) and facts.get("key") == key:
+            return facts
+    return None
+
+
+def _dataset(data_dir: Path):
+    """The checked dataset, rules included: the briefing's analyst notes recompute the rules in
+    the kernel, so their errors (not their mismatches) stop the build here, as in validate."""
+    from report_utils.tables.load import load_dataset
+    from report_utils.tables.reconcile import check
+
+    dataset = load_dataset(data_dir)
+    errors = [p for p in check(dataset)[1] if p.severity == "error"]
+    if errors:
+        raise DataValidationError(errors)
+    return dataset
+
+
+def visible_rows(dataset, period: str) -> dict[str, Any]:
+    """What a briefing as of ``period`` can read: fact rows up to that month (with the file and
+    line they sit on, which the appendix cites) and every other table file in full."""
+    from report_utils.tables.load import FILE, LINE
+
+    root = Path(dataset.data_dir).resolve()
+    frames = {table: asof.visible(getattr(dataset, table), table, period) for table in FACT_TABLES}
+    visible: dict[str, Any] = {}
+    for name, frame in frames.items():
+        records = (
+            frame.drop(columns=[FILE])
+            .assign(file=[str(Path(f).resolve().relative_to(root)) for f in frame[FILE]])
+            .sort_values(["file", LINE])
+            .to_dict("records")
+        )
+        visible[name] = json.loads(json.dumps(records, default=str))
+    visible["other_files"] = {
+        name: sha
+        for name, sha in digests.file_hashes(dataset.data_dir).items()
+        if Path(name).parts[0] not in FACT_TABLES
+    }
+    return visible
+
+
+def _intact(manifest: dict[str, Any] | None, job: Job) -> bool:
+    """The manifest exists and every output it lists is there, unchanged."""
+    if not manifest or "fingerprint" not in manifest:
+        return False
+    outputs = manifest.get("outputs", {})
+    wanted = {"briefing.ipynb", *(f"briefing.{fmt}" for fmt in job.formats)}
+    if not wanted <= set(outputs):
+        return False
+    for name, info in outputs.items():
+        path = job.folder / name
+        if not path.is_file() or path.stat().st_size != info["bytes"]:
+            return False
+    return True
+
+
+def _outputs(manifest: dict[str, Any], job: Job) -> list[Path]:
+    return [job.folder / name for name in sorted(manifest["outputs"])]
+
+
+def check_writable(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ReportError(
+            f"cannot write to the output folder {out_dir}: {exc.strerror or exc}"
+        ) from None
