@@ -127,3 +127,27 @@ def test_a_forked_child_does_not_take_its_parents_kernel_or_printer():
 
 def _what_a_child_inherits() -> tuple[int, int]:
     return len(kernels._kernels), len(tools._printers)
+
+
+def test_the_processs_signal_handlers_outlive_a_notebook_run(tmp_path):
+    """A warm process keeps the build's handlers (SIGTERM cleans up; a pool worker ignores
+    SIGINT) from one briefing to the next. nbclient tries to install handlers of its own while
+    it runs a notebook and to set SIGTERM and SIGINT to their defaults afterwards; this checks
+    that the build's handlers come through a papermill run unchanged."""
+    import signal
+
+    def leave(signum, frame):  # stands for cleanup.exit_on_signals's handler
+        raise SystemExit(128 + signum)
+
+    before = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    signal.signal(signal.SIGTERM, leave)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as in a pool worker
+    try:
+        month = load_dataset(DATA_DIR).months()[-1]
+        _built(Job(DATA_DIR, tmp_path, month, "zh", ("html",)))
+        assert signal.getsignal(signal.SIGTERM) is leave
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    finally:
+        tools.end()
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
