@@ -3,9 +3,10 @@
 ``make(root, regions=4, months=12)`` writes ``root/data``: ``regions`` prefectures (示例市1 …),
 each a home region compared with its province (示例省) and the country, with twelve cumulative
 months of 2023 (1—1月 … 1—12月) of five growth rates, a rank, a share, new firms, two events,
-a project and a case, all made up from a seeded random generator. The spec and its sentences
-are those of the tests' second spec (``bench/synthetic_files/``). Every row quotes a line of the
-synthetic source text, as every quote must be found in its source. Every file says SYNTHETIC.
+a project and a case, all made up from a seeded random generator. The indicators, the spec and
+its sentences are the tests' second data set's (``tests/briefing/synthetic_prefecture.py``).
+Every row quotes a line of the synthetic source text, as every quote must be found in its
+source. Every file says SYNTHETIC.
 
 A batch over it is regions × months × languages briefings: 4 × 12 × 2 = 96 by default.
 """
@@ -16,116 +17,19 @@ import csv
 import io
 import random
 import shutil
+import sys
 from pathlib import Path
 
 NOTE = "SYNTHETIC BENCHMARK DATA"
 PROVINCE, COUNTRY = "示例省", "全国"
 SOURCE = "synthetic-benchmark"
-FILES = Path(__file__).with_name("synthetic_files")
+# The tests' second data set (a prefecture compared with its province and the country) owns
+# the indicators, the spec and its sentences; this module makes more regions and months of it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "briefing"))
+from synthetic_prefecture import FILES, INDICATORS  # noqa: E402
+
 YEAR = 2023
 
-INDICATORS = [
-    # id, name_zh, name_en, kind, better, of, base, unit, unit_en, decimals
-    (
-        "retail_growth",
-        "社会消费品零售总额",
-        "Retail sales",
-        "growth",
-        "higher",
-        "",
-        "",
-        "%",
-        "%",
-        1,
-    ),
-    (
-        "retail_rank",
-        "零售额增速全省位次",
-        "Provincial rank of retail sales growth",
-        "rank",
-        "lower",
-        "",
-        "",
-        "位",
-        "rank",
-        0,
-    ),
-    (
-        "retail_rank_change",
-        "零售额增速位次变化",
-        "Change in the rank of retail sales growth",
-        "change",
-        "higher",
-        "retail_rank",
-        "previous",
-        "位",
-        "places",
-        0,
-    ),
-    (
-        "retail_gap",
-        "零售额增速高于全省",
-        "Gap to the provincial retail sales growth",
-        "gap",
-        "",
-        "retail_growth",
-        PROVINCE,
-        "个百分点",
-        "percentage points",
-        1,
-    ),
-    (
-        "export_share",
-        "出口占地区生产总值比重",
-        "Exports as a share of GDP",
-        "share",
-        "",
-        "",
-        "",
-        "%",
-        "%",
-        1,
-    ),
-    (
-        "export_share_change",
-        "出口比重变化",
-        "Change in the export share of GDP",
-        "change",
-        "",
-        "export_share",
-        "year_earlier",
-        "个百分点",
-        "percentage points",
-        1,
-    ),
-    (
-        "power_growth",
-        "全社会用电量",
-        "Electricity consumption",
-        "growth",
-        "higher",
-        "",
-        "",
-        "%",
-        "%",
-        1,
-    ),
-    ("freight_growth", "货运量", "Freight volume", "growth", "higher", "", "", "%", "%", 1),
-    ("tourism_growth", "旅游收入", "Tourism revenue", "growth", "higher", "", "", "%", "%", 1),
-    ("credit_growth", "贷款余额", "Outstanding loans", "growth", "higher", "", "", "%", "%", 1),
-    (
-        "firms_new",
-        "新登记企业",
-        "Newly registered firms",
-        "count",
-        "",
-        "",
-        "",
-        "户",
-        "enterprises",
-        0,
-    ),
-]
 SERIES = ("retail_growth", "power_growth", "freight_growth", "tourism_growth", "credit_growth")
 
 HEADERS = {
@@ -390,7 +294,8 @@ def make(root: Path, regions: int = 4, months: int = 12, seed: int = 12) -> Path
         "cases/synthetic.csv": _csv("cases", cases),
     }
     for name in ("briefing.yml", "messages/zh.yml", "messages/en.yml"):
-        files[name] = (FILES / name).read_text(encoding="utf-8")
+        _, rest = (FILES / name).read_text(encoding="utf-8").split("\n", 1)  # its mark, then
+        files[name] = f"# {NOTE}: made by bench/synthetic.py from the tests' second spec\n{rest}"
     files["sources/synthetic.txt"] = "\n".join(quotes) + "\n"
     for name, text in files.items():
         (data / name).write_text(text, encoding="utf-8")
