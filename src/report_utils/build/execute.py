@@ -309,8 +309,9 @@ class _Tools:
                 kernels.end()
         if interrupted:
             printers = [self._printers.pop(threading.get_ident(), None)]
-        else:
-            printers, self._printers = list(self._printers.values()), {}
+        else:  # emptied in place: the fork handler holds this dictionary
+            printers = list(self._printers.values())
+            self._printers.clear()
         for printer in printers:
             if printer is not None:
                 printer.close()
