@@ -15,7 +15,12 @@ from pathlib import Path
 
 from report_utils import __version__
 from report_utils.paths import PACKAGE_DIR
-from report_utils.tables.files import input_files, outside
+
+# The data folder's files and their hashes are the tables layer's (a kernel keys what it read
+# by them too); re-exported here with the other hashes a build compares.
+from report_utils.tables.files import OUTSIDE as OUTSIDE
+from report_utils.tables.files import file_hashes as file_hashes
+from report_utils.tables.files import input_files, sha256_file
 
 # Libraries whose version changes what a briefing looks like or says.
 KEY_LIBRARIES = (
@@ -37,20 +42,11 @@ KEY_LIBRARIES = (
     "pyyaml",
     "openpyxl",
 )
-OUTSIDE = "a link outside the data folder"
 CODE_SUFFIXES = (".py", ".yaml", ".j2", ".css", ".json")
 
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def digest_of(value: object) -> str:
@@ -61,16 +57,6 @@ def digest_of(value: object) -> str:
 def data_files(data_dir: Path) -> list[Path]:
     """The input files of a data folder: the files that reading reads (``tables.files``)."""
     return [p for p in input_files(data_dir) if p.is_file()]
-
-
-def file_hashes(data_dir: Path) -> dict[str, str]:
-    """``{path relative to the data folder: sha256}`` of every input file. A file that links out
-    of the data folder is never read: it stands as a marker, so that adding one changes the
-    hashes and the build then reports it."""
-    return {
-        str(p.relative_to(data_dir)): OUTSIDE if outside(data_dir, p) else sha256_file(p)
-        for p in data_files(data_dir)
-    }
 
 
 @cache

@@ -18,6 +18,7 @@ else is refused (``outside``), never read, never hashed by its content.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -70,19 +71,34 @@ def input_files(data_dir: Path) -> list[Path]:
     return sorted(set(files))
 
 
-def content_key(data_dir: Path) -> str:
-    """A digest of the data folder's inputs, names and contents: what a process that reads the
-    same folder many times keys what it read by (an edited file changes it). A file that links
-    out of the folder counts by its name only: it is never read."""
-    data_dir = Path(data_dir)
+OUTSIDE = "a link outside the data folder"
+
+
+def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
-    for path in input_files(data_dir):
-        if not path.is_file():
-            continue
-        content = b"outside" if outside(data_dir, path) else path.read_bytes()
-        name = str(path.relative_to(data_dir)).encode()
-        digest.update(name + b"\0" + hashlib.sha256(content).digest())
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
     return digest.hexdigest()
+
+
+def file_hashes(data_dir: Path) -> dict[str, str]:
+    """``{path relative to the data folder: sha256}`` of every input file. A file that links out
+    of the data folder is never read: it stands as a marker, so that adding one changes the
+    hashes and the build then reports it."""
+    data_dir = Path(data_dir)
+    return {
+        str(p.relative_to(data_dir)): OUTSIDE if outside(data_dir, p) else sha256_file(p)
+        for p in input_files(data_dir)
+        if p.is_file()
+    }
+
+
+def content_key(data_dir: Path) -> str:
+    """One digest of ``file_hashes``: what a process that reads the same folder many times keys
+    what it read by (an edited, added or removed file changes it)."""
+    text = json.dumps(file_hashes(data_dir), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def source_texts(data_dir: Path) -> list[Path]:
