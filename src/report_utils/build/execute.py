@@ -227,7 +227,7 @@ def build_one(job: Job, stamp: dict[str, Any] | None = None) -> BuildResult:
         staging = Path(tempfile.mkdtemp(dir=folder, prefix=".staging-"))
         if produce(job, job, staging, result, stamp, inputs, folder, started):
             _check_unchanged(job, inputs)
-            _move_into_place(staging, folder, result)
+            move_into_place(staging, folder, result)
     except ReportError as exc:
         result.status, result.error = "failed", str(exc)
     except OSError as exc:
@@ -508,8 +508,10 @@ def _peak_mb() -> float:
     return round(usage.ru_maxrss / 1024, 1)  # ru_maxrss is in kB on Linux
 
 
-def _move_into_place(staging: Path, folder: Path, result: BuildResult) -> None:
-    # The manifest goes last: a briefing whose manifest matches its inputs is complete.
+def move_into_place(staging: Path, folder: Path, result: BuildResult) -> None:
+    """Rename a run's outputs from ``staging`` into ``folder`` (a local run's and a Dask
+    worker's alike); the manifest goes last: a briefing whose manifest matches its inputs is
+    complete."""
     produced = sorted(staging.iterdir(), key=lambda p: p.name == MANIFEST)
     for path in produced:
         os.replace(path, folder / path.name)

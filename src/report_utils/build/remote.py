@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from report_utils.build import digests
-from report_utils.build.execute import FAILED, BuildResult, Job, _move_into_place, produce
+from report_utils.build.execute import FAILED, BuildResult, Job, move_into_place, produce
 from report_utils.errors import BuildError, ReportError
 
 WORKSPACE = "report-utils"
@@ -326,7 +326,7 @@ def _land(job: Job, future, attempt: int) -> BuildResult:
             if (staging / FAILED).is_file():
                 os.replace(staging / FAILED, folder / FAILED)
         else:
-            _move_into_place(staging, folder, result)
+            move_into_place(staging, folder, result)
     except OSError as exc:
         result.status, result.error = "failed", f"cannot write {folder}: {exc.strerror or exc}"
     finally:
