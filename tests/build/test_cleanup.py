@@ -140,3 +140,31 @@ def test_an_unwritable_home_leaves_no_settings_folders(tmp_path, tmpdir_env):
     assert result.returncode == 0, stderr
     assert len(list(out.glob("*/*/zh/briefing.pdf"))) == 1
     assert _left(tmp, out, result.pid) == ([], [], [])
+
+
+def test_threads_that_open_the_scratch_folder_at_once_share_one(tmpdir_env):
+    """A Dask worker's threads may start their kernels at once: one scratch folder, owned once,
+    and gone when the process ends. (Without the lock, one run in three made two here.)"""
+    import sys
+
+    tmp, env = tmpdir_env
+    env.pop("REPORT_UTILS_SCRATCH", None)
+    code = (
+        "import threading\n"
+        "from report_utils.build import cleanup\n"
+        "barrier, got = threading.Barrier(8), []\n"
+        "def open_it():\n"
+        "    barrier.wait()\n"
+        "    got.append(cleanup.open_scratch())\n"
+        "threads = [threading.Thread(target=open_it) for _ in range(8)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "made = sorted(p.name for p in cleanup.Path(cleanup.tempfile.gettempdir()).glob("
+        "cleanup.PREFIX + '*'))\n"
+        "print(len(set(got)), len(made))\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split() == ["1", "1"]
+    assert not list(tmp.glob("briefing-*"))  # removed at exit

@@ -23,6 +23,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -45,29 +46,33 @@ def scratch() -> Path:
     return open_scratch()
 
 
+_opening = threading.Lock()
+
+
 def open_scratch() -> Path:
     """Create and own a scratch folder for this process and what it starts (idempotent), after
     removing those of builds that were killed."""
     global _owned
-    if _owned is not None:
-        return _owned[0]
-    folder: Path | None = None
-    try:
-        base = Path(tempfile.gettempdir())
-        sweep(base)
-        folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=base))
-        descriptor = os.open(folder / OWNER, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        os.write(descriptor, f"{os.getpid()}\n".encode())  # written once locked: see sweep
-    except OSError as exc:
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
-        raise ReportError(_cannot_write_temporary(exc)) from None
-    _owned = (folder, descriptor)
-    os.environ[ENV] = str(folder)
-    _settings_folders(folder)
-    atexit.register(close_scratch)
-    return folder
+    with _opening:  # worker threads of one process may start their kernels at once
+        if _owned is not None:
+            return _owned[0]
+        folder: Path | None = None
+        try:
+            base = Path(tempfile.gettempdir())
+            sweep(base)
+            folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=base))
+            descriptor = os.open(folder / OWNER, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            os.write(descriptor, f"{os.getpid()}\n".encode())  # written once locked: see sweep
+        except OSError as exc:
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+            raise ReportError(_cannot_write_temporary(exc)) from None
+        _owned = (folder, descriptor)
+        os.environ[ENV] = str(folder)
+        _settings_folders(folder)
+        atexit.register(close_scratch)
+        return folder
 
 
 def _cannot_write_temporary(exc: OSError) -> str:
