@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synthetic
-from run import BIN, BRIEFING, ROOT, _webpdf_env
+from run import BRIEFING, _webpdf_env, by_hand
 
 LANGS = ("zh", "en")
 
@@ -65,49 +65,17 @@ def baseline(data: Path, homes: list[str], months: list[str], out: Path) -> floa
     with tempfile.TemporaryDirectory() as shim:
         env = _webpdf_env(Path(shim))
         lines = ["set -e"]
-        notebook = ROOT / "notebooks" / "briefing.ipynb"
         for home in homes:
             for month in months:
                 for lang in LANGS:
                     nb = out / f"{home}-{month}-{lang}.ipynb"
-                    params = ["-p", "region", home, "-p", "period", month, "-p", "lang", lang]
-                    lines += [
-                        shlex.join(
-                            [
-                                str(BIN / "papermill"),
-                                str(notebook),
-                                str(nb),
-                                *params,
-                                "-p",
-                                "data_dir",
-                                str(data),
-                                "--cwd",
-                                str(notebook.parent),
-                                "--no-progress-bar",
-                            ]
-                        ),
-                        shlex.join(
-                            [
-                                str(BIN / "jupyter"),
-                                "nbconvert",
-                                "--to",
-                                "html",
-                                "--no-input",
-                                str(nb),
-                            ]
-                        ),
-                        shlex.join(
-                            [
-                                str(BIN / "jupyter"),
-                                "nbconvert",
-                                "--to",
-                                "webpdf",
-                                "--no-input",
-                                "--WebPDFExporter.disable_sandbox=True",
-                                str(nb),
-                            ]
-                        ),
-                    ]
+                    parameters = {
+                        "region": home,
+                        "period": month,
+                        "lang": lang,
+                        "data_dir": str(data),
+                    }
+                    lines += [shlex.join(command) for command in by_hand(nb, parameters)]
         script = out / "batch.sh"
         script.write_text("\n".join(lines) + "\n")
         started = time.perf_counter()

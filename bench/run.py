@@ -135,6 +135,21 @@ def _webpdf_env(tmp: Path) -> dict[str, str] | None:
     return env
 
 
+def by_hand(nb: Path, parameters: dict[str, str]) -> list[list[str]]:
+    """The peer baseline's three commands for one briefing: the notebook executed with the
+    ``papermill`` CLI into ``nb``, then ``jupyter nbconvert`` to HTML and to PDF (webpdf)."""
+    notebook = ROOT / "notebooks" / "briefing.ipynb"
+    params = [a for name, value in parameters.items() for a in ("-p", name, value)]
+    papermill = [str(BIN / "papermill"), str(notebook), str(nb), *params]
+    papermill += ["--cwd", str(notebook.parent), "--no-progress-bar"]
+    nbconvert = [str(BIN / "jupyter"), "nbconvert", "--no-input"]
+    return [
+        papermill,
+        [*nbconvert, "--to", "html", str(nb)],
+        [*nbconvert, "--to", "webpdf", "--WebPDFExporter.disable_sandbox=True", str(nb)],
+    ]
+
+
 def bench_baseline(runs: int, period: str) -> tuple[list[float], str]:
     times, route = [], ""
     with tempfile.TemporaryDirectory() as shim:
@@ -143,48 +158,14 @@ def bench_baseline(runs: int, period: str) -> tuple[list[float], str]:
             with tempfile.TemporaryDirectory() as out:
                 nb = Path(out) / "briefing.ipynb"
                 started = time.perf_counter()
-                subprocess.run(
-                    [
-                        str(BIN / "papermill"),
-                        str(ROOT / "notebooks" / "briefing.ipynb"),
-                        str(nb),
-                        "-p",
-                        "period",
-                        period,
-                        "-p",
-                        "lang",
-                        "zh",
-                        "-p",
-                        "data_dir",
-                        str(ROOT / "data"),
-                        "--cwd",
-                        str(ROOT / "notebooks"),
-                        "--no-progress-bar",
-                    ],
-                    check=True,
-                    capture_output=True,
+                papermill, html, webpdf_cmd = by_hand(
+                    nb, {"period": period, "lang": "zh", "data_dir": str(ROOT / "data")}
                 )
-                subprocess.run(
-                    [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)],
-                    check=True,
-                    capture_output=True,
-                )
+                subprocess.run(papermill, check=True, capture_output=True)
+                subprocess.run(html, check=True, capture_output=True)
                 webpdf = (
                     env is not None
-                    and subprocess.run(
-                        [
-                            str(BIN / "jupyter"),
-                            "nbconvert",
-                            "--to",
-                            "webpdf",
-                            "--no-input",
-                            "--WebPDFExporter.disable_sandbox=True",
-                            str(nb),
-                        ],
-                        env=env,
-                        capture_output=True,
-                    ).returncode
-                    == 0
+                    and subprocess.run(webpdf_cmd, env=env, capture_output=True).returncode == 0
                 )
                 if webpdf:
                     route = "papermill CLI + nbconvert --to html + nbconvert --to webpdf"

@@ -26,99 +26,11 @@ SOURCE = "synthetic-benchmark"
 # The tests' second data set (a prefecture compared with its province and the country) owns
 # the indicators, the spec and its sentences; this module makes more regions and months of it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "briefing"))
-from synthetic_prefecture import FILES, INDICATORS  # noqa: E402
+from synthetic_prefecture import FILES, HEADERS, INDICATORS  # noqa: E402
 
 YEAR = 2023
 
 SERIES = ("retail_growth", "power_growth", "freight_growth", "tourism_growth", "credit_growth")
-
-HEADERS = {
-    "indicators": [
-        "id",
-        "name_zh",
-        "name_en",
-        "kind",
-        "better",
-        "of",
-        "base",
-        "unit",
-        "unit_en",
-        "decimals",
-        "description_zh",
-    ],
-    "regions": ["id", "name_en", "level", "parent", "compare", "role"],
-    "sources": [
-        "id",
-        "publisher_zh",
-        "publisher_en",
-        "title_zh",
-        "title_en",
-        "authors",
-        "published",
-        "locator",
-        "note",
-    ],
-    "figures": [
-        "indicator",
-        "region",
-        "period_start",
-        "period_end",
-        "value",
-        "unit",
-        "qualifier",
-        "status",
-        "formula",
-        "source",
-        "quote",
-    ],
-    "events": [
-        "id",
-        "region",
-        "date_start",
-        "date_end",
-        "date_text",
-        "date_text_en",
-        "title_zh",
-        "title_en",
-        "place",
-        "source",
-        "quote",
-    ],
-    "projects": [
-        "id",
-        "region",
-        "name_zh",
-        "name_en",
-        "company",
-        "company_en",
-        "place",
-        "place_en",
-        "capacity",
-        "capacity_unit",
-        "status",
-        "status_text",
-        "expected",
-        "expected_en",
-        "as_of",
-        "source",
-        "quote",
-    ],
-    "cases": [
-        "id",
-        "region",
-        "subject_kind",
-        "subject",
-        "subject_en",
-        "measure_zh",
-        "measure_en",
-        "value",
-        "unit",
-        "qualifier",
-        "as_of",
-        "source",
-        "quote",
-    ],
-}
 
 
 def _csv(table: str, rows: list[list[object]]) -> str:
