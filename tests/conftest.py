@@ -93,6 +93,30 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+def worker_killing_notebook(folder: Path, marker: Path, once: str, always: str) -> Path:
+    """The briefing notebook, written into ``folder``, with a cell that kills the worker running
+    it (the kernel's parent: a pool worker or a Dask worker) with SIGKILL: for the period
+    ``once`` on its first run only (``marker`` remembers it), for ``always`` on every run."""
+    import nbformat
+
+    nb = nbformat.read(BRIEFING_NOTEBOOK, as_version=4)
+    kill = (
+        "import os, signal, pathlib\n"
+        f"marker = pathlib.Path({str(marker)!r})\n"
+        f"if period == {once!r} and not marker.exists():\n"
+        "    marker.touch()\n"
+        "    os.kill(os.getppid(), signal.SIGKILL)\n"
+        "    signal.pause()  # the kernel ends with its worker\n"
+        f"if period == {always!r}:\n"
+        "    os.kill(os.getppid(), signal.SIGKILL)\n"
+        "    signal.pause()  # the kernel ends with its worker"
+    )
+    nb.cells.insert(3, nbformat.v4.new_code_cell(kill))
+    path = folder / "briefing.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
 def append_rows(path: Path, *rows: str) -> None:
     """Append CSV rows (already formatted) to a table file."""
     with path.open("a", encoding="utf-8", newline="") as handle:

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import HOME
+from conftest import HOME, worker_killing_notebook
 
 from report_utils.build import runner
 from report_utils.build.execute import read_manifest
-from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
+from report_utils.paths import DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
 from report_utils.tables.load import load_dataset
 
 pytestmark = [
@@ -173,31 +173,10 @@ def test_the_scheduler_builds_the_same_bytes_as_the_local_pool(cluster, tmp_path
     assert again.returncode == 0 and "0 built, 2 skipped" in again.stdout, again.stdout
 
 
-def _worker_killing_notebook(folder: Path, marker: Path, once: str, always: str) -> Path:
-    """The briefing notebook with a cell that kills the Dask worker running it (the kernel's
-    parent) with SIGKILL: for ``once`` on its first run only, for ``always`` on every run."""
-    nb = nbformat.read(BRIEFING_NOTEBOOK, as_version=4)
-    kill = (
-        "import os, signal, pathlib\n"
-        f"marker = pathlib.Path({str(marker)!r})\n"
-        f"if period == {once!r} and not marker.exists():\n"
-        "    marker.touch()\n"
-        "    os.kill(os.getppid(), signal.SIGKILL)\n"
-        "    signal.pause()  # the kernel ends with its worker\n"
-        f"if period == {always!r}:\n"
-        "    os.kill(os.getppid(), signal.SIGKILL)\n"
-        "    signal.pause()"
-    )
-    nb.cells.insert(3, nbformat.v4.new_code_cell(kill))
-    path = folder / "briefing.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
 def test_a_killed_worker_costs_only_its_briefing(cluster, tmp_path):
     once, always, fine = MONTHS[-3], MONTHS[-2], MONTHS[-1]
     marker = cluster.base / "killed-once"  # where the workers can write
-    notebook = _worker_killing_notebook(tmp_path, marker, once, always)
+    notebook = worker_killing_notebook(tmp_path, marker, once, always)
     out = tmp_path / "out"
     kept = out / HOME / always / "zh"
     kept.mkdir(parents=True)

@@ -3,47 +3,22 @@ which is retried once in a new worker. Real workers, real kernels, a real SIGKIL
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import nbformat
 import pytest
-from conftest import HOME
+from conftest import HOME, worker_killing_notebook
 
 from report_utils.build import runner
-from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
+from report_utils.paths import DATA_DIR
 from report_utils.tables.load import load_dataset
 
 pytestmark = pytest.mark.e2e
 MONTHS = load_dataset(DATA_DIR).months()
 
 
-def _worker_killing_notebook(tmp_path: Path, once: str, always: str) -> Path:
-    """The briefing notebook with a cell that kills the worker running it (the kernel's parent)
-    with SIGKILL: for the period ``once`` on its first run only, for ``always`` on every run."""
-    marker = tmp_path / "killed-once"
-    nb = nbformat.read(BRIEFING_NOTEBOOK, as_version=4)
-    kill = (
-        "import os, signal, pathlib\n"
-        f"marker = pathlib.Path({str(marker)!r})\n"
-        f"if period == {once!r} and not marker.exists():\n"
-        "    marker.touch()\n"
-        "    os.kill(os.getppid(), signal.SIGKILL)\n"
-        "    signal.pause()  # the kernel ends with its worker\n"
-        f"if period == {always!r}:\n"
-        "    os.kill(os.getppid(), signal.SIGKILL)\n"
-        "    signal.pause()  # the kernel ends with its worker"
-    )
-    nb.cells.insert(3, nbformat.v4.new_code_cell(kill))
-    path = tmp_path / "briefing.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
 def test_a_dead_worker_costs_only_its_own_briefing_retried_once(tmp_path):
     """``-j 2`` with one worker killed by -9: every briefing of the batch failed, and
     ``.staging-*`` folders were left in the output folders."""
     once, always, fine = MONTHS[-3], MONTHS[-2], MONTHS[-1]
-    notebook = _worker_killing_notebook(tmp_path, once=once, always=always)
+    notebook = worker_killing_notebook(tmp_path, tmp_path / "killed-once", once, always)
     out = tmp_path / "out"
     plan = runner.plan(DATA_DIR, out, [once, always, fine], ["zh"], ["html"], notebook=notebook)
 
