@@ -220,14 +220,6 @@ def _catalogue_problems(spec: Spec, data_dir: Path, lang: str) -> list[Problem]:
         return problems
     merged = catalogues.merge(package, data)
 
-    def has(key: str) -> bool:
-        node: Any = merged
-        for part in key.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return False
-            node = node[part]
-        return True
-
     def missing(key: str, fallback: str | None = None) -> None:
         owner = ".".join(key.split(".")[:2])
         also = f" (nor {fallback} in the package)" if fallback else ""
@@ -245,7 +237,7 @@ def _catalogue_problems(spec: Spec, data_dir: Path, lang: str) -> list[Problem]:
     for headline in spec.headlines:
         for name in ("label", "comparison"):
             key = f"headlines.{headline.id}.{name}"
-            if has(key):
+            if _has_key(merged, key):
                 templates[key] = set(headline.slots())
             else:
                 missing(key)
@@ -256,22 +248,22 @@ def _catalogue_problems(spec: Spec, data_dir: Path, lang: str) -> list[Problem]:
         given = kind.variables(section)
         for name in kind.keys(section):
             own, default = f"sections.{section.id}.{name}", f"kinds.{kind.name}.{name}"
-            if has(own):
+            if _has_key(merged, own):
                 templates[own] = given.get(name, set())
-            elif not has(default):
+            elif not _has_key(merged, default):
                 missing(own, default)
     for section_id in spec.summary:
         section = next((s for s in spec.sections if s.id == section_id), None)
         if section is None:
             continue
         key = f"sections.{section_id}.summary"
-        if has(key):
+        if _has_key(merged, key):
             templates[key] = set(section.slots())
         else:
             missing(key)
     templates["briefing.title"] = set()
     for key, allowed in templates.items():
-        if not _in_data(data, key):
+        if not _has_key(data, key):
             continue  # the package's own wording: checked by the package's tests
         problems += _template_problems(
             _value(merged, key), key, allowed, located, shown, sorted(package.get("phrase", {}))
@@ -338,8 +330,9 @@ def _package_keys(kind: str) -> list[str]:
     ]
 
 
-def _in_data(data: dict[str, Any], key: str) -> bool:
-    node: Any = data
+def _has_key(messages: dict[str, Any], key: str) -> bool:
+    """Whether the dotted ``key`` (``sections.growth.text``) is in the nested ``messages``."""
+    node: Any = messages
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:
             return False
