@@ -347,9 +347,13 @@ def connect(scheduler: str | None = None, local_workers: int = 0) -> Iterator[An
     from distributed import Client, LocalCluster
 
     if scheduler:
+        from report_utils.build.scheduler import CONNECT_SECONDS, parse, reach
+
+        scheduler = parse(scheduler)
+        reach(scheduler, CONNECT_SECONDS)  # bounded, whatever answers there
         try:
-            client = Client(scheduler, timeout="30s")
-        except OSError as exc:
+            client = Client(scheduler, timeout=f"{CONNECT_SECONDS:g}s")
+        except (OSError, TimeoutError) as exc:
             raise ReportError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         with client:
             yield client

@@ -206,6 +206,10 @@ def orchestrate(
     build may have made some briefings up to date); an output folder this user cannot write is
     only read. ``scheduler`` or ``local_cluster`` build on a Dask cluster (``remote``)."""
     out_dir = Path(out_dir)
+    if scheduler:
+        from report_utils.build.scheduler import parse
+
+        scheduler = parse(scheduler)  # before planning: a malformed address is said at once
 
     def make_plan() -> Plan:
         return plan(data_dir, out_dir, periods, langs, formats, **planning)
