@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from report_utils.errors import DataValidationError, ParameterError, ReportError
+from report_utils.errors import DataValidationError, ReportError
 from report_utils.paths import DATA_DIR, OUTPUTS_DIR
 
 # Messages quote the user's data: no rich markup or emoji codes in them (":x:" in "root:x:0:0"
@@ -143,7 +143,7 @@ def build(
 
     Briefings whose inputs are unchanged are skipped; a summary table lists every briefing."""
     from report_utils.build import cleanup, runner
-    from report_utils.build.execute import tools
+    from report_utils.build.execute import set_by_the_build, tools
 
     formats = [f.strip() for f in fmt.split(",") if f.strip()]
     workers = jobs if jobs > 0 else runner.default_workers()
@@ -155,9 +155,11 @@ def build(
     try:
         cleanup.open_scratch()
         extra = dict(_parse_param(item) for item in param)
+        # --compare reaches the notebook as a parameter the plan does not own (the Job refuses
+        # those): it is refused from -p here, where the two are told apart.
+        if "compare" in extra:
+            raise set_by_the_build(["compare"])
         if compare:
-            if "compare" in extra:
-                raise ParameterError("compare is set by the build (--compare), not by -p")
             extra["compare"] = compare
 
         with _progress() as (on_plan, on_done):

@@ -44,16 +44,18 @@ def assert_refused(result: subprocess.CompletedProcess, message: str, out: Path,
         ("period=2021-09", "--period"),
         ("lang=en", "--lang"),
         ("data_dir={data}", "--data"),
+        ("compare={previous}", "--compare"),
     ],
 )
 def test_parameters_the_plan_owns_cannot_be_set_with_p(
     tmp_path, kernel_tripwire, data_copy, param, option
 ):
     """``--period 2021-12 --lang zh -p period=2021-09`` wrote a 2021-09 briefing into
-    2021-12/zh/ (exit 0); ``-p data_dir=X`` bypassed the data checks and the hashes."""
+    2021-12/zh/ (exit 0); ``-p data_dir=X`` bypassed the data checks and the hashes; ``-p
+    compare=…`` was accepted although the build owns it (``--compare``)."""
     env, started = kernel_tripwire
     out = tmp_path / "out"
-    param = param.format(data=data_copy)
+    param = param.format(data=data_copy, previous=MONTHS[-2])
     result = briefing(
         *("--out", str(out), "--period", MONTHS[-1], "--lang", "zh", "--format", "html"),
         *("-p", param),
