@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from report_utils import environment
 from report_utils.build import cleanup
 from report_utils.build.execute import MANIFEST, BuildResult, build_one, read_manifest
 from report_utils.build.planner import Plan, default_workers, in_process, plan, visible_rows
@@ -206,6 +207,7 @@ def orchestrate(
     build may have made some briefings up to date); an output folder this user cannot write is
     only read. ``scheduler`` or ``local_cluster`` build on a Dask cluster (``remote``)."""
     out_dir = Path(out_dir)
+    environment.check()  # before anything is planned, and before any kernel sees it
     if scheduler:
         from report_utils.build.scheduler import parse
 
