@@ -194,7 +194,7 @@ def build(
         cleanup.close_scratch()
     # An index that could not be written is reported after the summary, which says what
     # happened to each briefing.
-    _summary(outcome.results, outcome.index_error)
+    _summary(outcome.results, outcome.index_error, outcome.left_out)
 
 
 def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -235,7 +235,7 @@ def _progress():
         yield on_plan, on_done
 
 
-def _summary(results, index_error: str = "") -> None:
+def _summary(results, index_error: str = "", left_out: dict[str, str] | None = None) -> None:
     table = Table("briefing", "status", "seconds", "outputs")
     for r in sorted(results, key=lambda r: r.name):
         outputs = ", ".join(p.name for p in r.outputs) or "-"
@@ -243,7 +243,13 @@ def _summary(results, index_error: str = "") -> None:
     out.print(table)
     failed = [r for r in results if r.status == "failed"]
     counts = {s: sum(r.status == s for r in results) for s in ("built", "skipped", "failed")}
-    out.print(", ".join(f"{n} {s}" for s, n in counts.items()), markup=False)
+    left_out = left_out or {}
+    tally = [f"{n} {s}" for s, n in counts.items()]
+    if left_out:
+        tally.append(f"{len(left_out)} region(s) left out")
+    out.print(", ".join(tally), markup=False)
+    for region, why in sorted(left_out.items()):
+        out.print(f"{region} left out: {why}", markup=False)
     for r in failed:
         err.print(f"{r.name} failed: {r.error}", markup=False)
     if index_error:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import HOME
 
+from report_utils.build import planner
 from report_utils.build.execute import check_parameters
 from report_utils.errors import ParameterError
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
@@ -129,3 +130,13 @@ def test_a_jobs_paths_are_resolved_where_it_is_made(tmp_path, monkeypatch):
     assert job.data_dir == DATA_DIR
     assert job.parameters()["data_dir"] == str(DATA_DIR)
     assert job.folder.is_relative_to(DATA_DIR.parent / "out")
+
+
+def test_the_default_set_says_which_home_regions_it_leaves_out(data_copy, tmp_path):
+    with (data_copy / "meta" / "regions.csv").open("a", encoding="utf-8") as regions:
+        regions.write("黔南州,Qiannan Prefecture,prefecture,贵州省,贵州省,home\n")
+    p = planner.plan(data_copy, tmp_path / "out", [], ["zh"], ["html"])
+    assert [job.region for job in p.jobs] == [HOME]
+    assert p.left_out == {"黔南州": "no figures in the data yet"}
+    named = planner.plan(data_copy, tmp_path / "out", [], ["zh"], ["html"], regions=[HOME])
+    assert named.left_out == {}  # only the default set leaves regions out

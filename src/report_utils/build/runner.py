@@ -179,10 +179,12 @@ def restamp(p: Plan) -> None:
 @dataclass
 class Outcome:
     """What a build did: every briefing's result (skipped first, then built or failed, in the
-    plan's order) and, if the index could not be written, why."""
+    plan's order), the regions of the default set it left out and why, and, if the index could
+    not be written, why."""
 
     results: list[BuildResult] = field(default_factory=list)
     index_error: str = ""
+    left_out: dict[str, str] = field(default_factory=dict)  # region -> why it got no briefing
 
 
 def orchestrate(
@@ -239,6 +241,7 @@ def orchestrate(
         elif p.jobs:
             built = run(p, workers=workers, executor=executor, on_done=on_done)
         outcome.results = p.skipped + built
+        outcome.left_out = p.left_out
         if p.jobs or (p.skipped and not (out_dir / "index.html").exists()):
             try:
                 write_index(out_dir)
