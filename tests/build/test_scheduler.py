@@ -5,7 +5,11 @@ on 127.0.0.1; the bound is shortened for the test."""
 
 from __future__ import annotations
 
+import json
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -28,7 +32,12 @@ SLACK = 3.0  # for a loaded machine
 @pytest.fixture
 def http_server(tmp_path) -> Iterator[str]:
     """What ``python -m http.server --bind 127.0.0.1`` runs, on a free port."""
-    handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # its log would mix with the command's output
+            pass
+
+    handler = partial(Quiet, directory=str(tmp_path))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -118,6 +127,53 @@ def test_a_port_where_nothing_listens_fails_within_the_bound():
     with pytest.raises(ReportError, match="no Dask scheduler answered"):
         scheduler.reach(address, BOUND)
     assert time.monotonic() - started < BOUND + SLACK
+
+
+def _start(command: list[str], base: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [Path(sys.executable).parent / "dask", *command, "--no-dashboard"],
+        cwd=base,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _poll(read, seconds: float = 60.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if answer := read():
+                return answer
+        except (OSError, ValueError, KeyError):
+            pass
+        time.sleep(0.3)
+    raise AssertionError("the Dask processes did not start")
+
+
+def test_a_scheduler_is_reached_and_a_workers_port_is_refused_by_name(tmp_path):
+    """A Dask worker's port answered the handshake, and the client then failed with a
+    TypeError traceback."""
+    file = tmp_path / "scheduler.json"
+    processes = [_start(["scheduler", "--host", "127.0.0.1", "--port", "0",
+                         "--scheduler-file", str(file)], tmp_path)]  # fmt: skip
+    try:
+        address = _poll(lambda: json.loads(file.read_text())["address"])
+        processes.append(_start(["worker", address, "--no-nanny", "--host", "127.0.0.1"], tmp_path))
+        scheduler.reach(address, 10)
+
+        def worker() -> str:
+            from distributed import Client
+
+            with Client(address, timeout="10s") as client:
+                return next(iter(client.scheduler_info(n_workers=-1)["workers"]), "")
+
+        with pytest.raises(ReportError, match=r"is a Dask Worker, not a Dask scheduler$"):
+            scheduler.reach(_poll(worker), 10)
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=30)
 
 
 def _build(out: Path, address: str):

@@ -66,18 +66,23 @@ def _bad(address: str, why: str) -> ReportError:
 
 
 def reach(address: str, seconds: float = CONNECT_SECONDS) -> None:
-    """Connect to ``address`` and read a Dask handshake, all within ``seconds``; a
-    ``ReportError`` naming the address when nothing answers, or something else does."""
+    """Connect to ``address``, read a Dask handshake and ask who answers, all within
+    ``seconds``; a ``ReportError`` naming the address when nothing answers, or something that
+    is not a Dask scheduler (a Dask worker's port fails the client with a TypeError)."""
     import asyncio
 
     from distributed.comm import connect
 
-    async def handshake() -> None:
-        comm = await asyncio.wait_for(connect(address, timeout=seconds), seconds)
-        await comm.close()
+    async def identity() -> object:
+        comm = await connect(address, timeout=seconds)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            await comm.close()
 
     try:
-        asyncio.run(handshake())
+        answer = asyncio.run(asyncio.wait_for(identity(), seconds))
     except TimeoutError:
         raise ReportError(
             f"no Dask scheduler answered at {address} within {seconds:g} s (nothing listens "
@@ -88,3 +93,7 @@ def reach(address: str, seconds: float = CONNECT_SECONDS) -> None:
             f"what answers at {address} is not a Dask scheduler "
             f"({type(exc).__name__}: {' '.join(str(exc).split())})"
         ) from None
+    kind = answer.get("type") if isinstance(answer, dict) else None
+    if kind != "Scheduler":
+        what = f"a Dask {kind}" if isinstance(kind, str) else "something else"
+        raise ReportError(f"what answers at {address} is {what}, not a Dask scheduler")
