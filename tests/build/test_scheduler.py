@@ -26,7 +26,7 @@ from report_utils.errors import ReportError
 from report_utils.paths import DATA_DIR
 
 BOUND = 2.0  # seconds the tests give the connect and handshake
-SLACK = 3.0  # for a loaded machine
+SLACK = 20.0  # a loaded machine (the defect was a hang: any bound tells them apart)
 
 
 @pytest.fixture
