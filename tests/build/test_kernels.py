@@ -166,3 +166,16 @@ def test_a_kernel_is_not_started_with_a_bad_source_date_epoch(tmp_path, monkeypa
     with pytest.raises(ReportError, match=r"^SOURCE_DATE_EPOCH must be"):
         warm.ready(tmp_path)
     assert (warm.manager, warm.started) == (None, 0)
+
+
+def test_a_worker_with_a_bad_source_date_epoch_fails_its_briefing_in_one_line(
+    tmp_path, monkeypatch
+):
+    """What a pool or Dask worker does with the environment it has (not the planner's)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    month = load_dataset(DATA_DIR).months()[-1]
+    job = Job(DATA_DIR, tmp_path / "out", month, "zh", ("html",))
+    result = build_one(job)
+    assert result.status == "failed"
+    assert result.error == "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got ''"
+    assert not list((tmp_path / "out").rglob("*.ipynb"))
