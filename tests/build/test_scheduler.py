@@ -170,10 +170,13 @@ def test_a_scheduler_is_reached_and_a_workers_port_is_refused_by_name(tmp_path):
         with pytest.raises(ReportError, match=r"is a Dask Worker, not a Dask scheduler$"):
             scheduler.reach(_poll(worker), 10)
     finally:
-        for process in processes:
+        for process in reversed(processes):  # the worker first: it would wait for its scheduler
             process.send_signal(signal.SIGTERM)
-        for process in processes:
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def _build(out: Path, address: str):

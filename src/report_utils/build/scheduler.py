@@ -71,7 +71,7 @@ def reach(address: str, seconds: float = CONNECT_SECONDS) -> None:
     is not a Dask scheduler (a Dask worker's port fails the client with a TypeError)."""
     import asyncio
 
-    from distributed.comm import connect
+    from distributed.comm import CommClosedError, connect
 
     async def identity() -> object:
         comm = await connect(address, timeout=seconds)
@@ -83,7 +83,12 @@ def reach(address: str, seconds: float = CONNECT_SECONDS) -> None:
 
     try:
         answer = asyncio.run(asyncio.wait_for(identity(), seconds))
-    except TimeoutError:
+    except CommClosedError as exc:  # it accepted, then hung up (what a web server does)
+        raise ReportError(
+            f"what answers at {address} is not a Dask scheduler (it closed the connection: "
+            f"{' '.join(str(exc).split())})"
+        ) from None
+    except (TimeoutError, OSError):  # distributed's own connect timeout is an OSError
         raise ReportError(
             f"no Dask scheduler answered at {address} within {seconds:g} s (nothing listens "
             "there, or something that is not a Dask scheduler)"
