@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from report_utils.errors import DataValidationError, ParameterError, ReportError
+from report_utils.errors import DataValidationError, ReportError
 from report_utils.paths import DATA_DIR, OUTPUTS_DIR
 
 # Messages quote the user's data: no rich markup or emoji codes in them (":x:" in "root:x:0:0"
@@ -143,7 +143,7 @@ def build(
 
     Briefings whose inputs are unchanged are skipped; a summary table lists every briefing."""
     from report_utils.build import cleanup, runner
-    from report_utils.build.execute import tools
+    from report_utils.build.execute import set_by_the_build, tools
 
     formats = [f.strip() for f in fmt.split(",") if f.strip()]
     workers = jobs if jobs > 0 else runner.default_workers()
@@ -155,9 +155,11 @@ def build(
     try:
         cleanup.open_scratch()
         extra = dict(_parse_param(item) for item in param)
+        # --compare reaches the notebook as a parameter the plan does not own (the Job refuses
+        # those): it is refused from -p here, where the two are told apart.
+        if "compare" in extra:
+            raise set_by_the_build(["compare"])
         if compare:
-            if "compare" in extra:
-                raise ParameterError("compare is set by the build (--compare), not by -p")
             extra["compare"] = compare
 
         with _progress() as (on_plan, on_done):
@@ -192,7 +194,7 @@ def build(
         cleanup.close_scratch()
     # An index that could not be written is reported after the summary, which says what
     # happened to each briefing.
-    _summary(outcome.results, outcome.index_error)
+    _summary(outcome.results, outcome.index_error, outcome.left_out)
 
 
 def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -233,7 +235,7 @@ def _progress():
         yield on_plan, on_done
 
 
-def _summary(results, index_error: str = "") -> None:
+def _summary(results, index_error: str = "", left_out: dict[str, str] | None = None) -> None:
     table = Table("briefing", "status", "seconds", "outputs")
     for r in sorted(results, key=lambda r: r.name):
         outputs = ", ".join(p.name for p in r.outputs) or "-"
@@ -241,7 +243,13 @@ def _summary(results, index_error: str = "") -> None:
     out.print(table)
     failed = [r for r in results if r.status == "failed"]
     counts = {s: sum(r.status == s for r in results) for s in ("built", "skipped", "failed")}
-    out.print(", ".join(f"{n} {s}" for s, n in counts.items()), markup=False)
+    left_out = left_out or {}
+    tally = [f"{n} {s}" for s, n in counts.items()]
+    if left_out:
+        tally.append(f"{len(left_out)} region(s) left out")
+    out.print(", ".join(tally), markup=False)
+    for region, why in sorted(left_out.items()):
+        out.print(f"{region} left out: {why}", markup=False)
     for r in failed:
         err.print(f"{r.name} failed: {r.error}", markup=False)
     if index_error:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -55,3 +56,56 @@ def test_index_links_are_relative_paths_to_the_files(tmp_path):
         for ext in ("html", "pdf")
     }
     assert targets == expected
+
+
+HOSTILE = [  # folder names: no "/"
+    '"><svg onload=alert(1)>',
+    "<script>alert(1)",
+    "' onmouseover='alert(1)",
+    "<img src=x onerror=alert(1)>",
+]
+TEMPLATE_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "h1", "table"}
+TEMPLATE_TAGS |= {"thead", "tbody", "tr", "th", "td", "a"}
+TEMPLATE_ATTRIBUTES = {"lang", "charset", "name", "content", "href"}
+
+
+def test_index_shows_hostile_names_as_text(tmp_path):
+    """The index template, ending in ``.j2``, was not autoescaped: a region folder named
+    ``"><svg onload=…>`` was live markup in the page."""
+    out = tmp_path / "out"
+    for region in HOSTILE:
+        folder = out / region / HOSTILE[1] / HOSTILE[2]  # region, period, language
+        folder.mkdir(parents=True)
+        name = f"briefing.{HOSTILE[0]}"
+        (folder / name).write_text("x", encoding="utf-8")
+        manifest = {"outputs": {name: {}}, "built_at": HOSTILE[1], "timings_seconds": {}}
+        (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    html = runner.write_index(out).read_text(encoding="utf-8")
+
+    page = _Page()
+    page.feed(html)
+    assert {tag for tag, _ in page.tags} <= TEMPLATE_TAGS  # no <svg>, no <script>
+    names = {name for _, attributes in page.tags for name, _ in attributes}
+    assert names <= TEMPLATE_ATTRIBUTES  # no onload, no onmouseover
+    for text in HOSTILE:
+        assert any(text in cell for cell in page.text), text  # shown, as text
+    hrefs = [dict(attributes)["href"] for tag, attributes in page.tags if tag == "a"]
+    assert len(hrefs) == len(HOSTILE)
+    for href in hrefs:
+        assert re.fullmatch(r"\./[A-Za-z0-9._~%/-]+", href), href  # every other byte encoded
+        assert (out / unquote(href)).is_file()
+
+
+class _Page(HTMLParser):
+    """Start tags with their attributes, and text, as a browser's parser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+    def handle_data(self, data):
+        self.text.append(data)

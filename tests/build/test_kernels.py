@@ -17,6 +17,7 @@ import pytest
 from report_utils.build import cleanup, kernels
 from report_utils.build.execute import Job, build_one, tools
 from report_utils.build.kernels import IPCKernelManager
+from report_utils.errors import ReportError
 from report_utils.paths import DATA_DIR
 from report_utils.tables.load import load_dataset
 
@@ -155,3 +156,26 @@ def test_the_processs_signal_handlers_outlive_a_notebook_run(tmp_path):
         tools.end()
         for signum, handler in before.items():
             signal.signal(signum, handler)
+
+
+def test_a_kernel_is_not_started_with_a_bad_source_date_epoch(tmp_path, monkeypatch):
+    """In any process that starts one (a Dask worker has its own environment): IPython read an
+    empty ``SOURCE_DATE_EPOCH`` with ``int('')`` and the kernel never answered."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    warm = kernels.WarmKernel()
+    with pytest.raises(ReportError, match=r"^SOURCE_DATE_EPOCH must be"):
+        warm.ready(tmp_path)
+    assert (warm.manager, warm.started) == (None, 0)
+
+
+def test_a_worker_with_a_bad_source_date_epoch_fails_its_briefing_in_one_line(
+    tmp_path, monkeypatch
+):
+    """What a pool or Dask worker does with the environment it has (not the planner's)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    month = load_dataset(DATA_DIR).months()[-1]
+    job = Job(DATA_DIR, tmp_path / "out", month, "zh", ("html",))
+    result = build_one(job)
+    assert result.status == "failed"
+    assert result.error == "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got ''"
+    assert not list((tmp_path / "out").rglob("*.ipynb"))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import HOME
 
+from report_utils.build import planner
 from report_utils.build.execute import check_parameters
 from report_utils.errors import ParameterError
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
@@ -44,16 +45,18 @@ def assert_refused(result: subprocess.CompletedProcess, message: str, out: Path,
         ("period=2021-09", "--period"),
         ("lang=en", "--lang"),
         ("data_dir={data}", "--data"),
+        ("compare={previous}", "--compare"),
     ],
 )
 def test_parameters_the_plan_owns_cannot_be_set_with_p(
     tmp_path, kernel_tripwire, data_copy, param, option
 ):
     """``--period 2021-12 --lang zh -p period=2021-09`` wrote a 2021-09 briefing into
-    2021-12/zh/ (exit 0); ``-p data_dir=X`` bypassed the data checks and the hashes."""
+    2021-12/zh/ (exit 0); ``-p data_dir=X`` bypassed the data checks and the hashes; ``-p
+    compare=…`` was accepted although the build owns it (``--compare``)."""
     env, started = kernel_tripwire
     out = tmp_path / "out"
-    param = param.format(data=data_copy)
+    param = param.format(data=data_copy, previous=MONTHS[-2])
     result = briefing(
         *("--out", str(out), "--period", MONTHS[-1], "--lang", "zh", "--format", "html"),
         *("-p", param),
@@ -155,3 +158,13 @@ def test_a_notebook_saved_with_outputs_plans_the_same_fingerprint(tmp_path):
     edited["cells"][-1]["source"] = ["brief.sources()\n", "brief.sources()"]
     assert fingerprint("ran", ran) == fingerprint("clean", nb)
     assert fingerprint("edited", edited) != fingerprint("clean2", nb)
+
+
+def test_the_default_set_says_which_home_regions_it_leaves_out(data_copy, tmp_path):
+    with (data_copy / "meta" / "regions.csv").open("a", encoding="utf-8") as regions:
+        regions.write("黔南州,Qiannan Prefecture,prefecture,贵州省,贵州省,home\n")
+    p = planner.plan(data_copy, tmp_path / "out", [], ["zh"], ["html"])
+    assert [job.region for job in p.jobs] == [HOME]
+    assert p.left_out == {"黔南州": "no figures in the data yet"}
+    named = planner.plan(data_copy, tmp_path / "out", [], ["zh"], ["html"], regions=[HOME])
+    assert named.left_out == {}  # only the default set leaves regions out

@@ -41,7 +41,8 @@ class Cluster:
     """A scheduler and ``count`` workers that see none of ``hidden``."""
 
     def __init__(self, hidden: list[Path], count: int = 2):
-        self.base = Path(tempfile.mkdtemp(prefix="briefing-cluster-"))
+        # Not "briefing-*": a build sweeps $TMPDIR/briefing-* folders without an owner file.
+        self.base = Path(tempfile.mkdtemp(prefix="dask-cluster-"))
         self.processes: list[subprocess.Popen] = []
         env = {k: v for k, v in os.environ.items() if k != "REPORT_UTILS_SCRATCH"}
         # The scheduler gives up on a task at the first death of its worker; the build then

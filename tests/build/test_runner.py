@@ -314,3 +314,17 @@ def test_a_build_with_nothing_to_do_waits_for_a_build_rewriting_the_folder(built
     assert "another briefing build is writing to" in result.stderr
     assert finished > released_at[0]  # it answered only once the other build was done
     assert "0 built, 1 skipped, 0 failed" in result.stdout
+
+
+def test_a_home_region_without_figures_is_named_in_the_summary(data_copy, tmp_path):
+    """The default build left out a home region with no figures and said nothing."""
+    with (data_copy / "meta" / "regions.csv").open("a", encoding="utf-8") as regions:
+        regions.write("黔南州,Qiannan Prefecture,prefecture,贵州省,贵州省,home\n")
+    args = ("--data", str(data_copy), "--out", str(tmp_path / "out"), "--lang", "zh")
+    # planned from the data, then from the facts a manifest recorded
+    for counts in ("1 built, 0 skipped", "0 built, 1 skipped"):
+        result = briefing_build(*args, "--format", "html")
+        assert result.returncode == 0, result.stderr
+        assert f"{counts}, 0 failed, 1 region(s) left out\n" in result.stdout
+        assert "黔南州 left out: no figures in the data yet\n" in result.stdout
+    assert not (tmp_path / "out" / "黔南州").exists()

@@ -86,3 +86,28 @@ def test_page_title_is_escaped_once():
     nb.cells[1].outputs[1]["data"]["text/html"] = str(heading)
     html, _ = BriefingHTMLExporter().from_notebook_node(nb)
     assert "<title>Guizhou &amp; &lt;Co&gt; 工业经济简报</title>" in html
+
+
+def test_the_page_template_escapes_what_it_inserts():
+    """The page's own values (its language, its title) are escaped by the template whatever the
+    environment does; the blocks' HTML, the package's own, is inserted as it is."""
+    nb = notebook()
+    nb.metadata["papermill"]["parameters"]["lang"] = '"><svg onload=alert(1)>'
+    html, _ = BriefingHTMLExporter().from_notebook_node(nb)
+    tags = _tags(html)
+    assert ("html", [("lang", '"><svg onload=alert(1)>')]) in tags  # an attribute's text
+    assert [name for name, _ in tags if name in ("svg", "h1", "p")] == ["h1", "p"]
+
+
+def _tags(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """Every start tag of ``html`` and its attributes, as a browser's parser reads them."""
+    from html.parser import HTMLParser
+
+    tags = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.append((tag, attrs))
+
+    Tags().feed(html)
+    return tags

@@ -79,13 +79,7 @@ class Job:
             object.__setattr__(self, "region", first_home_region(Path(self.data_dir)))
         owned = sorted(set(dict(self.extra)) & set(self.owned_parameters()))
         if owned:
-            raise ParameterError(
-                "; ".join(
-                    f"{name} is set by the build ({OPTION_OF.get(name, '--' + name)}), "
-                    "not by -p NAME=VALUE"
-                    for name in owned
-                )
-            )
+            raise set_by_the_build(owned)
 
     def owned_parameters(self) -> dict[str, Any]:
         """The parameters the plan sets: they name the output folder and are hashed for it, so
@@ -99,6 +93,16 @@ class Job:
 
     def parameters(self) -> dict[str, Any]:
         return {**dict(self.extra), **self.owned_parameters()}
+
+
+def set_by_the_build(names: list[str]) -> ParameterError:
+    """The error for ``-p`` parameters that an option of ``briefing build`` sets."""
+    return ParameterError(
+        "; ".join(
+            f"{name} is set by the build ({OPTION_OF.get(name, '--' + name)}), not by -p NAME=VALUE"
+            for name in names
+        )
+    )
 
 
 def first_home_region(data_dir: Path) -> str:

@@ -31,6 +31,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from traitlets import default
 
+from report_utils import environment
 from report_utils.build import cleanup
 
 # Run before each briefing (not stored in the history, no output): a fresh namespace numbered
@@ -98,6 +99,7 @@ class WarmKernel:
         if self.manager is not None and (self.cwd != cwd or not self._alive()):
             self.close()
         if self.manager is None:
+            environment.check_kernel()  # a bad SOURCE_DATE_EPOCH: one line, not a dead kernel
             manager = IPCKernelManager(kernel_name="python3")
             run_sync(manager.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
             self.manager, self.cwd = manager, cwd

@@ -36,6 +36,8 @@ from report_utils.errors import DataValidationError, ParameterError, ReportError
 from report_utils.paths import FACT_TABLES
 from report_utils.tables import asof
 
+NO_FIGURES = "no figures in the data yet"
+
 
 @dataclass
 class Plan:
@@ -44,6 +46,8 @@ class Plan:
     skipped: list[BuildResult] = field(default_factory=list)
     # skipped briefings whose manifest gets a new fingerprint when the build runs
     restamps: list[tuple[Path, dict[str, Any]]] = field(default_factory=list)
+    # regions of the default set (home or all) that get no briefing, and why
+    left_out: dict[str, str] = field(default_factory=dict)
 
 
 def default_workers() -> int:
@@ -88,6 +92,7 @@ def plan(
     hashes = digests.file_hashes(data_dir)
     data_key = digests.digest_of({"files": hashes, "code": digests.code_digest()})
     dataset, known = None, None
+    left_out: dict[str, str] = {}
     if all_periods or all_regions or not periods or not regions:
         known = recorded_facts(out_dir, data_key)
         if known is None:
@@ -105,6 +110,7 @@ def plan(
         else:  # every home region (or every region) that has figures; the others wait
             chosen = known["briefed" if all_regions else "homes"]
             regions = [r for r in chosen if r in known["latest"]]
+            left_out = {r: NO_FIGURES for r in chosen if r not in known["latest"]}
     wanted = {
         region: list(
             dict.fromkeys(
@@ -131,7 +137,7 @@ def plan(
         for period in region_periods
         for lang in langs
     ]
-    result = Plan()
+    result = Plan(left_out=left_out)
     common = {
         "notebook": digests.notebook_digest(jobs[0].notebook) if jobs else "",
         "code": digests.code_digest(),

@@ -351,10 +351,15 @@ def connect(scheduler: str | None = None, local_workers: int = 0) -> Iterator[An
     from distributed import Client, LocalCluster
 
     if scheduler:
+        from report_utils.build.scheduler import CONNECT_SECONDS, parse, reach
+
+        scheduler = parse(scheduler)
+        reach(scheduler, CONNECT_SECONDS)  # bounded, whatever answers there
         try:
-            client = Client(scheduler, timeout="30s")
-        except OSError as exc:
-            raise ReportError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+            client = Client(scheduler, timeout=f"{CONNECT_SECONDS:g}s")
+        except Exception as exc:  # it answered as a scheduler a moment ago: say what failed
+            why = " ".join(f"{type(exc).__name__}: {exc}".split())
+            raise ReportError(f"cannot reach the Dask scheduler at {scheduler}: {why}") from None
         with client:
             yield client
         return

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from report_utils import environment
 from report_utils.build import cleanup
 from report_utils.build.execute import MANIFEST, BuildResult, build_one, read_manifest
 from report_utils.build.planner import Plan, default_workers, in_process, plan, visible_rows
@@ -110,7 +111,7 @@ def output_lock(out_dir: Path, wait: float, notice: Callable[[str], None]):
 def write_index(out_dir: Path) -> Path:
     """``OUT/index.html``: every briefing in the folder with region, period, language, formats
     and build time, newest period first."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from jinja2 import Environment, FileSystemLoader
 
     rows = []
     for manifest_path in sorted(out_dir.glob("*/*/*/manifest.json")):
@@ -134,7 +135,9 @@ def write_index(out_dir: Path) -> Path:
             }
         )
     rows.sort(key=lambda r: (r["region"], r["period"], r["lang"]), reverse=True)
-    env = Environment(loader=FileSystemLoader(INDEX_TEMPLATES_DIR), autoescape=select_autoescape())
+    # Escaped whatever the template's name ends in (select_autoescape went by it, and left
+    # ``index.html.j2`` unescaped): every value in the page is data, folder names included.
+    env = Environment(loader=FileSystemLoader(INDEX_TEMPLATES_DIR), autoescape=True)
     html = env.get_template("index.html.j2").render(rows=rows)
     try:
         _atomic_write(out_dir / "index.html", html)
@@ -176,10 +179,12 @@ def restamp(p: Plan) -> None:
 @dataclass
 class Outcome:
     """What a build did: every briefing's result (skipped first, then built or failed, in the
-    plan's order) and, if the index could not be written, why."""
+    plan's order), the regions of the default set it left out and why, and, if the index could
+    not be written, why."""
 
     results: list[BuildResult] = field(default_factory=list)
     index_error: str = ""
+    left_out: dict[str, str] = field(default_factory=dict)  # region -> why it got no briefing
 
 
 def orchestrate(
@@ -206,6 +211,11 @@ def orchestrate(
     build may have made some briefings up to date); an output folder this user cannot write is
     only read. ``scheduler`` or ``local_cluster`` build on a Dask cluster (``remote``)."""
     out_dir = Path(out_dir)
+    environment.check()  # before anything is planned, and before any kernel sees it
+    if scheduler:
+        from report_utils.build.scheduler import parse
+
+        scheduler = parse(scheduler)  # before planning: a malformed address is said at once
 
     def make_plan() -> Plan:
         return plan(data_dir, out_dir, periods, langs, formats, **planning)
@@ -231,6 +241,7 @@ def orchestrate(
         elif p.jobs:
             built = run(p, workers=workers, executor=executor, on_done=on_done)
         outcome.results = p.skipped + built
+        outcome.left_out = p.left_out
         if p.jobs or (p.skipped and not (out_dir / "index.html").exists()):
             try:
                 write_index(out_dir)

@@ -12,19 +12,18 @@ from __future__ import annotations
 import copy
 import csv
 import io
-import os
 from datetime import UTC, datetime
 from typing import Any
 
 import nbformat
 
+from report_utils import environment
 from report_utils.briefing.record import LINEAGE_COLUMNS, MIMETYPE
-from report_utils.errors import ReportError
 from report_utils.export.printer import Attached
 
 # The reproducible-builds convention (reproducible-builds.org/specs/source-date-epoch): seconds
 # since 1970 that replace "now" in what a build writes.
-SOURCE_DATE_ENV = "SOURCE_DATE_EPOCH"
+SOURCE_DATE_ENV = environment.SOURCE_DATE_EPOCH
 # What papermill and nbclient record of a run (when, how long, in which folders): the manifest
 # has it; the carried notebook leaves it out, so that the same inputs give the same PDF.
 _RUN_FACTS = (
@@ -109,14 +108,7 @@ def carried_notebook(nb):
 
 def source_date() -> datetime | None:
     """``SOURCE_DATE_EPOCH`` as a date, when it is set."""
-    text = os.environ.get(SOURCE_DATE_ENV, "").strip()
-    if not text:
-        return None
-    if not (text.isascii() and text.isdigit()) or int(text) > 253402300799:  # 9999-12-31
-        raise ReportError(
-            f"{SOURCE_DATE_ENV} must be a whole number of seconds since 1970, got {text!r}"
-        )
-    return datetime.fromtimestamp(int(text), UTC)
+    return environment.source_date()  # checked where the build checks its environment
 
 
 def files_date(nb, pinned: datetime | None = None) -> datetime:

@@ -24,7 +24,6 @@ import json
 import logging
 import math
 import mimetypes
-import os
 import select
 import signal
 import subprocess
@@ -35,11 +34,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from report_utils.environment import PDF_TIMEOUT as TIMEOUT_ENV
+from report_utils.environment import pdf_timeout
 from report_utils.errors import ReportError
 from report_utils.paths import MESSAGES_DIR, NBCONVERT_TEMPLATES_DIR
 
-TIMEOUT_ENV = "REPORT_UTILS_PDF_TIMEOUT"
-DEFAULT_TIMEOUT = 60.0
 _GRACE = 5.0  # the child's own alarm, after the parent's timeout
 
 
@@ -71,14 +70,7 @@ class Attached:
 
 def timeout() -> float:
     """Seconds a PDF may take to lay out (``REPORT_UTILS_PDF_TIMEOUT``, default 60)."""
-    text = os.environ.get(TIMEOUT_ENV, "")
-    try:
-        seconds = float(text) if text.strip() else DEFAULT_TIMEOUT
-    except ValueError:
-        seconds = math.nan
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise ReportError(f"{TIMEOUT_ENV} must be a number of seconds above 0, got {text!r}")
-    return seconds
+    return pdf_timeout()  # checked where the build checks its environment
 
 
 def html_to_pdf(
