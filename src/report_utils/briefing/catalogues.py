@@ -16,8 +16,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from report_utils.errors import ParameterError, Problem, display_path
 from report_utils.paths import MESSAGES_DIR
 
@@ -38,7 +36,9 @@ def package(lang: str) -> dict[str, Any]:
         raise ParameterError(
             f"no message catalogue for language {lang!r}; available: {', '.join(languages())}"
         )
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    from report_utils.briefing.spec import load_yaml
+
+    return load_yaml(path.read_text(encoding="utf-8"))[0]
 
 
 def data_path(data_dir: Path, lang: str) -> Path:
