@@ -267,6 +267,14 @@ def checked(template: nodes.Template) -> nodes.Template:
     their line, literal text escaped, loops and ``~`` bounded."""
     for node in template.body:
         _check_statement(node)
+    for node in template.find_all(nodes.Filter):
+        if node.name not in ENV.filters:
+            why = ": a sentence's text is never markup" if node.name == "safe" else ""
+            raise TemplateSyntaxError(
+                f"no filter {node.name!r} in a sentence{why} (filters: "
+                f"{', '.join(sorted(ALLOWED_FILTERS | {'lower_first'}))})",
+                node.lineno,
+            )
     for node in template.find_all(nodes.TemplateData):
         node.data = escape_text(node.data)
     for node in template.find_all(nodes.For):

@@ -1,0 +1,270 @@
+"""Every sentence tried before any kernel starts: what ``briefing validate`` (and a build, before
+its kernels) checks of a catalogue beyond its syntax.
+
+- Each template of the analyst's catalogue, and each default of the package's a section of the
+  spec falls back to, is rendered in the sandbox with typed stand-ins: a slot's figure has its
+  indicator's kind, unit and decimals (rendered once positive and once negative, so that both
+  branches of ``{% if f.value > 0 %}`` run); any error is ``path:line: key: message``.
+- A key of the package's that the analyst overrides keeps its type (``month_names`` a list of
+  text, ``number.thousands_sep`` text ...).
+- Text holds no control, format or bidi-override characters (NUL, ESC, U+202E, U+200B ...).
+- ``phrase('rank', slot)`` is held to the kind of the slot's indicator (``meaning``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from jinja2 import meta, nodes
+from markupsafe import Markup
+
+from report_utils.briefing import sandbox
+from report_utils.briefing.figures import Figure, Lineage, direction
+from report_utils.briefing.meaning import KINDS_OF_PHRASE
+from report_utils.briefing.phrasing import TEMPLATE_GLOBALS, Phrasebook, indicator_units
+from report_utils.briefing.spec import Located, Slot
+from report_utils.errors import Problem
+from report_utils.tables.periods import Period
+
+# Groups of a catalogue whose text leaves are templates (the others are words, units, regexes).
+TEMPLATE_GROUPS = ("headlines", "sections", "kinds", "phrase", "period", "briefing", "chart")
+TEMPLATE_GROUPS += ("series", "analyst")
+TEMPLATE_KEYS = ("number.source_title", "number.derived_title")
+# Stand-ins of the values a kind gives its templates besides slots (text where not listed).
+_NUMBERS = {"year": 2021, "month": 9, "day": 1, "end": 9, "start": 1, "start_year": 2021}
+_NUMBERS |= {"end_month": 9, "end_day": 30}
+_WORDS = {"direction": "up", "of_kind": "growth", "kind": "growth", "named": False}
+_WORDS |= {"derived": False, "original": "", "authors": "", "published": ""}
+# Sample values of a figure by its indicator's kind; a rank is a whole number.
+_SAMPLES = {"growth": 11.7, "rank": 12.0, "share": 26.9, "change": 2.0, "gap": 0.7, "count": 5.0}
+_CHARACTERS_ALLOWED = {"\n", "\t"}
+
+
+def forbidden_characters(text: str) -> list[str]:
+    """Control, format and bidi characters in ``text``, as ``U+202E`` names (none in a
+    briefing's text: they hide, reorder or break what a reader and a PDF see)."""
+    found = []
+    for char in dict.fromkeys(text):
+        if char not in _CHARACTERS_ALLOWED and unicodedata.category(char) in ("Cc", "Cf", "Cs"):
+            found.append(f"U+{ord(char):04X}")
+    return found
+
+
+def leaves(node: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from leaves(value, (*path, str(key)))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from leaves(value, (*path, index))
+    else:
+        yield path, node
+
+
+def character_problems(data: dict[str, Any], located: Located, shown: str) -> list[Problem]:
+    problems = []
+    for path, value in leaves(data):
+        texts = [value, *(path[-1:] if path else [])]
+        bad = sorted({c for t in texts if isinstance(t, str) for c in forbidden_characters(t)})
+        if bad:
+            key = ".".join(str(p) for p in path if not isinstance(p, int))
+            problems.append(
+                Problem(
+                    shown,
+                    located.line(path),
+                    key,
+                    f"text holds invisible or control characters ({', '.join(bad)}): remove them",
+                )
+            )
+    return problems
+
+
+def _shape(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "keys"
+    return "nothing" if value is None else type(value).__name__
+
+
+def override_problems(
+    package: Any, data: Any, located: Located, shown: str, path: tuple[Any, ...] = ()
+) -> list[Problem]:
+    """Keys of the package's the analyst's catalogue overrides with another type of value."""
+    problems = []
+    if isinstance(package, dict) and isinstance(data, dict):
+        for key, value in data.items():
+            if key in package and not (not path and key in ("headlines", "sections")):
+                problems += override_problems(package[key], value, located, shown, (*path, key))
+        return problems
+    if isinstance(package, list) and isinstance(data, list) and package:
+        for index, value in enumerate(data):
+            problems += override_problems(package[0], value, located, shown, (*path, index))
+        return problems
+    if _shape(package) != _shape(data):
+        key = ".".join(str(p) for p in path if not isinstance(p, int))
+        where = f" (item {path[-1] + 1})" if path and isinstance(path[-1], int) else ""
+        problems.append(
+            Problem(
+                shown,
+                located.line(path),
+                key,
+                f"the package's {key!r}{where} is {_shape(package)}; this catalogue gives "
+                f"{_shape(data)}",
+            )
+        )
+    return problems
+
+
+def is_template(path: tuple[Any, ...]) -> bool:
+    dotted = ".".join(str(p) for p in path)
+    if path and path[-1] == "columns":
+        return False
+    return bool(path) and (path[0] in TEMPLATE_GROUPS or dotted in TEMPLATE_KEYS)
+
+
+class Trial:
+    """Renders templates of one language's catalogue with stand-in values."""
+
+    def __init__(self, lang: str, messages: dict[str, Any], dataset: Any):
+        self.messages = messages
+        self.indicators = dataset.indicators
+        levels = messages.get("levels") or {}
+        self.words = dict(next(iter(levels.values()), {})) if isinstance(levels, dict) else {}
+        self.region = next(iter(dataset.briefed_regions()), "region")
+        self.sign = 1.0
+        self.book = Phrasebook(
+            lang,
+            Lineage(),
+            {},
+            unit_names=indicator_units(self.indicators, lang),
+            messages=messages,
+            meaning=self._meaning,
+            context={"region": self.region, "scope": self.words.get("scope", ""), "as_of": ""},
+        )
+
+    def _kind(self, indicator: str) -> str:
+        if indicator in self.indicators.index:
+            return str(self.indicators.at[indicator, "kind"])
+        return ""
+
+    def _meaning(self, name: str, f: Figure) -> dict[str, Any]:
+        if name == "where":
+            return {**self.words, "name": f.region}
+        if name == "rank":
+            return {"among": self.words.get("among", "")}
+        if name == "gap":
+            return {"against": self.words.get("rate", "")}
+        if name == "change":
+            of = ""
+            if f.indicator in self.indicators.index:
+                of = str(self.indicators.at[f.indicator, "of"])
+            of_kind, way = self._kind(of or f.indicator), direction(f.value)
+            frame = self.book.render("phrase.frame_year_earlier", of_kind=of_kind, direction=way)
+            return {"of_kind": of_kind, "direction": way, "frame": frame}
+        return {}
+
+    def figure(self, indicator: str | None) -> Figure:
+        """A stand-in figure of the indicator (its kind's sample value, its unit and
+        decimals), or of no indicator (a count of the language's first unit)."""
+        kind = self._kind(indicator or "")
+        unit, decimals = "", 1
+        if indicator in self.indicators.index:
+            unit = self.book.unit_names.get(indicator) or str(self.indicators.at[indicator, "unit"])
+            decimals = 0 if kind == "rank" else 1
+        table = self.messages.get("units")
+        if isinstance(table, dict) and unit not in table:
+            unit = next(iter(table), "")
+        value = _SAMPLES.get(kind, 1.5) * (1.0 if kind == "rank" else self.sign)
+        return Figure(
+            "figures",
+            indicator or "",
+            self.region,
+            Period("2021-01", "2021-09"),
+            value,
+            decimals,
+            unit,
+            "",
+            "reported",
+            "",
+            "",
+            "",
+            "",
+            0,
+        )
+
+    def values(self, variables: set[str], slots: dict[str, Slot]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for name in variables - TEMPLATE_GLOBALS - set(self.book.context):
+            if name in slots:
+                found[name] = self.figure(slots[name].indicator)
+            elif name in ("f", "first"):
+                found[name] = self.figure(None)
+            elif name == "groups":
+                found[name] = [(Markup("status"), Markup("names"))]
+            elif name in _NUMBERS:
+                found[name] = _NUMBERS[name]
+            elif name in _WORDS:
+                found[name] = _WORDS[name]
+            else:
+                found[name] = Markup("text")
+        return found
+
+    def error(self, text: str, slots: dict[str, Slot]) -> str | None:
+        """The first error rendering ``text`` (with positive, then negative figures), or None."""
+        try:
+            variables = meta.find_undeclared_variables(sandbox.parse(text))
+        except Exception as exc:  # the syntax checks report it at its line
+            return f"template: {_one_line(exc)}"
+        for sign in (1.0, -1.0):
+            self.sign = sign
+            try:
+                self.book.render(text, template=True, **self.values(set(variables), slots))
+            except Exception as exc:  # any error of a sentence is the analyst's to fix
+                return _one_line(exc)
+        return None
+
+
+def _one_line(exc: BaseException) -> str:
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, (TypeError, ValueError, ZeroDivisionError, AttributeError, KeyError)):
+        message = f"{type(exc).__name__}: {message}"
+    return message
+
+
+def phrase_problems(
+    text: str, slots: dict[str, Slot], kind_of: Callable[[str], str], at: Callable[[str], None]
+) -> None:
+    """``phrase(name, slot)`` calls whose phrase cannot state the kind of the slot's indicator."""
+    try:
+        parsed = sandbox.parse(text)
+    except Exception:  # reported by the syntax checks
+        return
+    for call in parsed.find_all(nodes.Call):
+        if not (
+            isinstance(call.node, nodes.Name)
+            and call.node.name == "phrase"
+            and len(call.args) >= 2
+            and isinstance(call.args[0], nodes.Const)
+            and isinstance(call.args[1], nodes.Name)
+        ):
+            continue
+        phrase, slot = call.args[0].value, call.args[1].name
+        kinds = KINDS_OF_PHRASE.get(phrase)
+        if kinds is None or slot not in slots:
+            continue
+        indicator = slots[slot].indicator
+        kind = kind_of(indicator)
+        if kind and kind not in kinds:
+            at(
+                f"phrase({phrase!r}, {slot}) states a {' or '.join(sorted(kinds))}, but slot "
+                f"{slot!r} holds {indicator!r}, of kind {kind!r} in meta/indicators.csv"
+            )
