@@ -39,6 +39,9 @@ SECTION_ID = r"^[a-z][a-z0-9_]*$"
 # Where a slot's figure comes from, besides a region id of meta/regions.csv.
 SELF, COMPARED = "self", "compared"
 PERIODS = ("same", "latest", "year_earlier")
+# Sizes a briefing is built for: refused up front, with the limit, rather than a kernel that runs
+# out of time (the shipped spec has 4 headlines and 10 sections).
+MAX_SECTIONS, MAX_HEADLINES, MAX_SLOTS = 500, 100, 100
 
 
 class _Model(BaseModel):
@@ -69,8 +72,8 @@ class Chart(_Model):
 class Section(_Model):
     id: str = Field(pattern=SECTION_ID)
     kind: str
-    figures: dict[str, str | Slot] | None = None
-    indicators: list[str] | None = None
+    figures: dict[str, str | Slot] | None = Field(default=None, max_length=MAX_SLOTS)
+    indicators: list[str] | None = Field(default=None, max_length=MAX_SLOTS)
     chart: list[str] | Chart | None = None
     series: bool | None = None
     subjects: list[Literal["company", "project", "park", "event"]] | None = None
@@ -94,18 +97,18 @@ class Headline(_Model):
     """A headline card: the first slot is the big number, the others its comparison line."""
 
     id: str = Field(pattern=SECTION_ID)
-    figures: dict[str, str | Slot]
+    figures: dict[str, str | Slot] = Field(max_length=MAX_SLOTS)
 
     def slots(self) -> dict[str, Slot]:
         return _slots(self.figures)
 
 
 class Spec(_Model):
-    headlines: list[Headline] = []
+    headlines: list[Headline] = Field(default=[], max_length=MAX_HEADLINES)
     # Key messages on page 1, under the cards: for each section named here, the one-sentence
     # ``sections.<id>.summary`` of the catalogues, given that section's slots.
-    summary: list[str] = []
-    sections: list[Section]
+    summary: list[str] = Field(default=[], max_length=MAX_SECTIONS)
+    sections: list[Section] = Field(max_length=MAX_SECTIONS)
 
 
 def _slots(figures: dict[str, str | Slot] | None) -> dict[str, Slot]:
@@ -268,6 +271,10 @@ def read_yaml(path: Path) -> tuple[Any, Located, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         return None, Located(None), [Problem(shown, line, "-", f"YAML: {exc.problem}")]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ESC ...)
+        line = text[: exc.position].count("\n") + 1
+        message = f"YAML: character U+{exc.character:04X} is not allowed in a YAML file"
+        return None, Located(None), [Problem(shown, line, "-", message)]
     except yaml.YAMLError as exc:
         return None, Located(None), [Problem(shown, 0, "-", f"YAML: {exc}")]
     return data, Located(node, text), []
@@ -314,6 +321,9 @@ def _problem(shown: str, located: Located, error: dict[str, Any]) -> Problem:
         message = f"unknown key {path[-1]!r}"
     elif kind == "missing":
         message = f"required key {path[-1]!r} is missing"
+    elif kind == "too_long":
+        limit, found = error["ctx"]["max_length"], error["ctx"].get("actual_length", "more")
+        message = f"a briefing takes at most {limit} {path[-1]}; this one has {found}"
     else:
         message = error["msg"]
     return Problem(shown, located.line(path), where, message)
