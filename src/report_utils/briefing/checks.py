@@ -219,6 +219,7 @@ def _catalogue_problems(spec: Spec, data_dir: Path, lang: str, dataset: Any) -> 
         return problems
     merged = catalogues.merge(package, data)
     problems += trials.character_problems(data, located, shown)
+    problems += trials.pattern_problems(data, located, shown)
     overridden = trials.override_problems(package, data, located, shown)
     problems += overridden
 
@@ -283,58 +284,12 @@ def _catalogue_problems(spec: Spec, data_dir: Path, lang: str, dataset: Any) -> 
         if not found:
             tried[key] = allowed
     problems += _unused_keys(spec, data, located, shown)
-    if not overridden:
-        problems += _trial_problems(
-            lang, merged, data, dataset, tried, defaults, slots, located, shown
+    if not overridden:  # else every sentence would fail on the wrong type
+        own = {*trials.overriding_templates(data), *tried}
+        sentences = {k: (_value(merged, k), k in own) for k in [*own, *defaults]}
+        problems += trials.sentence_problems(
+            lang, merged, dataset, sentences, slots, located, shown
         )
-    return problems
-
-
-def _trial_problems(
-    lang: str,
-    merged: dict[str, Any],
-    data: dict[str, Any],
-    dataset: Any,
-    tried: dict[str, set[str]],
-    defaults: dict[str, set[str]],
-    slots: dict[str, dict[str, Slot]],
-    located: Located,
-    shown: str,
-) -> list[Problem]:
-    """Every sentence rendered with stand-ins (``trials``), and each ``phrase()`` of a slot held
-    to its indicator's kind: the analyst's at their lines; the package's defaults (which may use
-    the analyst's overrides) at the top of the analyst's file."""
-    problems: list[Problem] = []
-    trial = trials.Trial(lang, merged, dataset)
-    kinds = dataset.indicators["kind"].astype(str).to_dict()
-    overrides = {
-        ".".join(map(str, path)): set()
-        for path, value in trials.leaves(data)
-        if path[0] not in ("headlines", "sections") and trials.is_template(path)
-        if isinstance(value, str)
-    }
-    for key in {**overrides, **tried, **defaults}:
-        own = key in tried or key in overrides
-        line = located.line(tuple(key.split("."))) if own else 1
-        given = slots.get(key, {})
-        value = _value(merged, key)
-        for text in value if isinstance(value, list) else [value]:
-            if not isinstance(text, str):
-                continue
-            if own:
-                trials.phrase_problems(
-                    text,
-                    given,
-                    lambda indicator: kinds.get(indicator, ""),
-                    lambda message, key=key, line=line: problems.append(
-                        Problem(shown, line, key, message)
-                    ),
-                )
-            error = trial.error(text, given)
-            if error is not None:
-                whose = "" if own else " (the package's default, with this catalogue's keys)"
-                problems.append(Problem(shown, line, key, f"sentence fails{whose}: {error}"))
-                break
     return problems
 
 

@@ -13,6 +13,7 @@ its kernels) checks of a catalogue beyond its syntax.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -77,6 +78,21 @@ def character_problems(data: dict[str, Any], located: Located, shown: str) -> li
                     key,
                     f"text holds invisible or control characters ({', '.join(bad)}): remove them",
                 )
+            )
+    return problems
+
+
+def pattern_problems(data: dict[str, Any], located: Located, shown: str) -> list[Problem]:
+    """``number.dates`` of the analyst's catalogue: each a regular expression that compiles."""
+    dates = (data.get("number") or {}).get("dates") if isinstance(data.get("number"), dict) else []
+    problems = []
+    for index, pattern in enumerate(dates if isinstance(dates, list) else []):
+        try:
+            re.compile(str(pattern))
+        except re.error as exc:
+            line = located.line(("number", "dates", index))
+            problems.append(
+                Problem(shown, line, "number.dates", f"not a regular expression: {exc}")
             )
     return problems
 
@@ -268,3 +284,51 @@ def phrase_problems(
                 f"phrase({phrase!r}, {slot}) states a {' or '.join(sorted(kinds))}, but slot "
                 f"{slot!r} holds {indicator!r}, of kind {kind!r} in meta/indicators.csv"
             )
+
+
+def overriding_templates(data: dict[str, Any]) -> list[str]:
+    """Keys of templates the analyst's catalogue gives outside its headlines and sections (its
+    own wording of the package's phrases, periods, frame ...)."""
+    return [
+        ".".join(map(str, path))
+        for path, value in leaves(data)
+        if path[0] not in ("headlines", "sections") and is_template(path) and isinstance(value, str)
+    ]
+
+
+def sentence_problems(
+    lang: str,
+    merged: dict[str, Any],
+    dataset: Any,
+    sentences: dict[str, tuple[Any, bool]],
+    slots: dict[str, dict[str, Slot]],
+    located: Located,
+    shown: str,
+) -> list[Problem]:
+    """Each sentence (key -> its value, and whether the analyst wrote it) rendered with
+    stand-ins, and each ``phrase()`` of a slot held to its indicator's kind: the analyst's at
+    their lines; the package's defaults (which may use the analyst's keys) at line 1."""
+    problems: list[Problem] = []
+    trial = Trial(lang, merged, dataset)
+    kinds = dataset.indicators["kind"].astype(str).to_dict()
+    for key, (value, own) in sentences.items():
+        line = located.line(tuple(key.split("."))) if own else 1
+        given = slots.get(key, {})
+        for text in value if isinstance(value, list) else [value]:
+            if not isinstance(text, str):
+                continue
+            if own:
+                phrase_problems(
+                    text,
+                    given,
+                    lambda indicator: kinds.get(indicator, ""),
+                    lambda message, key=key, line=line: problems.append(
+                        Problem(shown, line, key, message)
+                    ),
+                )
+            error = trial.error(text, given)
+            if error is not None:
+                whose = "" if own else " (the package's default, with this catalogue's keys)"
+                problems.append(Problem(shown, line, key, f"sentence fails{whose}: {error}"))
+                break
+    return problems
