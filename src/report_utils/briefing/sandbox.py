@@ -22,10 +22,10 @@ Anything out of bounds raises ``SentenceError`` naming the bound.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, fields
-from functools import cache
+from functools import cache, wraps
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes, pass_eval_context
@@ -82,7 +82,7 @@ TEXT_METHODS = frozenset(
 LOOP_ATTRIBUTES = frozenset(
     {"index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0"}
 )
-_ITEMS, _CONCAT = "sandbox_items", "sandbox_concat"
+_ITEMS, _CONCAT, _TEXT = "sandbox_items", "sandbox_concat", "sandbox_text"
 
 
 class SentenceError(ParameterError):
@@ -208,10 +208,35 @@ def lower_first(text: object) -> str:
     return text
 
 
+def as_text(value: Any) -> Any:
+    """Markup a sentence cut or reshaped (sliced, trimmed, truncated, reversed ...) is text
+    again: half of a helper's ``<a ...>`` followed by the sentence's own words would make a new
+    element of them."""
+    return str(value) if isinstance(value, Markup) else value
+
+
+def _on_text(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose result, when it reshapes markup, is text (``as_text``)."""
+    passes = getattr(function, "jinja_pass_arg", None) is not None
+
+    @wraps(function)
+    def filtered(*args: Any, **kwargs: Any) -> Any:
+        result = function(*args, **kwargs)
+        value = args[1 if passes else 0] if len(args) > (1 if passes else 0) else None
+        return as_text(result) if isinstance(value, Markup) and result is not value else result
+
+    return filtered
+
+
+# Filters that return markup from markup only as it was, or escaped: left as they are.
+_KEEPS_MARKUP = frozenset({"e", "escape", "default", "d", "string"})
+
+
 def _safe_filters() -> dict[str, Any]:
     found = {name: JINJA_FILTERS[name] for name in ALLOWED_FILTERS}
     found.update({"join": _join, "lower_first": lower_first})
-    return {**found, _ITEMS: _loop_items, _CONCAT: _concat}
+    found = {n: f if n in _KEEPS_MARKUP else _on_text(f) for n, f in found.items()}
+    return {**found, _ITEMS: _loop_items, _CONCAT: _concat, _TEXT: as_text}
 
 
 class CatalogueEnvironment(ImmutableSandboxedEnvironment):
@@ -229,8 +254,8 @@ class CatalogueEnvironment(ImmutableSandboxedEnvironment):
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if attr.startswith("_") or not super().is_safe_attribute(obj, attr, value):
             return False
-        if isinstance(obj, str):
-            return attr in TEXT_METHODS
+        if isinstance(obj, str):  # no methods of markup: they would cut the helpers' tags
+            return attr in TEXT_METHODS and not isinstance(obj, Markup)
         if isinstance(obj, LoopContext):
             return attr in LOOP_ATTRIBUTES
         return attr in _data_fields(type(obj))
@@ -238,6 +263,10 @@ class CatalogueEnvironment(ImmutableSandboxedEnvironment):
     def wrap_str_format(self, value: Any) -> None:
         """No ``str.format`` (its widths build text of any length): refused as an attribute."""
         return None
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        found = super().getitem(obj, argument)
+        return as_text(found) if isinstance(obj, Markup) else found
 
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
         return _check_int(self.binop_table[operator_](left, right))
@@ -279,9 +308,7 @@ def checked(template: nodes.Template) -> nodes.Template:
         node.data = escape_text(node.data)
     for node in template.find_all(nodes.For):
         node.iter = nodes.Filter(node.iter, _ITEMS, [], [], None, None, lineno=node.lineno)
-    for parent in [template, *template.find_all(nodes.Node)]:
-        _replace_concat(parent)
-    return template
+    return _rewritten(template)
 
 
 def _check_statement(node: nodes.Node) -> None:
@@ -297,22 +324,26 @@ def _check_statement(node: nodes.Node) -> None:
         _check_statement(child)
 
 
-def _replace_concat(parent: nodes.Node) -> None:
-    for name in parent.fields:
-        value = getattr(parent, name, None)
-        if isinstance(value, nodes.Concat):
-            setattr(parent, name, _bounded_concat(value))
-        elif isinstance(value, list):
-            setattr(
-                parent,
-                name,
-                [_bounded_concat(v) if isinstance(v, nodes.Concat) else v for v in value],
-            )
+def _rewritten(node: nodes.Node) -> Any:
+    """The tree bottom-up with ``_replaced`` applied to every node."""
+    for name in node.fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            setattr(node, name, [_rewritten(v) if isinstance(v, nodes.Node) else v for v in value])
+        elif isinstance(value, nodes.Node):
+            setattr(node, name, _rewritten(value))
+    return _replaced(node)
 
 
-def _bounded_concat(node: nodes.Concat) -> nodes.Filter:
-    items = nodes.List(node.nodes, lineno=node.lineno)
-    return nodes.Filter(items, _CONCAT, [], [], None, None, lineno=node.lineno)
+def _replaced(node: Any) -> Any:
+    """``a ~ b`` as a bounded join; a slice ``x[1:]`` (which Jinja compiles to Python's own
+    slicing, past the environment) as text when it slices markup."""
+    if isinstance(node, nodes.Concat):
+        items = nodes.List(node.nodes, lineno=node.lineno)
+        return nodes.Filter(items, _CONCAT, [], [], None, None, lineno=node.lineno)
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Slice):
+        return nodes.Filter(node, _TEXT, [], [], None, None, lineno=node.lineno)
+    return node
 
 
 ENV = CatalogueEnvironment()
