@@ -101,3 +101,10 @@ def test_a_character_yaml_does_not_allow_is_named_at_its_line(data_copy: Path):
     [problem] = problems_of(data_copy, ["zh"])
     line = line_of(zh, "工业\x00")
     assert f"zh.yml:{line}: -: YAML: character U+0000 is not allowed in a YAML file" in problem
+
+
+def test_a_file_too_large_for_a_spec_is_refused_unread(data_copy: Path):
+    spec = data_copy / "briefing.yml"
+    spec.write_text(spec.read_text(encoding="utf-8") + "#" * 2_000_001, encoding="utf-8")
+    [problem] = problems_of(data_copy)
+    assert problem.endswith("briefing.yml:0: -: the file is larger than 2 MB")

@@ -173,6 +173,7 @@ class Located:
 # How deeply a spec or catalogue may nest (the shipped ones nest 6 deep); deeper is refused at
 # its line before PyYAML's composer, which recurses, runs out of stack.
 MAX_NESTING = 40
+MAX_YAML_BYTES = 2_000_000  # the shipped catalogues are 10 KB: a larger file is not one
 _CORE_SCALARS = (
     # YAML 1.2's core schema, which PyYAML (YAML 1.1) does not have: yes/no/on/off/y/n stay
     # text, as do 1_000, 0777-looking numbers, 1:20 and dates; keys are strings as written.
@@ -260,6 +261,9 @@ def read_yaml(path: Path) -> tuple[Any, Located, list[Problem]]:
     a duplicate key or too deep a nesting is a problem at its line."""
     shown = display_path(path)
     try:
+        if path.stat().st_size > MAX_YAML_BYTES:
+            message = f"the file is larger than {MAX_YAML_BYTES // 1_000_000} MB"
+            return None, Located(None), [Problem(shown, 0, "-", message)]
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None, Located(None), [Problem(shown, 0, "-", "file is missing")]
