@@ -103,6 +103,19 @@ def test_a_slot_phrased_as_another_kind_is_refused(data_copy: Path):
     )
 
 
+def test_a_slot_shown_outside_its_if_is_named(data_copy: Path):
+    """A month without the slot's figure would fail in the kernel: it is found here."""
+    zh = data_copy / "messages" / "zh.yml"
+    replace_once(
+        zh,
+        "{%- if tax %}工业税收{{ phrase('growth', tax) }}。{% endif %}",
+        "工业税收增速为{{ amt(tax) }}。",
+    )
+    problem = only(data_copy)
+    assert f"messages/zh.yml:{line_of(zh, '  text: >-')}: sections.growth.text: " in problem
+    assert "the sentence shows the figure of slot 'tax', which has none as of the month" in problem
+
+
 @pytest.mark.parametrize(
     ("written", "shown"),
     [

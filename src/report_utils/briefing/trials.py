@@ -4,7 +4,8 @@ its kernels) checks of a catalogue beyond its syntax.
 - Each template of the analyst's catalogue, and each default of the package's a section of the
   spec falls back to, is rendered in the sandbox with typed stand-ins: a slot's figure has its
   indicator's kind, unit and decimals (rendered once positive and once negative, so that both
-  branches of ``{% if f.value > 0 %}`` run); any error is ``path:line: key: message``.
+  branches of ``{% if f.value > 0 %}`` run), then with each slot but the first empty (as in a
+  month without its figure); any error is ``path:line: key: message``.
 - A key of the package's that the analyst overrides keeps its type (``month_names`` a list of
   text, ``number.thousands_sep`` text ...).
 - Text holds no control, format or bidi-override characters (NUL, ESC, U+202E, U+200B ...).
@@ -24,7 +25,12 @@ from markupsafe import Markup
 from report_utils.briefing import sandbox
 from report_utils.briefing.figures import Figure, Lineage, direction
 from report_utils.briefing.meaning import KINDS_OF_PHRASE
-from report_utils.briefing.phrasing import TEMPLATE_GLOBALS, Phrasebook, indicator_units
+from report_utils.briefing.phrasing import (
+    TEMPLATE_GLOBALS,
+    Missing,
+    Phrasebook,
+    indicator_units,
+)
 from report_utils.briefing.spec import Located, Slot
 from report_utils.errors import Problem
 from report_utils.tables.periods import Period
@@ -235,15 +241,21 @@ class Trial:
         return found
 
     def error(self, text: str, slots: dict[str, Slot]) -> str | None:
-        """The first error rendering ``text`` (with positive, then negative figures), or None."""
+        """The first error rendering ``text``: with positive, then negative figures, then with
+        each slot but the first (the section's latest figure) empty, as it is in a month that
+        has no figure for it. None when it renders."""
         try:
-            variables = meta.find_undeclared_variables(sandbox.parse(text))
+            variables = set(meta.find_undeclared_variables(sandbox.parse(text)))
         except Exception as exc:  # the syntax checks report it at its line
             return f"template: {_one_line(exc)}"
-        for sign in (1.0, -1.0):
+        empty = [name for name in list(slots)[1:] if name in variables]
+        for sign, missing in [(1.0, None), (-1.0, None), *((1.0, name) for name in empty)]:
             self.sign = sign
+            values = self.values(variables, slots)
+            if missing is not None:
+                values[missing] = Missing(missing)
             try:
-                self.book.render(text, template=True, **self.values(set(variables), slots))
+                self.book.render(text, template=True, **values)
             except Exception as exc:  # any error of a sentence is the analyst's to fix
                 return _one_line(exc)
         return None
