@@ -52,6 +52,8 @@ def escapes(marker: Path) -> list[str]:
         f"{{% from '{marker}' import x %}}",
         "{% macro m() %}{% endmacro %}{{ m() }}",
         "{% call amt(f) %}x{% endcall %}",
+        "{% autoescape false %}<script>alert(1)</script>{% endautoescape %}",
+        "{% set x %}<script>{% endset %}{% filter upper %}x{% endfilter %}",
         "{{ '%s' % amt }}",
     ]
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from functools import cache, wraps
 from typing import Any
 
@@ -83,6 +83,20 @@ LOOP_ATTRIBUTES = frozenset(
     {"index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0"}
 )
 _ITEMS, _CONCAT, _TEXT = "sandbox_items", "sandbox_concat", "sandbox_text"
+
+
+# How a refused statement is written (the others: their node's name, e.g. include, import).
+_TAGS = {
+    "AssignBlock": "set %}...{% endset",
+    "CallBlock": "call",
+    "FilterBlock": "filter",
+    "FromImport": "from ... import",
+    "ExprStmt": "do",
+    "Scope": "autoescape",
+    "OverlayScope": "autoescape",
+    "ScopedEvalContextModifier": "autoescape",
+    "EvalContextModifier": "autoescape",
+}
 
 
 class SentenceError(ParameterError):
@@ -278,11 +292,14 @@ class CatalogueEnvironment(ImmutableSandboxedEnvironment):
 
 @cache
 def _data_fields(cls: type) -> frozenset[str]:
-    """The fields of a dataclass a sentence may read (a figure's value, unit, period ...)."""
-    try:
-        return frozenset(f.name for f in fields(cls))
-    except TypeError:
+    """The fields a sentence may read: a figure's (value, unit, period ...) and a period's
+    (start, end); nothing of any other type."""
+    from report_utils.briefing.figures import Figure
+    from report_utils.tables.periods import Period
+
+    if not (issubclass(cls, (Figure, Period)) and is_dataclass(cls)):
         return frozenset()
+    return frozenset(f.name for f in fields(cls))
 
 
 def escape_text(text: str) -> str:
@@ -313,10 +330,10 @@ def checked(template: nodes.Template) -> nodes.Template:
 
 def _check_statement(node: nodes.Node) -> None:
     if isinstance(node, nodes.Stmt) and not isinstance(node, ALLOWED_STATEMENTS):
-        name = type(node).__name__.lower()
+        name = _TAGS.get(type(node).__name__, type(node).__name__.lower())
         raise TemplateSyntaxError(
             f"{{% {name} %}} is not available in a sentence (only if, for, set and with are)",
-            node.lineno,
+            node.lineno or 1,
         )
     if isinstance(node, nodes.For) and node.recursive:
         raise TemplateSyntaxError("recursive loops are not available in a sentence", node.lineno)
