@@ -4,6 +4,7 @@ appear; runaway sentences must stop fast with the bound they broke."""
 
 from __future__ import annotations
 
+import tempfile
 import time
 from pathlib import Path
 
@@ -90,6 +91,7 @@ def test_runaway_sentences_stop_at_their_bound(text: str, bound: str):
     with pytest.raises(Exception, match=bound):
         book().render(text, template=True, f=FIGURE)
     assert time.process_time() - start < 5
+    assert not MARKER.exists()
 
 
 def test_a_phrase_that_phrases_itself_stops_with_a_message():
@@ -153,11 +155,15 @@ def test_what_sentences_use_still_works():
 
 # --- a property: random sentences from a grammar of Jinja constructs ----------------------------
 
+MARKER = Path(tempfile.mkdtemp()) / "escaped"  # a sentence that reached Python would write it
 ATOMS = [
     "1", "10**10", "'x'*10**6", "range(10**5)", "range(999)", "f", "f.value", "f.__class__",
     "amt", "amt(f)", "amt.__globals__", "''.__class__", "month_names", "region", "[1]*10**5",
     "'<b>'", "'{0.__class__}'.format(f)", "lipsum", "self", "loop", "9**99", "(1,2)",
     "amt(f)[:-1]", "amt(f)[1:]", "(amt(f)|trim('>a/'))", "'img src=x onerror=alert(1) x='",
+    f"amt.__globals__.__builtins__.__import__('os').system('touch {MARKER}')",
+    f"amt.__func__.__globals__['__builtins__']['open']('{MARKER}', 'w')",
+    "''.__class__.__mro__[1].__subclasses__()", "self.__init__.__globals__", "loop.__class__",
 ]  # fmt: skip
 
 
@@ -213,3 +219,4 @@ def test_random_sentences_never_leave_the_sandbox_nor_their_bounds(text: str):
         assert "<" not in str(html).replace(whole, "")  # no markup but the helpers', whole
         assert "__builtins__" not in html and "<function" not in html
     assert time.process_time() - start < 5
+    assert not MARKER.exists()
