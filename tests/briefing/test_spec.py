@@ -108,3 +108,13 @@ def test_a_file_too_large_for_a_spec_is_refused_unread(data_copy: Path):
     spec.write_text(spec.read_text(encoding="utf-8") + "#" * 2_000_001, encoding="utf-8")
     [problem] = problems_of(data_copy)
     assert problem.endswith("briefing.yml:0: -: the file is larger than 2 MB")
+
+
+def test_a_slot_cannot_take_a_name_every_sentence_has(data_copy: Path):
+    spec = data_copy / "briefing.yml"
+    replace_once(spec, "      tax: ind_tax_growth\n", "      region: ind_tax_growth\n")
+    found = problems_of(data_copy)
+    line = line_of(spec, "region: ind_tax_growth")
+    assert f"briefing.yml:{line}: region: slot name 'region' is a name every sentence has" in (
+        "\n".join(found)
+    )

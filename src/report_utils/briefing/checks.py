@@ -183,6 +183,8 @@ def _slot_problems(
         where = (*path, name)
         if index == 0 and slot.period == "year_earlier" and slot.with_ is None:
             at(where, name, "the first slot has no slot before it to be a year earlier than")
+        if name in TEMPLATE_GLOBALS | BRIEFING_VALUES | {"range"}:
+            at(where, name, f"slot name {name!r} is a name every sentence has: name it otherwise")
         if slot.indicator not in indicators:
             at(
                 where,
