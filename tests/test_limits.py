@@ -12,7 +12,13 @@ import pytest
 
 from report_utils.briefing.report import Briefing, SectionError
 from report_utils.errors import ReportError
-from report_utils.limits import CELL_ENV, SECTION_ENV, seconds, section_time_limit
+from report_utils.limits import (
+    BRIEFING_ENV,
+    CELL_ENV,
+    SECTION_ENV,
+    seconds,
+    section_time_limit,
+)
 
 
 def test_a_section_over_its_limit_is_named(monkeypatch: pytest.MonkeyPatch):
@@ -22,6 +28,14 @@ def test_a_section_over_its_limit_is_named(monkeypatch: pytest.MonkeyPatch):
         brief.section("growth")
     monkeypatch.delenv(SECTION_ENV)
     assert "<h2>" in brief.section("growth").html  # within the default, it builds
+
+
+def test_the_sections_of_a_briefing_share_its_limit(monkeypatch: pytest.MonkeyPatch):
+    brief = Briefing(lang="zh")
+    monkeypatch.setenv(BRIEFING_ENV, "0.3")
+    with pytest.raises(SectionError, match=r"section '\w+' \(kind \w+\) ran past the briefing's"):
+        brief.sections()
+    brief.section("growth")  # one section alone has only its own limit
 
 
 def test_a_limit_must_be_seconds(monkeypatch: pytest.MonkeyPatch):
