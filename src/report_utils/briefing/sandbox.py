@@ -292,14 +292,16 @@ class CatalogueEnvironment(ImmutableSandboxedEnvironment):
 
 @cache
 def _data_fields(cls: type) -> frozenset[str]:
-    """The fields a sentence may read: a figure's (value, unit, period ...) and a period's
-    (start, end); nothing of any other type."""
+    """The fields a sentence may read: a figure's (value, unit, period, derived ...) and a
+    period's (start, end, year, kind ...), and their properties; no methods, nothing of any
+    other type."""
     from report_utils.briefing.figures import Figure
     from report_utils.tables.periods import Period
 
     if not (issubclass(cls, (Figure, Period)) and is_dataclass(cls)):
         return frozenset()
-    return frozenset(f.name for f in fields(cls))
+    properties = {name for name in dir(cls) if isinstance(getattr(cls, name, None), property)}
+    return frozenset(f.name for f in fields(cls)) | properties
 
 
 def escape_text(text: str) -> str:
