@@ -39,9 +39,9 @@ SECTION_ID = r"^[a-z][a-z0-9_]*$"
 # Where a slot's figure comes from, besides a region id of meta/regions.csv.
 SELF, COMPARED = "self", "compared"
 PERIODS = ("same", "latest", "year_earlier")
-# Sizes a briefing is built for: refused up front, with the limit, rather than a kernel that runs
-# out of time (the shipped spec has 4 headlines and 10 sections).
-MAX_SECTIONS, MAX_HEADLINES, MAX_SLOTS = 500, 100, 100
+# Sizes a briefing is built for, ten times the shipped spec's (4 headlines, 10 sections, 8 slots
+# a section): refused up front, with the limit, rather than a kernel that runs out of time.
+MAX_SECTIONS, MAX_HEADLINES, MAX_SLOTS = 100, 40, 80
 
 
 class _Model(BaseModel):

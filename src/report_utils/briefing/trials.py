@@ -163,6 +163,7 @@ class Trial:
         self.words = dict(next(iter(levels.values()), {})) if isinstance(levels, dict) else {}
         self.region = next(iter(dataset.briefed_regions()), "region")
         self.sign = 1.0
+        self._tried: dict[tuple[Any, ...], str | None] = {}
         self.book = Phrasebook(
             lang,
             Lineage(),
@@ -241,6 +242,14 @@ class Trial:
         return found
 
     def error(self, text: str, slots: dict[str, Slot]) -> str | None:
+        """``_error``, once per sentence and the indicators of its slots (sections that say
+        the same of the same indicators are tried once)."""
+        key = (text, tuple((name, slot.indicator) for name, slot in slots.items()))
+        if key not in self._tried:
+            self._tried[key] = self._error(text, slots)
+        return self._tried[key]
+
+    def _error(self, text: str, slots: dict[str, Slot]) -> str | None:
         """The first error rendering ``text``: with positive, then negative figures, then with
         each slot but the first (the section's latest figure) empty, as it is in a month that
         has no figure for it. None when it renders."""
