@@ -145,6 +145,7 @@ def test_control_and_bidi_characters_are_refused(data_copy: Path, written: str, 
         ),
         ("month_abbrs: [Jan, 2]\n", "month_abbrs", "(item 2) is text"),
         ("number:\n  dates: ['(unclosed']\n", "number.dates", "not a regular expression"),
+        ("number:\n  dates: ['(\\d+)+年']\n", "number.dates", "exponential time"),
         ('phrase:\n  growth: "{{ 1/0 }}"\n', "phrase.growth", "ZeroDivisionError"),
     ],
 )

@@ -15,6 +15,8 @@ its kernels) checks of a catalogue beyond its syntax.
 from __future__ import annotations
 
 import re
+import re._constants as re_constants
+import re._parser as re_parser
 import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -89,18 +91,42 @@ def character_problems(data: dict[str, Any], located: Located, shown: str) -> li
 
 
 def pattern_problems(data: dict[str, Any], located: Located, shown: str) -> list[Problem]:
-    """``number.dates`` of the analyst's catalogue: each a regular expression that compiles."""
+    """``number.dates`` of the analyst's catalogue: each a regular expression that compiles and
+    cannot backtrack for ever (it is matched against the data's free text)."""
     dates = (data.get("number") or {}).get("dates") if isinstance(data.get("number"), dict) else []
     problems = []
     for index, pattern in enumerate(dates if isinstance(dates, list) else []):
+        line = located.line(("number", "dates", index))
         try:
             re.compile(str(pattern))
         except re.error as exc:
-            line = located.line(("number", "dates", index))
-            problems.append(
-                Problem(shown, line, "number.dates", f"not a regular expression: {exc}")
+            message = f"not a regular expression: {exc}"
+            problems.append(Problem(shown, line, "number.dates", message))
+            continue
+        if _nested_repeat(re_parser.parse(str(pattern))):
+            message = (
+                "a repetition inside a repetition (such as (a+)+) can take exponential time on "
+                "some text: write the pattern without it"
             )
+            problems.append(Problem(shown, line, "number.dates", message))
     return problems
+
+
+def _nested_repeat(node: Any, inside: bool = False) -> bool:
+    """Whether a parsed pattern repeats (more than once) something that itself repeats: the
+    shape of catastrophic backtracking. Reads ``re``'s own parser (a private module, but the
+    one the pattern is compiled with)."""
+    if isinstance(node, re_parser.SubPattern):
+        for op, arg in node.data:
+            if op in (re_constants.MAX_REPEAT, re_constants.MIN_REPEAT):
+                # inside a repetition of many (more than 10), anything repeated more than once
+                if (inside and arg[1] > 1) or _nested_repeat(arg[2], inside or arg[1] > 10):
+                    return True
+            elif _nested_repeat(arg, inside):
+                return True
+    elif isinstance(node, (list, tuple)):
+        return any(_nested_repeat(item, inside) for item in node)
+    return False
 
 
 def _shape(value: Any) -> str:
