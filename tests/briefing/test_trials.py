@@ -175,3 +175,20 @@ def test_literal_markup_of_a_sentence_is_text_in_the_briefing(data_copy: Path):
     assert (
         "<script>" not in events and "&lt;script&gt;alert(document.domain)&lt;/script&gt;" in events
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "key", "message"),
+    [
+        ("sections: 5\n", "sections", "expected keys (section id: its messages)"),
+        ("headlines: [1]\n", "headlines", "expected keys (headline id: its messages)"),
+        ("sections:\n  growth: 5\n", "sections.growth", "expected keys (title, text ...)"),
+    ],
+)
+def test_a_catalogue_of_the_wrong_shape_is_one_line(
+    data_copy: Path, written: str, key: str, message: str
+):
+    en = data_copy / "messages" / "en.yml"
+    en.write_text(written, encoding="utf-8")
+    [problem] = problems_of(data_copy, ["en"])
+    assert problem.endswith(f"en.yml:{len(written.splitlines())}: {key}: {message}")
