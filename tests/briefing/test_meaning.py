@@ -16,7 +16,8 @@ from markupsafe import Markup
 
 from report_utils.briefing.figure_charts import series_lines
 from report_utils.briefing.kinds import Context
-from report_utils.briefing.report import Briefing, SectionError
+from report_utils.briefing.report import Briefing
+from report_utils.errors import DataValidationError
 
 HEADER = (
     "indicator,region,period_start,period_end,value,unit,qualifier,status,formula,source,quote\n"
@@ -108,7 +109,7 @@ def test_a_growth_rate_better_when_lower_is_not_drawn_upside_down(data_copy: Pat
 
 def test_a_sentence_that_shows_a_missing_figure_names_its_slot(data_copy: Path):
     """An unguarded amt() of a slot the region has no figure for: the error names the slot and
-    the headline, before it ever reaches a reader as a broken sentence."""
+    the headline's key, before it ever reaches a reader as a broken sentence."""
     zh = data_copy / "messages" / "zh.yml"
     content = zh.read_text(encoding="utf-8")
     guarded = (
@@ -123,5 +124,8 @@ def test_a_sentence_that_shows_a_missing_figure_names_its_slot(data_copy: Path):
         "\n".join(r for r in rows if not r.startswith("projects_started,")) + "\n",
         encoding="utf-8",
     )
-    with pytest.raises(SectionError, match=r"headline 'projects' failed: .*slot 'started'"):
+    # found by the checks before any section is built (trials: each slot tried empty)
+    with pytest.raises(
+        DataValidationError, match=r"zh.yml:\d+: headlines.projects.comparison: .*slot 'started'"
+    ):
         Briefing(data_dir=data_copy).headlines()

@@ -16,8 +16,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from report_utils.errors import ParameterError, Problem, display_path
 from report_utils.paths import MESSAGES_DIR
 
@@ -38,7 +36,9 @@ def package(lang: str) -> dict[str, Any]:
         raise ParameterError(
             f"no message catalogue for language {lang!r}; available: {', '.join(languages())}"
         )
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    from report_utils.briefing.spec import load_yaml
+
+    return load_yaml(path.read_text(encoding="utf-8"))[0]
 
 
 def data_path(data_dir: Path, lang: str) -> Path:
@@ -58,11 +58,24 @@ def read_data(data_dir: Path, lang: str):
     from report_utils.briefing.spec import read_yaml
 
     data, located, problems = read_yaml(data_path(data_dir, lang))
+    shown = display_path(data_path(data_dir, lang))
     if not problems and not isinstance(data, dict):
-        shown = display_path(data_path(data_dir, lang))
         problems = [Problem(shown, 1, "-", "expected keys: briefing, headlines, sections")]
-        data = None
-    return data, located, problems
+    elif not problems:
+        # headlines and sections: an id -> its messages (the package's keys keep their own
+        # types, checked with the rest of the catalogue)
+        for group in ("headlines", "sections"):
+            found = data.get(group, {})
+            if not isinstance(found, dict):
+                message = f"expected keys ({group[:-1]} id: its messages)"
+                problems.append(Problem(shown, located.line((group,)), group, message))
+                continue
+            for key, value in found.items():
+                if not isinstance(value, dict):
+                    message = "expected keys (title, text ...)"
+                    line = located.line((group, key))
+                    problems.append(Problem(shown, line, f"{group}.{key}", message))
+    return (None if problems else data), located, problems
 
 
 def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
-from report_utils.briefing import catalogues
+from report_utils.briefing import catalogues, sandbox, trials
 from report_utils.briefing.kinds import KINDS
 from report_utils.briefing.phrasing import TEMPLATE_GLOBALS
 from report_utils.briefing.spec import (
@@ -37,7 +37,6 @@ from report_utils.errors import DataValidationError, Problem, display_path, sugg
 BRIEFING_VALUES = frozenset({"region", "scope", "as_of"})
 # Message keys a section may give that its kind reads only when present.
 OPTIONAL_KEYS = frozenset({"chart_title", "axis", "title", "text"})
-_ENV = jinja2.Environment()
 
 
 def check_briefing(
@@ -67,7 +66,7 @@ def check_briefing(
             path = display_path(catalogues.data_path(data_dir, lang))
             problems.append(Problem(path, 0, "-", f"no sentences for language {lang!r}"))
             continue
-        problems += _catalogue_problems(spec, data_dir, lang)
+        problems += _catalogue_problems(spec, data_dir, lang, dataset)
     problems += _unshown(spec, dataset)
     return spec, sorted(set(problems))
 
@@ -184,6 +183,8 @@ def _slot_problems(
         where = (*path, name)
         if index == 0 and slot.period == "year_earlier" and slot.with_ is None:
             at(where, name, "the first slot has no slot before it to be a year earlier than")
+        if name in TEMPLATE_GLOBALS | BRIEFING_VALUES | {"range"}:
+            at(where, name, f"slot name {name!r} is a name every sentence has: name it otherwise")
         if slot.indicator not in indicators:
             at(
                 where,
@@ -209,7 +210,7 @@ def _slot_problems(
 # --- the catalogues -----------------------------------------------------------------------------
 
 
-def _catalogue_problems(spec: Spec, data_dir: Path, lang: str) -> list[Problem]:
+def _catalogue_problems(spec: Spec, data_dir: Path, lang: str, dataset: Any) -> list[Problem]:
     shown = display_path(catalogues.data_path(data_dir, lang))
     try:
         package = catalogues.package(lang)
@@ -219,6 +220,10 @@ def _catalogue_problems(spec: Spec, data_dir: Path, lang: str) -> list[Problem]:
     if data is None:
         return problems
     merged = catalogues.merge(package, data)
+    problems += trials.character_problems(data, located, shown)
+    problems += trials.pattern_problems(data, located, shown)
+    overridden = trials.override_problems(package, data, located, shown)
+    problems += overridden
 
     def missing(key: str, fallback: str | None = None) -> None:
         owner = ".".join(key.split(".")[:2])
@@ -234,9 +239,12 @@ def _catalogue_problems(spec: Spec, data_dir: Path, lang: str) -> list[Problem]:
 
     # template -> the variables it may use, besides the functions and the briefing's values
     templates: dict[str, set[str]] = {}
+    slots: dict[str, dict[str, Slot]] = {}  # template -> the slots it is given
+    defaults: dict[str, set[str]] = {}  # the package's defaults the spec's sections use
     for headline in spec.headlines:
         for name in ("label", "comparison"):
             key = f"headlines.{headline.id}.{name}"
+            slots[key] = headline.slots()
             if _has_key(merged, key):
                 templates[key] = set(headline.slots())
             else:
@@ -248,27 +256,42 @@ def _catalogue_problems(spec: Spec, data_dir: Path, lang: str) -> list[Problem]:
         given = kind.variables(section)
         for name in kind.keys(section):
             own, default = f"sections.{section.id}.{name}", f"kinds.{kind.name}.{name}"
+            slots[own] = slots[default] = section.slots()
             if _has_key(merged, own):
                 templates[own] = given.get(name, set())
-            elif not _has_key(merged, default):
+            elif _has_key(merged, default):
+                defaults[default] = given.get(name, set())
+            else:
                 missing(own, default)
     for section_id in spec.summary:
         section = next((s for s in spec.sections if s.id == section_id), None)
         if section is None:
             continue
         key = f"sections.{section_id}.summary"
+        slots[key] = section.slots()
         if _has_key(merged, key):
             templates[key] = set(section.slots())
         else:
             missing(key)
     templates["briefing.title"] = set()
+    tried: dict[str, set[str]] = {}
     for key, allowed in templates.items():
         if not _has_key(data, key):
-            continue  # the package's own wording: checked by the package's tests
-        problems += _template_problems(
+            defaults[key] = allowed
+            continue  # the package's own wording, tried below with the analyst's keys
+        found = _template_problems(
             _value(merged, key), key, allowed, located, shown, sorted(package.get("phrase", {}))
         )
+        problems += found
+        if not found:
+            tried[key] = allowed
     problems += _unused_keys(spec, data, located, shown)
+    if not overridden:  # else every sentence would fail on the wrong type
+        own = {*trials.overriding_templates(data), *tried}
+        sentences = {k: (_value(merged, k), k in own) for k in [*own, *defaults]}
+        problems += trials.sentence_problems(
+            lang, merged, dataset, sentences, slots, located, shown
+        )
     return problems
 
 
@@ -354,7 +377,7 @@ def _error_line(located: Located, key: str) -> int:
     first, lines = located.raw(tuple(key.split(".")))
     for index in range(len(lines)):
         try:
-            _ENV.parse(" ".join(line.strip() for line in lines[: index + 1]))
+            sandbox.parse(" ".join(line.strip() for line in lines[: index + 1]))
         except jinja2.TemplateSyntaxError as exc:
             if "end of template" not in exc.message:
                 return first + index
@@ -391,7 +414,7 @@ def _template_problems(
             )
             continue
         try:
-            parsed = _ENV.parse(text)
+            parsed = sandbox.parse(text)
         except jinja2.TemplateSyntaxError as exc:
             where = _error_line(located, key) or line + (exc.lineno or 1) - 1
             problems.append(Problem(shown, where, key, f"template: {exc.message}"))

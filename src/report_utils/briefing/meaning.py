@@ -29,6 +29,23 @@ CHANGE, GAP, RANK, GROWTH, SHARE = "change", "gap", "rank", "growth", "share"
 YEAR_EARLIER, PREVIOUS = "year_earlier", "previous"
 APPROXIMATE = "约"  # the qualifier of a change worked out from an approximate figure
 PERCENT = "%"
+# The phrase that states a figure of each kind (``Meaning.stated``; other kinds: ``amount``),
+# and the kinds the phrases of one kind can state: a sentence's ``phrase('rank', slot)`` is held
+# to its slot's indicator by the checks (a growth rate "ranked 14.5th" is a wrong briefing).
+PHRASE_OF_KIND = {
+    "growth": "growth",
+    "rank": "rank",
+    "share": "share",
+    "change": "change",
+    "gap": "gap",
+}
+KINDS_OF_PHRASE = {
+    "growth": {"growth"},
+    "growth_plain": {"growth"},
+    "rank": {"rank"},
+    "change": {"change"},
+    "gap": {"gap"},
+}
 
 
 @dataclass(frozen=True)
@@ -202,8 +219,7 @@ class Meaning:
         kind = self.kind(f.indicator)
         if kind == GROWTH and self.named_rate(f.indicator):
             return self.book.phrase("share", f)
-        name = {GROWTH: "growth", RANK: "rank", SHARE: "share", CHANGE: "change", GAP: "gap"}
-        return self.book.phrase(name.get(kind, "amount"), f)
+        return self.book.phrase(PHRASE_OF_KIND.get(kind, "amount"), f)
 
     def item(self, f: Figure) -> Markup:
         """A figure with what it is: 规模以上工业增加值同比增长11.7%."""

@@ -19,13 +19,11 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
-from report_utils.briefing import catalogues
+from report_utils.briefing import catalogues, sandbox
 from report_utils.briefing.figures import Figure, Lineage, direction
 from report_utils.errors import ParameterError, Problem
 from report_utils.tables.periods import Period
@@ -84,28 +82,10 @@ def untranslated_units(dataset, langs: list[str] | None = None) -> list[Problem]
     return sorted(set(problems))
 
 
-def lower_first(text: object) -> str:
-    """A name inside an English sentence: "Fixed-asset investment" → "fixed-asset investment";
-    a leading acronym ("CATL ...") is left as it is."""
-    text = str(text)
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
-        return text[0].lower() + text[1:]
-    return text
-
-
-_ENV = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
-_ENV.filters["lower_first"] = lower_first
 # Names every template can use besides its own values (the checks read this list).
 TEMPLATE_GLOBALS = frozenset(
     {"amt", "val", "mark", "ordinal", "period", "phrase", "month_names", "month_abbrs", "where"}
 )
-
-
-@cache
-def _compiled(text: str):
-    """Compile a catalogue template once per process (from_string does not cache; compiling
-    was a tenth of the time of a section)."""
-    return _ENV.from_string(text)
 
 
 class Missing:
@@ -212,22 +192,24 @@ class Phrasebook:
     def render(self, key_or_template: str, /, *, template: bool = False, **values: Any) -> Markup:
         """Render the catalogue entry ``key`` (or a template string) as escaped HTML."""
         text = key_or_template if template else self.message(key_or_template)
-        return Markup(
-            _compiled(text)
-            .render(
-                amt=self.amt,
-                val=self.val,
-                mark=self.mark,
-                ordinal=self.ordinal,
-                period=self.period,
-                phrase=self.phrase,
-                where=self.where,
-                month_names=self.messages.get("month_names", []),
-                month_abbrs=self.messages.get("month_abbrs", []),
-                **{**self.context, **values},
+        values = {
+            "amt": self.amt,
+            "val": self.val,
+            "mark": self.mark,
+            "ordinal": self.ordinal,
+            "period": self.period,
+            "phrase": self.phrase,
+            "where": self.where,
+            "month_names": self.messages.get("month_names", []),
+            "month_abbrs": self.messages.get("month_abbrs", []),
+            **self.context,
+            **values,
+        }
+        if not isinstance(text, str):
+            raise ParameterError(
+                f"message {key_or_template!r} in the {self.lang} catalogues is not text"
             )
-            .strip()
-        )
+        return sandbox.render(text, values).strip()
 
     def text(self, key: str, **values: Any) -> str:
         """A catalogue entry as plain text (for chart labels and alt text)."""
@@ -476,7 +458,7 @@ class Phrasebook:
 
     def join(self, items: list[Any], sep_key: str = "number.list_sep") -> Markup:
         """Items (escaped unless already HTML) joined with a separator of the catalogue."""
-        return Markup(self.message(sep_key)).join(items)
+        return escape(self.message(sep_key)).join(items)
 
 
 def name(text: str) -> Markup:

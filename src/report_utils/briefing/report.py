@@ -36,6 +36,7 @@ from report_utils.briefing.phrasing import (
 )
 from report_utils.errors import DataValidationError, ParameterError, ReportError
 from report_utils.fonts import cjk_font
+from report_utils.limits import TimeLimitExceeded, briefing_time_limit, section_time_limit
 from report_utils.paths import DATA_DIR
 from report_utils.tables.asof import known_by
 from report_utils.tables.files import content_key
@@ -240,7 +241,10 @@ class Briefing:
             spec, self.asof, self.phrases, self.names, self.meaning, compare=self.compare
         )
         try:
-            return kinds.build(context)
+            with section_time_limit(f"section {spec.id!r} (kind {spec.kind})"):
+                return kinds.build(context)
+        except TimeLimitExceeded as exc:
+            raise SectionError(str(exc)) from exc
         except ParameterError as exc:  # a sentence that asks for what is not there
             raise SectionError(f"section {spec.id!r} (kind {spec.kind}) failed: {exc}") from exc
         except ReportError:
@@ -258,8 +262,10 @@ class Briefing:
         raise ParameterError(f"unknown section {section_id!r}; sections of the spec: {ids}")
 
     def sections(self) -> Blocks:
-        """Every section of the spec, in order, each its own block (output)."""
-        return Blocks([self.section(spec.id) for spec in self.spec.sections])
+        """Every section of the spec, in order, each its own block (output), all within the
+        briefing's time limit (``limits``)."""
+        with briefing_time_limit():
+            return Blocks([self.section(spec.id) for spec in self.spec.sections])
 
     def section(self, section_id: str) -> Block:
         built = self.build_section(section_id)

@@ -24,8 +24,9 @@ refer to is checked in ``checks``, against the data and the kinds.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -38,6 +39,9 @@ SECTION_ID = r"^[a-z][a-z0-9_]*$"
 # Where a slot's figure comes from, besides a region id of meta/regions.csv.
 SELF, COMPARED = "self", "compared"
 PERIODS = ("same", "latest", "year_earlier")
+# Sizes a briefing is built for, ten times the shipped spec's (4 headlines, 10 sections, 8 slots
+# a section): refused up front, with the limit, rather than a kernel that runs out of time.
+MAX_SECTIONS, MAX_HEADLINES, MAX_SLOTS = 100, 40, 80
 
 
 class _Model(BaseModel):
@@ -68,8 +72,8 @@ class Chart(_Model):
 class Section(_Model):
     id: str = Field(pattern=SECTION_ID)
     kind: str
-    figures: dict[str, str | Slot] | None = None
-    indicators: list[str] | None = None
+    figures: dict[str, str | Slot] | None = Field(default=None, max_length=MAX_SLOTS)
+    indicators: list[str] | None = Field(default=None, max_length=MAX_SLOTS)
     chart: list[str] | Chart | None = None
     series: bool | None = None
     subjects: list[Literal["company", "project", "park", "event"]] | None = None
@@ -93,18 +97,18 @@ class Headline(_Model):
     """A headline card: the first slot is the big number, the others its comparison line."""
 
     id: str = Field(pattern=SECTION_ID)
-    figures: dict[str, str | Slot]
+    figures: dict[str, str | Slot] = Field(max_length=MAX_SLOTS)
 
     def slots(self) -> dict[str, Slot]:
         return _slots(self.figures)
 
 
 class Spec(_Model):
-    headlines: list[Headline] = []
+    headlines: list[Headline] = Field(default=[], max_length=MAX_HEADLINES)
     # Key messages on page 1, under the cards: for each section named here, the one-sentence
     # ``sections.<id>.summary`` of the catalogues, given that section's slots.
-    summary: list[str] = []
-    sections: list[Section]
+    summary: list[str] = Field(default=[], max_length=MAX_SECTIONS)
+    sections: list[Section] = Field(max_length=MAX_SECTIONS)
 
 
 def _slots(figures: dict[str, str | Slot] | None) -> dict[str, Slot]:
@@ -166,22 +170,115 @@ class Located:
         return line, node
 
 
+# How deeply a spec or catalogue may nest (the shipped ones nest 6 deep); deeper is refused at
+# its line before PyYAML's composer, which recurses, runs out of stack.
+MAX_NESTING = 40
+MAX_YAML_BYTES = 2_000_000  # the shipped catalogues are 10 KB: a larger file is not one
+_CORE_SCALARS = (
+    # YAML 1.2's core schema, which PyYAML (YAML 1.1) does not have: yes/no/on/off/y/n stay
+    # text, as do 1_000, 0777-looking numbers, 1:20 and dates; keys are strings as written.
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?(?:0|[1-9][0-9]*)|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        list("-+.0123456789"),
+    ),
+)
+
+
+class StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, strict: YAML 1.2 core scalars only, no anchors or aliases (a
+    handful of aliases can stand for billions of nodes), a duplicate key is an error naming
+    both lines, and nesting is bounded. Hand-written on PyYAML because no maintained library
+    gives all four with node lines (ruamel.yaml's round-trip loader would, as a new
+    dependency)."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[Any]]] = {}
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (&name, *name) are not supported", event.start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_NESTING:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_NESTING} levels deep", event.start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        """A mapping whose keys are text as written (``no:`` is the key "no", ``1:`` the key
+        "1"), each key once."""
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, _ in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "a key must be text", key.start_mark
+                    )
+                key.tag = "tag:yaml.org,2002:str"
+                line = key.start_mark.line + 1
+                if key.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"duplicate key {key.value!r} (lines {seen[key.value]} and {line}): "
+                        "only one would be kept",
+                        key.start_mark,
+                    )
+                seen[key.value] = line
+        return super().construct_mapping(node, deep)
+
+
+for _tag, _pattern, _first in _CORE_SCALARS:
+    StrictLoader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+
+
+def load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
+    """A YAML document read strictly (``StrictLoader``), with its node tree."""
+    loader = StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
+
+
 def read_yaml(path: Path) -> tuple[Any, Located, list[Problem]]:
-    """A YAML file's content and node lines; a syntax error is a problem at its line."""
+    """A YAML file's content and node lines, read strictly (``StrictLoader``); a syntax error,
+    a duplicate key or too deep a nesting is a problem at its line."""
     shown = display_path(path)
     try:
+        if path.stat().st_size > MAX_YAML_BYTES:
+            message = f"the file is larger than {MAX_YAML_BYTES // 1_000_000} MB"
+            return None, Located(None), [Problem(shown, 0, "-", message)]
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None, Located(None), [Problem(shown, 0, "-", "file is missing")]
     except (OSError, UnicodeDecodeError) as exc:
         return None, Located(None), [Problem(shown, 0, "-", f"cannot read the file: {exc}")]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, node = load_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         return None, Located(None), [Problem(shown, line, "-", f"YAML: {exc.problem}")]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ESC ...)
+        line = text[: exc.position].count("\n") + 1
+        message = f"YAML: character U+{exc.character:04X} is not allowed in a YAML file"
+        return None, Located(None), [Problem(shown, line, "-", message)]
     except yaml.YAMLError as exc:
         return None, Located(None), [Problem(shown, 0, "-", f"YAML: {exc}")]
     return data, Located(node, text), []
@@ -228,6 +325,9 @@ def _problem(shown: str, located: Located, error: dict[str, Any]) -> Problem:
         message = f"unknown key {path[-1]!r}"
     elif kind == "missing":
         message = f"required key {path[-1]!r} is missing"
+    elif kind == "too_long":
+        limit, found = error["ctx"]["max_length"], error["ctx"].get("actual_length", "more")
+        message = f"a briefing takes at most {limit} {path[-1]}; this one has {found}"
     else:
         message = error["msg"]
     return Problem(shown, located.line(path), where, message)

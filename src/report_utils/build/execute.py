@@ -338,9 +338,10 @@ def _execute(job: Job, executed: Path, result: BuildResult, failed_dir: Path):
 
 def _run_notebook(job: Job, executed: Path, result: BuildResult, failed_dir: Path):
     import papermill as pm
-    from nbclient.exceptions import DeadKernelError
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
+    from report_utils import limits
     from report_utils.build import kernels
 
     kernel = kernels.warm()
@@ -358,8 +359,19 @@ def _run_notebook(job: Job, executed: Path, result: BuildResult, failed_dir: Pat
                 progress_bar=False,
                 log_output=False,
                 km=manager,  # the warm kernel: nbclient leaves it running
+                execution_timeout=limits.cell_seconds(),
             )
             break
+        except CellTimeoutError:  # the kernel still runs the cell: it cannot be reused
+            kernel.close()
+            _keep_failed(executed, failed)
+            result.status = "failed"
+            result.error = (
+                f"{job.notebook.name} cell {_running_cell(failed)} took longer than "
+                f"{limits.cell_seconds()} s (the limit is "
+                f"{limits.CELL_ENV}, in seconds)"
+            )
+            return None
         except PapermillExecutionError as exc:
             _keep_failed(executed, failed)
             result.status = "failed"

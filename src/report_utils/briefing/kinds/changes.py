@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from report_utils.briefing.figures import AsOf, Figure
 from report_utils.briefing.kinds.registry import Context, Section, register
@@ -115,7 +115,7 @@ def build(ctx: Context) -> Section:
                 lambda period=period, same=same: ctx.render(
                     "new_group",
                     when=book.period(period),
-                    items=Markup(ctx.message("new_sep")).join(meaning.item(f) for f in same),
+                    items=escape(ctx.message("new_sep")).join(meaning.item(f) for f in same),
                 )
             )
         paragraphs.append(_paragraph(ctx, "new", when, groups))
@@ -170,6 +170,6 @@ def _paragraph(ctx: Context, key: str, since: Markup, items: list[Callable[[], M
     """One paragraph of the section; its items are rendered inside, so their figures count."""
     book = ctx.book
     with book.recording() as used:
-        joined = Markup(ctx.message("sep")).join(item() for item in items)
+        joined = escape(ctx.message("sep")).join(item() for item in items)
         html = ctx.render(key, since=since, items=joined)
     return Paragraph(html, used)
