@@ -74,6 +74,9 @@ def test_a_kernel_settings_folder_must_be_one_that_can_be_written(monkeypatch, t
         ("REPORT_UTILS_PDF_TIMEOUT", "0"),
         ("REPORT_UTILS_ROOT", ""),
         ("IPYTHONDIR", "/proc/no-such-folder"),
+        ("REPORT_UTILS_SECTION_TIMEOUT", "soon"),  # read in the kernel: checked before it
+        ("REPORT_UTILS_BRIEFING_TIMEOUT", ""),
+        ("REPORT_UTILS_CELL_TIMEOUT", "-1"),
     ],
 )
 def test_the_build_stops_on_a_bad_variable_in_one_line_before_any_kernel(

@@ -11,14 +11,9 @@ from pathlib import Path
 import pytest
 
 from report_utils.briefing.report import Briefing, SectionError
+from report_utils.environment import BRIEFING_ENV, CELL_ENV, SECTION_ENV, seconds
 from report_utils.errors import ReportError
-from report_utils.limits import (
-    BRIEFING_ENV,
-    CELL_ENV,
-    SECTION_ENV,
-    seconds,
-    section_time_limit,
-)
+from report_utils.limits import section_time_limit
 
 
 def test_a_section_over_its_limit_is_named(monkeypatch: pytest.MonkeyPatch):

@@ -4,10 +4,11 @@ is one line naming the variable, never a kernel that fails on it (IPython reads
 ``SOURCE_DATE_EPOCH`` with ``int()`` as it starts, matplotlib when it saves).
 
 Checked: ``SOURCE_DATE_EPOCH`` (the date the PDF's embedded files carry),
-``REPORT_UTILS_PDF_TIMEOUT`` (seconds a PDF may take), ``REPORT_UTILS_ROOT`` (read by ``paths`` at
-import; checked here, where a message can be given), and the settings folders a kernel uses,
-``IPYTHONDIR`` and ``MPLCONFIGDIR`` (IPython fails to start on a folder it cannot make; an empty
-one is the working folder).
+``REPORT_UTILS_PDF_TIMEOUT`` (seconds a PDF may take), the time limits of ``limits``
+(``REPORT_UTILS_SECTION_TIMEOUT``, ``..._BRIEFING_TIMEOUT``, ``..._CELL_TIMEOUT``),
+``REPORT_UTILS_ROOT`` (read by ``paths`` at import; checked here, where a message can be
+given), and the settings folders a kernel uses, ``IPYTHONDIR`` and ``MPLCONFIGDIR`` (IPython
+fails to start on a folder it cannot make; an empty one is the working folder).
 Not checked, with reasons: ``REPORT_UTILS_SCRATCH`` is set by the build for its own workers and
 kernels, and one that names no folder is ignored (``build.cleanup``); ``TMPDIR`` is Python's
 (``tempfile`` skips an unusable one, and ``cleanup`` says which folder it could not write);
@@ -27,6 +28,10 @@ from report_utils.errors import ReportError
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 PDF_TIMEOUT = "REPORT_UTILS_PDF_TIMEOUT"
 DEFAULT_PDF_TIMEOUT = 60.0
+# Time limits of a build (``limits``): variable, default seconds.
+SECTION_ENV, SECTION_DEFAULT = "REPORT_UTILS_SECTION_TIMEOUT", 60.0
+BRIEFING_ENV, BRIEFING_DEFAULT = "REPORT_UTILS_BRIEFING_TIMEOUT", 300.0
+CELL_ENV, CELL_DEFAULT = "REPORT_UTILS_CELL_TIMEOUT", 600.0
 ROOT = "REPORT_UTILS_ROOT"
 KERNEL_FOLDERS = ("IPYTHONDIR", "MPLCONFIGDIR")
 LATEST_DATE = 253402300799  # 9999-12-31T23:59:59Z: the last a PDF date can say
@@ -47,19 +52,35 @@ def source_date() -> datetime | None:
     return datetime.fromtimestamp(int(digits), UTC)
 
 
-def pdf_timeout() -> float:
-    """Seconds a PDF may take (``REPORT_UTILS_PDF_TIMEOUT``, default 60); set, it must be a
-    number above 0."""
-    text = os.environ.get(PDF_TIMEOUT)
+def seconds(name: str, default: float) -> float:
+    """Seconds from the environment variable ``name``, ``default`` when it is not set; set, it
+    must be a number above 0 (empty is refused: it reads as set)."""
+    text = os.environ.get(name)
     if text is None:
-        return DEFAULT_PDF_TIMEOUT
+        return default
     try:
-        seconds = float(text)
+        found = float(text)
     except ValueError:
-        seconds = math.nan
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise ReportError(f"{PDF_TIMEOUT} must be a number of seconds above 0, got {text!r}")
-    return seconds
+        found = math.nan
+    if not (math.isfinite(found) and found > 0):
+        raise ReportError(f"{name} must be a number of seconds above 0, got {text!r}")
+    return found
+
+
+def pdf_timeout() -> float:
+    """Seconds a PDF may take (``REPORT_UTILS_PDF_TIMEOUT``, default 60)."""
+    return seconds(PDF_TIMEOUT, DEFAULT_PDF_TIMEOUT)
+
+
+def check_time_limits() -> None:
+    """The limits ``limits`` reads: the section and briefing ones in the kernel, the cell one
+    where papermill runs."""
+    for name, default in (
+        (SECTION_ENV, SECTION_DEFAULT),
+        (BRIEFING_ENV, BRIEFING_DEFAULT),
+        (CELL_ENV, CELL_DEFAULT),
+    ):
+        seconds(name, default)
 
 
 def check_root() -> None:
@@ -92,6 +113,7 @@ def check_kernel() -> None:
     one: a Dask worker has an environment of its own)."""
     source_date()
     check_kernel_folders()
+    check_time_limits()
 
 
 def check() -> None:

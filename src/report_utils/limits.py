@@ -16,7 +16,6 @@ default fits them many times over.
 from __future__ import annotations
 
 import math
-import os
 import signal
 import threading
 import time
@@ -24,25 +23,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-SECTION_ENV, SECTION_DEFAULT = "REPORT_UTILS_SECTION_TIMEOUT", 60.0
-BRIEFING_ENV, BRIEFING_DEFAULT = "REPORT_UTILS_BRIEFING_TIMEOUT", 300.0
-CELL_ENV, CELL_DEFAULT = "REPORT_UTILS_CELL_TIMEOUT", 600.0
+from report_utils.environment import (
+    BRIEFING_DEFAULT,
+    BRIEFING_ENV,
+    CELL_DEFAULT,
+    CELL_ENV,
+    SECTION_DEFAULT,
+    SECTION_ENV,
+    seconds,
+)
+
 # When the sections being built must end (monotonic clock), and the limit that set it.
 _DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("briefing_deadline", default=None)
-
-
-def seconds(name: str, default: float) -> float:
-    """Seconds from the environment variable ``name`` (``default`` when unset or empty)."""
-    from report_utils.errors import ReportError
-
-    text = os.environ.get(name, "")
-    try:
-        found = float(text) if text.strip() else default
-    except ValueError:
-        found = math.nan
-    if not (math.isfinite(found) and found > 0):
-        raise ReportError(f"{name} must be a number of seconds above 0, got {text!r}")
-    return found
 
 
 def cell_seconds() -> int:
