@@ -77,6 +77,8 @@ class Job:
             object.__setattr__(self, name, Path(getattr(self, name)).resolve())
         if not self.region:
             object.__setattr__(self, "region", first_home_region(Path(self.data_dir)))
+        if self.region:  # empty: the data checks say why (no home region)
+            _ = self.folder  # a name that cannot be a folder inside out_dir: refused here
         owned = sorted(set(dict(self.extra)) & set(self.owned_parameters()))
         if owned:
             raise ParameterError(
