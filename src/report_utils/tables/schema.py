@@ -293,6 +293,12 @@ INDICATORS = _schema(
     ],
 )
 
+def _region_id(cell: str) -> bool:
+    """Whether a region id can name a folder (empty cells and characters no text may hold have
+    their own messages)."""
+    return cell == "" or disallowed(cell) is not None or name_problem(cell) is None
+
+
 # A region's level gives the words for it in sentences (全省, 全市, 全国 / the province ...).
 REGION_LEVELS = ("country", "province", "prefecture", "autonomous_prefecture", "county")
 # home: briefed by default; region: briefed on request (--region, --all-regions);
@@ -303,9 +309,7 @@ REGIONS = _schema(
     {
         # The id names the folder of the region's briefings (OUT/<id>/...): ``paths.name_problem``
         # says what it may be. The names shown are free: name_zh (default: the id) and name_en.
-        "id": _col(
-            _check(lambda s: s.map(lambda v: v == "" or name_problem(v) is None), REGION_ID_CHECK)
-        ),
+        "id": _col(_check(lambda s: s.map(_region_id), REGION_ID_CHECK)),
         "name_zh": _optional(),
         "name_en": _col(),
         "level": _optional(_one_of(REGION_LEVELS, "level")),
