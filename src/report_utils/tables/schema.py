@@ -293,6 +293,7 @@ INDICATORS = _schema(
     ],
 )
 
+
 def _region_id(cell: str) -> bool:
     """Whether a region id can name a folder (empty cells and characters no text may hold have
     their own messages)."""
