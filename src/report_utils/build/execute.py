@@ -513,9 +513,19 @@ def _peak_mb() -> float:
 def move_into_place(staging: Path, folder: Path, result: BuildResult) -> None:
     """Rename a run's outputs from ``staging`` into ``folder`` (a local run's and a Dask
     worker's alike); the manifest goes last: a briefing whose manifest matches its inputs is
-    complete."""
+    complete.
+
+    One build owns the folder: a format an earlier build made and this one did not (a PDF left
+    by ``--format html,pdf`` when this is ``--format html``) is removed before the manifest
+    that no longer lists it, so the folder never mixes outputs of two builds (an interrupted
+    move leaves the old manifest listing a missing file: the next plan rebuilds)."""
     produced = sorted(staging.iterdir(), key=lambda p: p.name == MANIFEST)
+    names = {path.name for path in produced}
     for path in produced:
+        if path.name == MANIFEST:
+            for stale in (f"briefing.{fmt}" for fmt in FORMATS):
+                if stale not in names:
+                    (folder / stale).unlink(missing_ok=True)
         os.replace(path, folder / path.name)
         if path.name != MANIFEST:
             result.outputs.append(folder / path.name)
