@@ -4,7 +4,7 @@
 A spreadsheet that opens a CSV file runs a cell that starts like a formula: ``=HYPERLINK(…)`` in a
 quote, ``@SUM(1+1)*cmd|' /C calc'!A0`` in an event title (CSV injection). As OWASP advises, such
 text gets a leading ``'``, which a spreadsheet shows as text and keeps out of the cell's value;
-nothing else of the text changes. Numbers stay numbers, negative ones too (``-1.9``).
+nothing else of the text changes. Numbers stay numbers, negative ones too (``-1.9``, ``-9.4%``).
 
 Hand-written rather than a library (``defusedcsv`` does the same for the csv module): the rule is
 a few lines, and it must leave the numbers of the data as they are written.
@@ -21,7 +21,8 @@ from typing import IO, Any
 # What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection"); Excel also reads
 # the full-width forms an input method types as formulas.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+# A negative number, or percentage, is a value to a spreadsheet, not a formula: left as it is.
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?%?")
 
 
 def guard(value: Any) -> Any:
