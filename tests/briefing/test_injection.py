@@ -34,6 +34,8 @@ PAYLOADS = {
     "jinja": "{{ 7*191 }}{% for x in [1] %}LOOP{% endfor %}{# note #}",
     "markdown": "**粗体** # 标题 [链接](https://example.com/x) `code`",
     "latex": r"$x^2$ 与 $\textbf{粗体}$ \section{S}",
+    # text between angle brackets that is no tag: shown whole (issue 22, item 3)
+    "angles": "Shares: firms <50 staff and >10 years, 5 < 6",
     "long_ascii": "A" * 300,
     "long_cjk": "".join(chr(0x4E00 + (i * 37) % 20000) for i in range(200)),
 }
@@ -75,7 +77,7 @@ def _events(rows: list[dict[str, str]]) -> None:
 
 def _projects(rows: list[dict[str, str]]) -> None:
     # names also run through the section's narrative, a paragraph the PDF text keeps in one piece
-    names = [name for name in PAYLOADS if name != "attribute"]
+    names = [name for name in PAYLOADS if name not in ("attribute", "angles")]
     assert len(rows) >= len(names)
     for row, name in zip(rows, names, strict=False):
         _both(row, "name", PAYLOADS[name])
@@ -92,6 +94,7 @@ def _cases(rows: list[dict[str, str]]) -> None:
     companies[-1]["subject"] = PAYLOADS["svg"]
     events = [r for r in rows if r["subject_kind"] == "event"]
     _both(events[0], "measure", PAYLOADS["img"])
+    _both(events[1], "measure", PAYLOADS["angles"])
 
 
 def _sources(rows: list[dict[str, str]]) -> None:
