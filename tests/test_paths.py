@@ -115,6 +115,15 @@ def test_a_link_out_of_the_output_folder_is_not_followed(tmp_path):
     assert paths.briefing_dir(out, "黔南州", "2021-09", "zh") == out / "黔南州" / "2021-09" / "zh"
 
 
+@pytest.mark.parametrize("relative", ["../x", "/etc/passwd", "a/../../x", "a\x00b", "", ".."])
+def test_a_file_shipped_from_elsewhere_is_written_inside_its_folder_or_not_at_all(
+    tmp_path, relative
+):
+    with pytest.raises(UnsafePathError):
+        paths.inside(tmp_path / "root", relative)
+    assert paths.inside(tmp_path, "figures/a b.csv") == tmp_path / "figures" / "a b.csv"
+
+
 def _with_region(data: Path, region: str) -> int:
     """SYNTHETIC: a region row with id ``region`` added to a data copy; returns its line."""
     path = data / "meta" / "regions.csv"

@@ -82,16 +82,17 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-def inside(root: Path, *names: str) -> Path:
-    """``root/names...``, each name checked (``name_problem``) and the whole, links resolved,
-    checked to stay inside ``root``: the one gate for every path a writer computes from data.
-    Raises ``UnsafePathError`` otherwise, before anything is touched."""
-    for name in names:
-        problem = name_problem(name)
-        if problem is not None:
-            shown = repr(name) if len(name) <= NAME_CHARS else repr(name[:NAME_CHARS]) + "…"
-            raise UnsafePathError(f"cannot write a folder named {shown} in {root}: {problem}")
-    path = Path(root).joinpath(*names)
+def inside(root: Path, relative: str | Path) -> Path:
+    """``root / relative``, checked to stay inside ``root``: the one gate for every path a writer
+    computes from data or receives from elsewhere (a briefing's folder, a file a Dask worker
+    ships). ``relative`` must be relative, without ``..`` or a NUL, and the whole, links
+    resolved, must lead inside ``root``. Raises ``UnsafePathError`` before anything is
+    touched."""
+    text = str(relative)
+    parts = Path(text).parts
+    if "\0" in text or not parts or Path(text).is_absolute() or ".." in parts:
+        raise UnsafePathError(f"{text!r} is not a path inside {root}; nothing was written")
+    path = Path(root, text)
     real_root = Path(os.path.realpath(root))
     real = Path(os.path.realpath(path))
     if real != real_root and real_root not in real.parents:
@@ -100,5 +101,11 @@ def inside(root: Path, *names: str) -> Path:
 
 
 def briefing_dir(out_dir: Path, region: str, period: str, lang: str) -> Path:
-    """Folder of one briefing: ``OUT/<region>/<period>/<lang>/``, always inside ``out_dir``."""
-    return inside(Path(out_dir), region, period, lang)
+    """Folder of one briefing: ``OUT/<region>/<period>/<lang>/``, each a folder name
+    (``name_problem``), the whole inside ``out_dir`` (``inside``)."""
+    for name in (region, period, lang):
+        problem = name_problem(name)
+        if problem is not None:
+            shown = repr(name) if len(name) <= NAME_CHARS else repr(name[:NAME_CHARS]) + "…"
+            raise UnsafePathError(f"cannot write a folder named {shown} in {out_dir}: {problem}")
+    return inside(Path(out_dir), Path(region, period, lang))

@@ -26,7 +26,7 @@ from typing import Any
 
 from report_utils.build import digests
 from report_utils.errors import BuildError, ParameterError, ReportError
-from report_utils.paths import BRIEFING_NOTEBOOK, META_SUBDIR, briefing_dir
+from report_utils.paths import BRIEFING_NOTEBOOK, META_SUBDIR, briefing_dir, inside
 from report_utils.tables.periods import is_month
 
 FORMATS = ("html", "pdf")
@@ -526,7 +526,7 @@ def move_into_place(staging: Path, folder: Path, result: BuildResult) -> None:
             for stale in (f"briefing.{fmt}" for fmt in FORMATS):
                 if stale not in names:
                     (folder / stale).unlink(missing_ok=True)
-        os.replace(path, folder / path.name)
+        os.replace(path, inside(folder, path.name))
         if path.name != MANIFEST:
             result.outputs.append(folder / path.name)
     (folder / FAILED).unlink(missing_ok=True)
