@@ -7,13 +7,14 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
 from report_utils.tables import schema
-from report_utils.tables.characters import disallowed
+from report_utils.tables.characters import BIDI_CONTROLS, WHITESPACE_CONTROLS, disallowed
 from report_utils.tables.load import validate
 
 EVENTS = "data/events/guizhou-industry-2021.csv"
@@ -116,3 +117,18 @@ def test_validate_and_build_exit_1_without_a_traceback(data_dir: Path) -> None:
         assert f"{EVENTS}:2: title_zh: holds a character" in output
         assert not any(c in output for c in "\x00\x1b\x07\u202e")
     assert not (data_dir.parent / "out" / "贵州省").exists()
+
+
+def test_the_search_refuses_exactly_the_characters_the_rule_names() -> None:
+    """Every code point: controls but whitespace, bidi controls, surrogates, noncharacters."""
+    for point in range(0x110000):
+        c = chr(point)
+        category = unicodedata.category(c)
+        refused = (
+            (category == "Cc" and c not in WHITESPACE_CONTROLS)
+            or c in BIDI_CONTROLS
+            or category == "Cs"
+            or 0xFDD0 <= point <= 0xFDEF
+            or point & 0xFFFE == 0xFFFE
+        )
+        assert (disallowed("ab" + c) is not None) == refused, hex(point)
