@@ -292,10 +292,10 @@ def reconcile(data: Path, fmt: str) -> None:
 
     Lists every rule with its reported and recomputed value. Exit 0 even when some do not hold
     (this is a report); exit 1 when the data or the rules have errors."""
-    import csv
     import json
     import sys
 
+    from report_utils.export import csv_files
     from report_utils.tables.load import load_dataset
     from report_utils.tables.reconcile import reconcile as reconcile_rules
 
@@ -312,12 +312,11 @@ def reconcile(data: Path, fmt: str) -> None:
         text = json.dumps(_json_safe(records), ensure_ascii=False, indent=2, allow_nan=False)
         sys.stdout.write(text + "\n")
     elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=RECONCILE_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for record in records:
-            figures = (f"{f['reference']}={f['value']:g}" for f in record["figures"])
-            row = {**record, "figures": "; ".join(figures)}
-            writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
+        rows = [
+            {**r, "figures": "; ".join(f"{f['reference']}={f['value']:g}" for f in r["figures"])}
+            for r in records
+        ]
+        csv_files.write(sys.stdout, RECONCILE_COLUMNS, rows, lineterminator="\n")
     else:
         table = Table()
         for header in ("rule", "status", "reported", "recomputed", "tolerance"):
@@ -337,18 +336,6 @@ def reconcile(data: Path, fmt: str) -> None:
         out.print(f"{len(results)} rules: {ok} ok, {len(mismatches)} mismatch", markup=False)
         for r in mismatches:
             out.print(str(r.warning()), markup=False)
-
-
-# Text that a spreadsheet opening a CSV file would run as a formula (OWASP, CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> object:
-    """A CSV cell as OWASP advises: text starting like a formula gets a leading ``'``, which a
-    spreadsheet shows as text; numbers (negative ones too) are left as numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _json_safe(value: object) -> object:

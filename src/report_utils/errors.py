@@ -72,6 +72,10 @@ class ParameterError(ReportError):
     """A briefing parameter is unknown, of the wrong type or outside the data."""
 
 
+class UnsafePathError(ReportError):
+    """A path computed from data would leave the folder it belongs in (or cannot name a file)."""
+
+
 class BuildError(ReportError):
     """A briefing could not be built; the previous briefing, if any, is left in place."""
 

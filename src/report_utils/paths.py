@@ -8,7 +8,11 @@ that should work on another checkout.
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from pathlib import Path
+
+from report_utils.errors import UnsafePathError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = Path(os.environ.get("REPORT_UTILS_ROOT", PACKAGE_DIR.parents[1])).resolve()
@@ -29,6 +33,79 @@ FACT_TABLES = ("figures", "events", "projects", "cases")
 META_TABLES = ("indicators", "regions", "sources")
 
 
+# --- paths computed from data --------------------------------------------------------------------
+
+# One folder name from data (a region id; a period, a language): a letter (of any script) or a
+# digit, then letters, digits, "_", "-" and ".", at most this long. 60 characters are at most 240
+# bytes of UTF-8, within every file system's 255-byte limit for a name.
+NAME_CHARS = 60
+_NAME_RE = re.compile(r"[^\W_][\w.-]*")
+NAME_FORM = "a name starts with a letter or digit, then letters, digits, _, - or ."
+# Names the build writes itself at the top of the output folder or in a briefing's folder, and
+# the device names Windows reserves (``nul.txt`` too): a folder of that name would break a build
+# or could not be copied to such a machine.
+RESERVED_NAMES = frozenset(
+    (
+        "index.html",
+        "manifest.json",
+        "failed.ipynb",
+        "briefing.ipynb",
+        "briefing.html",
+        "briefing.pdf",
+    )
+)
+_DEVICE_RE = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re.IGNORECASE)
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name``, text from data, cannot name a folder of the output, or None when it can.
+
+    A name is one folder: no separator, not ``.`` or ``..``, nothing hidden (``.x``), no control,
+    format (zero-width, bidirectional) or other invisible character, no punctuation a shell, a
+    URL or another file system treats specially, not a name the build writes itself."""
+    if not name:
+        return "an empty name"
+    if len(name) > NAME_CHARS:
+        return f"longer than {NAME_CHARS} characters ({len(name)})"
+    if not _NAME_RE.fullmatch(name):
+        bad = next(
+            (c for i, c in enumerate(name) if not _NAME_RE.fullmatch(("a" if i else "") + c)),
+            name[0],
+        )
+        code = f"U+{ord(bad):04X}"
+        label = unicodedata.name(bad, "") or unicodedata.category(bad)
+        return f"the character {bad!r} ({code} {label}) is not allowed here; {NAME_FORM}"
+    if name.endswith("."):
+        return f"a name ending in '.' (Windows drops it); {NAME_FORM}"
+    if name.casefold() in RESERVED_NAMES or _DEVICE_RE.fullmatch(name):
+        return f"{name!r} is a name the build or an operating system reserves"
+    return None
+
+
+def inside(root: Path, relative: str | Path) -> Path:
+    """``root / relative``, checked to stay inside ``root``: the one gate for every path a writer
+    computes from data or receives from elsewhere (a briefing's folder, a file a Dask worker
+    ships). ``relative`` must be relative, without ``..`` or a NUL, and the whole, links
+    resolved, must lead inside ``root``. Raises ``UnsafePathError`` before anything is
+    touched."""
+    text = str(relative)
+    parts = Path(text).parts
+    if "\0" in text or not parts or Path(text).is_absolute() or ".." in parts:
+        raise UnsafePathError(f"{text!r} is not a path inside {root}; nothing was written")
+    path = Path(root, text)
+    real_root = Path(os.path.realpath(root))
+    real = Path(os.path.realpath(path))
+    if real != real_root and real_root not in real.parents:
+        raise UnsafePathError(f"{path} leads outside {root} (to {real}); nothing was written")
+    return path
+
+
 def briefing_dir(out_dir: Path, region: str, period: str, lang: str) -> Path:
-    """Folder of one briefing: ``OUT/<region>/<period>/<lang>/``."""
-    return Path(out_dir) / region / period / lang
+    """Folder of one briefing: ``OUT/<region>/<period>/<lang>/``, each a folder name
+    (``name_problem``), the whole inside ``out_dir`` (``inside``)."""
+    for name in (region, period, lang):
+        problem = name_problem(name)
+        if problem is not None:
+            shown = repr(name) if len(name) <= NAME_CHARS else repr(name[:NAME_CHARS]) + "…"
+            raise UnsafePathError(f"cannot write a folder named {shown} in {out_dir}: {problem}")
+    return inside(Path(out_dir), Path(region, period, lang))

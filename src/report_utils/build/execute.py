@@ -26,7 +26,7 @@ from typing import Any
 
 from report_utils.build import digests
 from report_utils.errors import BuildError, ParameterError, ReportError
-from report_utils.paths import BRIEFING_NOTEBOOK, META_SUBDIR, briefing_dir
+from report_utils.paths import BRIEFING_NOTEBOOK, META_SUBDIR, briefing_dir, inside
 from report_utils.tables.periods import is_month
 
 FORMATS = ("html", "pdf")
@@ -77,6 +77,8 @@ class Job:
             object.__setattr__(self, name, Path(getattr(self, name)).resolve())
         if not self.region:
             object.__setattr__(self, "region", first_home_region(Path(self.data_dir)))
+        if self.region:  # empty: the data checks say why (no home region)
+            _ = self.folder  # a name that cannot be a folder inside out_dir: refused here
         owned = sorted(set(dict(self.extra)) & set(self.owned_parameters()))
         if owned:
             raise set_by_the_build(owned)
@@ -527,10 +529,20 @@ def _peak_mb() -> float:
 def move_into_place(staging: Path, folder: Path, result: BuildResult) -> None:
     """Rename a run's outputs from ``staging`` into ``folder`` (a local run's and a Dask
     worker's alike); the manifest goes last: a briefing whose manifest matches its inputs is
-    complete."""
+    complete.
+
+    One build owns the folder: a format an earlier build made and this one did not (a PDF left
+    by ``--format html,pdf`` when this is ``--format html``) is removed before the manifest
+    that no longer lists it, so the folder never mixes outputs of two builds (an interrupted
+    move leaves the old manifest listing a missing file: the next plan rebuilds)."""
     produced = sorted(staging.iterdir(), key=lambda p: p.name == MANIFEST)
+    names = {path.name for path in produced}
     for path in produced:
-        os.replace(path, folder / path.name)
+        if path.name == MANIFEST:
+            for stale in (f"briefing.{fmt}" for fmt in FORMATS):
+                if stale not in names:
+                    (folder / stale).unlink(missing_ok=True)
+        os.replace(path, inside(folder, path.name))
         if path.name != MANIFEST:
             result.outputs.append(folder / path.name)
     (folder / FAILED).unlink(missing_ok=True)

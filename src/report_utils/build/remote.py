@@ -29,7 +29,8 @@ from typing import Any
 from report_utils import notebook_code
 from report_utils.build import digests
 from report_utils.build.execute import FAILED, BuildResult, Job, move_into_place, produce
-from report_utils.errors import BuildError, ReportError
+from report_utils.errors import BuildError, ReportError, UnsafePathError
+from report_utils.paths import inside
 
 WORKSPACE = "report-utils"
 BLOB = "briefing-input-"
@@ -133,9 +134,10 @@ def materialise(root: Path, name: str, files: dict[str, str], blobs: dict[str, b
             content = blobs[sha]
             if digests.sha256_bytes(content) != sha:
                 raise BuildError(f"{relative} arrived damaged (its hash does not match)")
-            if Path(relative).is_absolute() or ".." in Path(relative).parts:
-                raise BuildError(f"{relative} is not a path inside a data folder")
-            path = partial / relative
+            try:
+                path = inside(partial, relative)
+            except UnsafePathError:
+                raise BuildError(f"{relative} is not a path inside a data folder") from None
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
         with contextlib.suppress(OSError):  # another task wrote it first: the same content
@@ -325,12 +327,14 @@ def _land(job: Job, future, attempt: int) -> BuildResult:
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=folder, prefix=".staging-"))
         for name, content in shipped.files.items():
-            (staging / Path(name).name).write_bytes(content)
+            inside(staging, Path(name).name).write_bytes(content)
         if result.status == "failed":
             if (staging / FAILED).is_file():
                 os.replace(staging / FAILED, folder / FAILED)
         else:
             move_into_place(staging, folder, result)
+    except UnsafePathError as exc:  # a file name from the worker that is no file name here
+        result.status, result.error = "failed", str(exc)
     except OSError as exc:
         result.status, result.error = "failed", f"cannot write {folder}: {exc.strerror or exc}"
     finally:

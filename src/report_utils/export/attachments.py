@@ -3,15 +3,14 @@ table and the data rows the briefing used, so that the PDF alone says what it wa
 
 The lineage and the rows come from the record the notebook's sources block outputs
 (``briefing.record``); CSV files are UTF-8 with a byte-order mark, which Excel needs to read
-Chinese, one file of rows per table (``data-figures.csv``, ...) because tables have different
+Chinese, with text that a spreadsheet would run as a formula behind a ``'`` (``csv_files``), one
+file of rows per table (``data-figures.csv``, ...) because tables have different
 columns.
 """
 
 from __future__ import annotations
 
 import copy
-import csv
-import io
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +18,7 @@ import nbformat
 
 from report_utils import environment
 from report_utils.briefing.record import LINEAGE_COLUMNS, MIMETYPE
+from report_utils.export.csv_files import excel_bytes
 from report_utils.export.printer import Attached
 
 # The reproducible-builds convention (reproducible-builds.org/specs/source-date-epoch): seconds
@@ -61,7 +61,7 @@ def attachments(nb) -> list[Attached]:
             "Every figure the briefing shows: what it is, its value, status, formula, source, "
             "quote and the data rows it comes from (the appendix as a table)",
             "Supplement",
-            _csv(LINEAGE_COLUMNS, found["lineage"]),
+            excel_bytes(LINEAGE_COLUMNS, found["lineage"]),
         )
     )
     by_table: dict[str, list[dict[str, Any]]] = {}
@@ -75,7 +75,9 @@ def attachments(nb) -> list[Attached]:
                 f"The rows of the data folder's {table} table that the briefing used, as written "
                 "(file and line of each)",
                 "Data",
-                _csv(columns, [{"file": r["file"], "line": r["line"], **r["cells"]} for r in rows]),
+                excel_bytes(
+                    columns, [{"file": r["file"], "line": r["line"], **r["cells"]} for r in rows]
+                ),
             )
         )
     return files
@@ -123,11 +125,3 @@ def files_date(nb, pinned: datetime | None = None) -> datetime:
         return datetime.fromisoformat(text).astimezone(UTC)
     except ValueError:
         return datetime.now(UTC)
-
-
-def _csv(columns, rows: list[dict[str, Any]]) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")

@@ -20,8 +20,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pandera.pandas as pa
 
-from report_utils.errors import DataValidationError, Problem, display_path, quoted, suggest
-from report_utils.tables import asof, files, schema, spreadsheets
+from report_utils.errors import DataValidationError, Problem, display_path, quoted
+from report_utils.tables import asof, files, relations, schema, spreadsheets
 from report_utils.tables.formula import FormulaError, evaluate, references
 from report_utils.tables.periods import Period
 from report_utils.tables.quotes import check_quotes
@@ -242,6 +242,9 @@ def _problem(case, frame: pd.DataFrame, shown: str) -> Problem:
     value = case.failure_case
     if check in schema.LENGTH_CHECKS:
         return Problem(shown, line, case.column, f"{check} ({len(value)}): {quoted(value)}")
+    if check in schema.EXPLAINED:
+        why = schema.EXPLAINED[check](value)
+        return Problem(shown, line, case.column, f"{check} ({why}): {quoted(value)}")
     shown_value = f": {quoted(value)}" if isinstance(value, str) and value else ""
     return Problem(shown, line, case.column, f"{check}{shown_value}")
 
@@ -415,55 +418,6 @@ def _event_rules(cases: pd.DataFrame, events: pd.DataFrame) -> list[Problem]:
     ]
 
 
-def _meaning_rules(indicators: pd.DataFrame, regions: set[str]) -> list[Problem]:
-    """A change or gap is a difference of a known indicator; a gap's base is a known region or
-    indicator. ``indicators`` as read (ids in the column ``id``)."""
-    known = set(indicators["id"])
-    problems = []
-    for r in _rows(indicators):
-        if r.of and r.of not in known:
-            problems.append(
-                Problem(r.file, r.line, "of", f"unknown indicator {r.of!r}{suggest(r.of, known)}")
-            )
-        if getattr(r, "among", "") and r.among not in regions:
-            problems.append(
-                Problem(
-                    r.file,
-                    r.line,
-                    "among",
-                    f"unknown region {r.among!r}{suggest(r.among, regions)}",
-                )
-            )
-        if r.kind == "gap" and r.base and r.base not in known | regions:
-            problems.append(
-                Problem(
-                    r.file,
-                    r.line,
-                    "base",
-                    f"a gap is measured against a region (meta/regions.csv) or an indicator; "
-                    f"{r.base!r} is neither{suggest(r.base, known | regions)}",
-                )
-            )
-    return problems
-
-
-def _region_rules(regions: pd.DataFrame) -> list[Problem]:
-    """Parents and compared regions are regions of the table."""
-    known = set(regions["id"])
-    problems = []
-    for r in _rows(regions):
-        if r.parent and r.parent not in known:
-            problems.append(Problem(r.file, r.line, "parent", f"unknown region {r.parent!r}"))
-        for other in filter(None, (x.strip() for x in r.compare.split(";"))):
-            if other not in known:
-                problems.append(Problem(r.file, r.line, "compare", f"unknown region {other!r}"))
-            elif other == r.id:
-                problems.append(
-                    Problem(r.file, r.line, "compare", "a region is not compared with itself")
-                )
-    return problems
-
-
 def _home_by_default(frame: pd.DataFrame, regions: pd.DataFrame) -> list[Problem]:
     """An empty region cell means the home region: only while the data has one."""
     homes = list(regions.loc[regions["role"] == "home", "id"])
@@ -520,11 +474,11 @@ def validate(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
     if clean(p5, p7):
         problems += _event_rules(cases, events)
     if clean(p1, p2):
-        problems += _meaning_rules(
-            indicators.reset_index(drop="id" in indicators), set(regions["id"])
+        problems += relations.indicator_rules(
+            _rows(indicators.reset_index(drop="id" in indicators)), regions["id"]
         )
     if clean(p2):
-        problems += _region_rules(regions)
+        problems += relations.region_rules(_rows(regions))
         for frame, found in ((events, p5), (projects, p6), (cases, p7)):
             if clean(found):
                 problems += _home_by_default(frame, regions)

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 import pandas as pd
 import pandera.pandas as pa
 
+from report_utils.paths import name_problem
+from report_utils.tables.characters import disallowed
 from report_utils.tables.formula import REF_RE
 from report_utils.tables.periods import (
     DATE_RE,
@@ -206,11 +208,22 @@ def _length(column: str) -> pa.Check:
     return _check(lambda s: s.str.len() <= limit, message)
 
 
+# Check names whose message ``load`` completes with what is wrong with the cell.
+CHARACTER_CHECK = "holds a character no text may hold"
+REGION_ID_CHECK = "a region id names the folder of its briefings"
+EXPLAINED = {CHARACTER_CHECK: disallowed, REGION_ID_CHECK: name_problem}
+
+
+def _characters() -> pa.Check:
+    """No control or bidirectional-formatting character (``characters.disallowed``)."""
+    return _check(lambda s: s.map(lambda v: disallowed(v) is None), CHARACTER_CHECK)
+
+
 def _schema(name: str, columns: dict[str, pa.Column], checks: list[pa.Check] | None = None):
-    """A table's schema; every text column gets its length limit."""
+    """A table's schema; every text column gets its length limit and its character check."""
     numbers = NUMBER_COLUMNS.get(name, ())
     limited = {
-        n: c if n in numbers else c.update_checks([*c.checks, _length(n)])
+        n: c if n in numbers else c.update_checks([*c.checks, _length(n), _characters()])
         for n, c in columns.items()
     }
     return pa.DataFrameSchema(limited, name=name, strict=True, checks=checks or [])
@@ -280,6 +293,13 @@ INDICATORS = _schema(
     ],
 )
 
+
+def _region_id(cell: str) -> bool:
+    """Whether a region id can name a folder (empty cells and characters no text may hold have
+    their own messages)."""
+    return cell == "" or disallowed(cell) is not None or name_problem(cell) is None
+
+
 # A region's level gives the words for it in sentences (全省, 全市, 全国 / the province ...).
 REGION_LEVELS = ("country", "province", "prefecture", "autonomous_prefecture", "county")
 # home: briefed by default; region: briefed on request (--region, --all-regions);
@@ -288,7 +308,10 @@ REGION_ROLES = ("home", "region", "comparison")
 REGIONS = _schema(
     "regions",
     {
-        "id": _col(),
+        # The id names the folder of the region's briefings (OUT/<id>/...): ``paths.name_problem``
+        # says what it may be. The names shown are free: name_zh (default: the id) and name_en.
+        "id": _col(_check(lambda s: s.map(_region_id), REGION_ID_CHECK)),
+        "name_zh": _optional(),
         "name_en": _col(),
         "level": _optional(_one_of(REGION_LEVELS, "level")),
         "parent": _optional(),
