@@ -189,7 +189,7 @@ class Printer:
         if not ready:
             self.close()
             raise ReportError(
-                f"the PDF took longer than {self.seconds:g} s to typeset and was stopped "
+                f"the PDF took longer than {self.seconds:g} s to lay out and was stopped "
                 f"({TIMEOUT_ENV} sets the limit)"
             ) from None
         line = process.stdout.readline()
