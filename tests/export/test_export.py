@@ -6,7 +6,14 @@ import nbformat
 from nbconvert.exporters import get_exporter
 from nbformat import v4
 
-from report_utils.export.exporters import BriefingHTMLExporter, BriefingPDFExporter
+from report_utils.briefing.typst_markup import MIMETYPE, to_typst
+from report_utils.export.exporters import (
+    BriefingHTMLExporter,
+    BriefingPDFExporter,
+    BriefingTypstExporter,
+)
+
+BLOCK = "<h1>简报标题</h1><p>同比增长11.7%</p>"
 
 
 def notebook():
@@ -16,7 +23,8 @@ def notebook():
         v4.new_output(
             "display_data",
             data={
-                "text/html": "<h1>简报标题</h1><p>同比增长11.7%</p>",
+                "text/html": BLOCK,
+                MIMETYPE: to_typst(BLOCK),  # as a Block's _repr_mimebundle_ gives it
                 "text/plain": "<report_utils.Block object>",
             },
         ),
@@ -65,8 +73,26 @@ def test_pdf_exporter(tmp_path):
         assert hidden not in text
 
 
+def test_typst_source_and_its_files(tmp_path):
+    """``--to briefing_typst``: the source, and beside it (resources' outputs, which nbconvert
+    writes) the files it reads; the source compiles with the typst command's own rules."""
+    import typst
+
+    source, resources = BriefingTypstExporter().from_notebook_node(notebook())
+    assert resources["output_extension"] == ".typ"
+    assert '#heading(level: 1)[#"简报标题"]' in source
+    assert "secret_variable" not in source and "PRINTED" not in source
+    assert set(resources["outputs"]) == {"attached/briefing.ipynb"}
+    (tmp_path / "briefing.typ").write_text(source, encoding="utf-8")
+    for name, data in resources["outputs"].items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    assert typst.compile(str(tmp_path / "briefing.typ")).startswith(b"%PDF-")
+
+
 def test_exporters_are_registered_with_nbconvert():
     assert get_exporter("briefing_pdf") is BriefingPDFExporter
+    assert get_exporter("briefing_typst") is BriefingTypstExporter
     assert get_exporter("briefing_html") is BriefingHTMLExporter
 
 
