@@ -45,7 +45,8 @@ def _pdf_text(source: str, files: dict[str, bytes] | None = None) -> str:
 def _document(blocks: str) -> str:
     return (
         TEMPLATE.read_text("utf-8")
-        + '\n#show: briefing.with(lang: "en", title: "T", fonts: ("Noto Sans", "Noto Sans CJK SC"))\n'
+        + '\n#show: briefing.with(lang: "en", title: "T", '
+        + 'fonts: ("Noto Sans", "Noto Sans CJK SC"))\n'
         + blocks
     )
 

@@ -15,7 +15,11 @@ RUNAWAY = '#set document(title: "x")\n#for i in range(100000) { for j in range(1
 
 
 def page(text: str) -> str:
-    return f'#set document(title: "简报")\n#set text(lang: "zh", font: "Noto Sans CJK SC", cjk-latin-spacing: none)\n#{string(text)}\n'
+    return (
+        '#set document(title: "简报")\n'
+        '#set text(lang: "zh", font: "Noto Sans CJK SC", cjk-latin-spacing: none)\n'
+        f"#{string(text)}\n"
+    )
 
 
 def _children() -> set[int]:
