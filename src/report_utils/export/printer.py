@@ -92,7 +92,7 @@ def typeset(source: str, files: dict[str, bytes], when: datetime | None = None) 
     """The PDF of a briefing's Typst source, with ``files`` (charts, embedded files, by the
     paths the source reads) beside it, dated ``when``; in this process, without a time limit
     (``Printer`` runs it with one)."""
-    with tempfile.TemporaryDirectory(prefix="briefing-typst-") as root:
+    with tempfile.TemporaryDirectory(prefix="typst-", dir=_scratch()) as root:
         write_files(Path(root), files)
         return typeset_in(Path(root), source, when)
 
@@ -131,6 +131,15 @@ def _said(problem) -> str:
     return f"{message} ({hints})" if hints else message
 
 
+def _scratch() -> str | None:
+    """The build's scratch folder when this runs in a build (``build.cleanup``: removed however
+    the build ends), else the system's temporary folder."""
+    from report_utils.build.cleanup import ENV
+
+    folder = os.environ.get(ENV)
+    return folder if folder and Path(folder).is_dir() else None
+
+
 class Printer:
     """A child process that prints PDFs, started now: ``with Printer(lang) as p: p.print(...)``.
     It serves any number of PDFs, one at a time."""
@@ -163,7 +172,7 @@ class Printer:
         if self._process is None or self._process.poll() is not None:
             self.close()
             self._start()
-        root = Path(tempfile.mkdtemp(prefix="briefing-typst-"))
+        root = Path(tempfile.mkdtemp(prefix="typst-", dir=_scratch()))
         try:
             write_files(root, files or {})
             self._ask(source, pdf, root, when)
