@@ -51,7 +51,7 @@ class _Page(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.title, self.alts, self.headings = "", [], Counter()
+        self.title, self.alts, self.headings, self.blocks = "", [], Counter(), Counter()
         self.tables, self.header_cells, self._in = 0, 0, ""
 
     def handle_starttag(self, tag, attrs):
@@ -60,6 +60,8 @@ class _Page(HTMLParser):
             self.alts.append(dict(attrs)["alt"])
         elif tag in ("h1", "h2", "h3"):
             self.headings[tag] += 1
+        elif tag in ("p", "ul", "li"):
+            self.blocks[tag] += 1
         elif tag == "table":
             self.tables += 1
         elif tag == "th":
@@ -132,6 +134,12 @@ def test_headings_in_the_tags_are_those_of_the_page(pdf, page: _Page):
     tags = Counter(str(e.S) for e in _elements(pdf))
     assert tags["/H1"] == page.headings["h1"] == 1
     assert tags["/H2"] == page.headings["h2"] > 5
+
+
+def test_paragraphs_and_lists_in_the_tags_are_those_of_the_page(pdf, page: _Page):
+    tags = Counter(str(e.S) for e in _elements(pdf))
+    assert tags["/P"] >= page.blocks["p"] > 5  # (Typst tags some text the HTML leaves bare as /P too)
+    assert tags["/L"] == page.blocks["ul"] and tags["/LI"] == page.blocks["li"] > 0
 
 
 def test_every_figure_is_tagged_with_the_alt_text_of_its_chart(pdf, page: _Page):
