@@ -138,7 +138,7 @@ def test_headings_in_the_tags_are_those_of_the_page(pdf, page: _Page):
 
 def test_paragraphs_and_lists_in_the_tags_are_those_of_the_page(pdf, page: _Page):
     tags = Counter(str(e.S) for e in _elements(pdf))
-    assert tags["/P"] >= page.blocks["p"] > 5  # (Typst tags some text the HTML leaves bare as /P too)
+    assert tags["/P"] >= page.blocks["p"] > 5  # Typst tags more text as /P
     assert tags["/L"] == page.blocks["ul"] and tags["/LI"] == page.blocks["li"] > 0
 
 
