@@ -112,3 +112,56 @@ def test_page_title_is_escaped_once():
     nb.cells[1].outputs[1]["data"]["text/html"] = str(heading)
     html, _ = BriefingHTMLExporter().from_notebook_node(nb)
     assert "<title>Guizhou &amp; &lt;Co&gt; 工业经济简报</title>" in html
+
+
+def test_a_notebook_without_typst_outputs_is_refused():
+    """A notebook executed before the blocks had a Typst representation: said, not an empty
+    PDF."""
+    import pytest
+
+    from report_utils.errors import ReportError
+
+    nb = notebook()
+    del nb.cells[1].outputs[1]["data"][MIMETYPE]
+    with pytest.raises(ReportError, match="run it again"):
+        BriefingPDFExporter().from_notebook_node(nb)
+
+
+def test_a_chart_as_svg_goes_into_the_pdf_as_a_tagged_figure(tmp_path):
+    """Charts may come as SVG as well as PNG: the figure is in the PDF with its alt text."""
+    import base64
+
+    import pikepdf
+    from markupsafe import Markup
+
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
+        b'<rect width="200" height="100" fill="#1f4e79"/></svg>'
+    )
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+    section = Markup(
+        '<section class="section" id="sec-x"><h2>图表</h2><figure class="chart">'
+        '<img src="{}" alt="{}" width="200" height="100"><figcaption>'
+        '<span class="source-note">资料来源</span></figcaption></figure></section>'
+    ).format(uri, "柱状图：增速11.7%")
+    nb = notebook()
+    nb.cells[1].outputs.insert(
+        2, v4.new_output("display_data", data={"text/html": section, MIMETYPE: to_typst(section)})
+    )
+    pdf, _ = BriefingPDFExporter().from_notebook_node(nb)
+    (tmp_path / "b.pdf").write_bytes(pdf)
+    with pikepdf.open(tmp_path / "b.pdf") as document:
+        alts = []
+
+        def walk(node):
+            if isinstance(node, pikepdf.Array):
+                for child in node:
+                    walk(child)
+            elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+                if node.S == "/Figure":
+                    alts.append(str(node.Alt))
+                if "/K" in node:
+                    walk(node.K)
+
+        walk(document.Root.StructTreeRoot.K)
+    assert alts == ["柱状图：增速11.7%"]

@@ -17,6 +17,7 @@ from nbconvert.exporters import HTMLExporter, TemplateExporter
 from traitlets import default
 
 from report_utils.briefing import typst_markup
+from report_utils.errors import ReportError
 from report_utils.export.attachments import attachments, files_date
 from report_utils.export.printer import typeset
 from report_utils.paths import NBCONVERT_TEMPLATES_DIR
@@ -153,6 +154,17 @@ class BriefingPDFExporter(BriefingTypstExporter):
         return ".pdf"
 
     def from_notebook_node(self, nb, resources: dict[str, Any] | None = None, **kw):
+        shown = [
+            output
+            for cell in nb.cells
+            for output in cell.get("outputs", [])
+            if typst_markup.MIMETYPE in output.get("data", {})
+        ]
+        if not shown:
+            raise ReportError(
+                f"the notebook has no outputs with a Typst representation ({typst_markup.MIMETYPE}"
+                "): run it again with this version of report_utils"
+            )
         source, resources = super().from_notebook_node(nb, resources=resources, **kw)
         files = resources.pop("outputs")
         resources["outputs"] = {}  # all inside the PDF
