@@ -83,6 +83,25 @@ def add_synthetic_source(data: Path) -> None:
     append_rows(path, buffer.getvalue())
 
 
+def synthetic_quote(data: Path, value: object) -> str:
+    """SYNTHETIC: a quote that holds ``value`` (a reported figure's quote must hold its number,
+    ``tables.quotes.check_values``), added to the synthetic source's text so that it is found
+    there word for word."""
+    quote = f"{SYNTHETIC_NOTE}: {value}"
+    text = data / "sources" / "synthetic-test.txt"
+    if quote not in text.read_text(encoding="utf-8").splitlines():
+        with text.open("a", encoding="utf-8") as handle:
+            handle.write(quote + "\n")
+    return quote
+
+
+def synthetic_figure(data: Path, row: str) -> str:
+    """SYNTHETIC: a figures row given up to its formula (9 cells), completed with the synthetic
+    source and a quote that holds its value."""
+    value = next(csv.reader([row]))[4]
+    return f"{row},{SYNTHETIC_SOURCE},{synthetic_quote(data, value)}"
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A copy of the shipped data folder that a test may change, with the synthetic source."""

@@ -284,7 +284,19 @@ def make(root: Path) -> Path:
         return quotes[-1]
 
     figure_rows = [
-        [ind, region, start, end, value, unit, "", status, formula, SOURCE, q(ind, region, end)]
+        [
+            ind,
+            region,
+            start,
+            end,
+            value,
+            unit,
+            "",
+            status,
+            formula,
+            SOURCE,
+            q(ind, region, end, value),
+        ]
         for ind, region, start, end, value, unit, status, formula in FIGURES
     ]
     event_rows = [

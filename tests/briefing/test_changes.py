@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import HOME, SYNTHETIC_NOTE
+from conftest import HOME, synthetic_figure
 from markupsafe import Markup
 
 from report_utils.briefing.figures import AsOf
@@ -33,7 +33,8 @@ SERIES = {
 @pytest.fixture
 def multi_period(data_copy):
     rows = "".join(
-        f"ind_va_growth,贵州省,{start},{end},{value},%,,reported,,synthetic-test,{SYNTHETIC_NOTE}\n"
+        synthetic_figure(data_copy, f"ind_va_growth,贵州省,{start},{end},{value},%,,reported,")
+        + "\n"
         for (start, end), value in SERIES.items()
     )
     (data_copy / "figures" / "zz-synthetic-2022.csv").write_text(HEADER + rows, encoding="utf-8")

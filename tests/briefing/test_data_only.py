@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import HOME, SYNTHETIC_NOTE, SYNTHETIC_SOURCE, append_rows
+from conftest import HOME, append_rows, synthetic_figure
 from markupsafe import Markup
 
 from report_utils.briefing.checks import check_briefing
@@ -39,7 +39,7 @@ def add_figures(data: Path, *rows: str) -> None:
     path = data / "figures" / "zz-synthetic.csv"
     if not path.exists():
         path.write_text(FIGURES_HEADER, encoding="utf-8")
-    append_rows(path, *(f"{r},{SYNTHETIC_SOURCE},{SYNTHETIC_NOTE}" for r in rows))
+    append_rows(path, *(synthetic_figure(data, r) for r in rows))
 
 
 def warnings_of(data: Path) -> list[str]:

@@ -1,7 +1,7 @@
 """The as-of rule on the shipped data and on synthetic rows the tests add."""
 
 import pytest
-from conftest import SYNTHETIC_NOTE, append_rows
+from conftest import append_rows, synthetic_figure
 
 from report_utils.briefing.figures import AsOf
 from report_utils.errors import ParameterError
@@ -63,8 +63,7 @@ def test_ties_prefer_the_cumulative_period(data_copy):
     # SYNTHETIC: a one-month figure ending in the same month as the 1—11月 one.
     append_rows(
         data_copy / "figures" / "guizhou-industry-2021.csv",
-        f"ten_ind_va_growth,贵州省,2021-11,2021-11,9.9,%,,reported,,synthetic-test,"
-        f'"{SYNTHETIC_NOTE}"',
+        synthetic_figure(data_copy, "ten_ind_va_growth,贵州省,2021-11,2021-11,9.9,%,,reported,"),
     )
     dataset = load_dataset(data_copy)
     f = AsOf(dataset, "2021-12").latest("ten_ind_va_growth")

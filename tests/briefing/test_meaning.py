@@ -8,7 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SYNTHETIC_NOTE, SYNTHETIC_SOURCE, append_rows
+from conftest import (
+    append_rows,
+    synthetic_figure,
+)
 from markupsafe import Markup
 
 from report_utils.briefing.figure_charts import series_lines
@@ -28,7 +31,7 @@ def add_figures(data: Path, *rows: str) -> None:
     path = data / "figures" / "zz-synthetic.csv"
     if not path.exists():
         path.write_text(HEADER, encoding="utf-8")
-    append_rows(path, *(f"{r},{SYNTHETIC_SOURCE},{SYNTHETIC_NOTE}" for r in rows))
+    append_rows(path, *(synthetic_figure(data, r) for r in rows))
 
 
 def test_an_unchanged_figure_is_said_to_be_unchanged(data_copy: Path):

@@ -393,6 +393,7 @@ LANGUAGE_TABLES = {
     "number.qualifiers",
     "number.ordinal",
     "number.magnitudes",
+    "number.written_magnitudes",
     "project_status",
 }
 

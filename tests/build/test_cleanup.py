@@ -167,4 +167,21 @@ def test_threads_that_open_the_scratch_folder_at_once_share_one(tmpdir_env):
     )
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.split() == ["1", "1"]
-    assert not list(tmp.glob("briefing-*"))  # removed at exit
+    assert not list(tmp.glob("report-utils-scratch-*"))  # removed at exit
+
+
+def test_the_sweep_leaves_other_folders_alone(tmp_path):
+    """Only the build's own scratch folders are swept: a folder of another program (or of a
+    test) whose name starts like a briefing's, old and without an owner, stays."""
+    from report_utils.build import cleanup
+
+    theirs = tmp_path / "briefing-cluster-abc"
+    (theirs / "worker-0").mkdir(parents=True)
+    ours = tmp_path / f"{cleanup.PREFIX}abc"  # a dead kernel's leftovers in a removed one
+    ours.mkdir()
+    old = time.time() - 120
+    for folder in (theirs, ours):
+        os.utime(folder, (old, old))
+    cleanup.sweep(tmp_path)
+    assert theirs.is_dir() and (theirs / "worker-0").is_dir()
+    assert not ours.exists()

@@ -127,3 +127,31 @@ def test_a_jobs_paths_are_resolved_where_it_is_made(tmp_path, monkeypatch):
     assert job.data_dir == DATA_DIR
     assert job.parameters()["data_dir"] == str(DATA_DIR)
     assert job.folder.is_relative_to(DATA_DIR.parent / "out")
+
+
+def test_a_notebook_saved_with_outputs_plans_the_same_fingerprint(tmp_path):
+    """Saving the notebook from Jupyter with its outputs changes nothing a briefing depends on:
+    the plan's fingerprint is over the notebook's code (issue 21); a changed cell is not."""
+    import json
+
+    from report_utils.build import planner
+    from report_utils.paths import BRIEFING_NOTEBOOK
+
+    month = load_dataset(DATA_DIR).months()[-1]
+    nb = json.loads(BRIEFING_NOTEBOOK.read_text(encoding="utf-8"))
+
+    def fingerprint(name: str, notebook: dict) -> str:
+        path = tmp_path / name / "briefing.ipynb"
+        path.parent.mkdir()
+        path.write_text(json.dumps(notebook), encoding="utf-8")
+        made = planner.plan(DATA_DIR, tmp_path / "out", [month], ["zh"], ["html"], notebook=path)
+        return made.stamps[made.jobs[0].name]["fingerprint"]
+
+    ran = json.loads(json.dumps(nb))
+    for number, cell in enumerate(c for c in ran["cells"] if c["cell_type"] == "code"):
+        cell["execution_count"] = number + 1
+        cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["ran\n"]}]
+    edited = json.loads(json.dumps(nb))
+    edited["cells"][-1]["source"] = ["brief.sources()\n", "brief.sources()"]
+    assert fingerprint("ran", ran) == fingerprint("clean", nb)
+    assert fingerprint("edited", edited) != fingerprint("clean2", nb)

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import nbformat
 import pytest
-from conftest import HOME, SYNTHETIC_NOTE, add_synthetic_source
+from conftest import HOME, add_synthetic_source, synthetic_figure
 from filelock import FileLock
 
 from report_utils.build import runner
@@ -113,8 +113,9 @@ def test_a_later_period_file_rebuilds_nothing_older(built):
     year = int(LATEST[:4]) + 1
     later.write_text(
         "indicator,region,period_start,period_end,value,unit,qualifier,status,formula,source,"
-        f"quote\nind_va_growth,贵州省,{year}-01,{year}-03,5.5,%,,reported,,synthetic-test,"
-        f"{SYNTHETIC_NOTE}\n",
+        "quote\n"
+        + synthetic_figure(data, f"ind_va_growth,贵州省,{year}-01,{year}-03,5.5,%,,reported,")
+        + "\n",
         encoding="utf-8",
     )
     files = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}

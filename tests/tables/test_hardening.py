@@ -18,7 +18,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import SYNTHETIC_NOTE, SYNTHETIC_SOURCE, append_rows
+from conftest import (
+    SYNTHETIC_NOTE,
+    SYNTHETIC_SOURCE,
+    append_rows,
+    synthetic_figure,
+    synthetic_quote,
+)
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
@@ -49,6 +55,13 @@ def edit(data: Path, shown: str, match: dict[str, str], **cells: str) -> int:
     found = [i for i, r in enumerate(rows) if all(r[k] == v for k, v in match.items())]
     assert len(found) == 1, f"{match} should match one row of {shown}"
     rows[found[0]].update(cells)
+    # A changed number gets a synthetic quote that holds it (every reported number's quote
+    # must), so that what a test checks is the number, not its evidence.
+    for column in {"value", "capacity"} & cells.keys():
+        if "quote" in rows[found[0]] and "quote" not in cells:
+            rows[found[0]].update(
+                source=SYNTHETIC_SOURCE, quote=synthetic_quote(data, cells[column])
+            )
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
@@ -289,7 +302,7 @@ def test_links_inside_the_data_folder_are_read(data_dir: Path) -> None:
     target.write_text(header, encoding="utf-8")
     append_rows(
         target,
-        f"ind_tax_growth,贵州省,2021-01,2021-11,15,%,,reported,,{SYNTHETIC_SOURCE},{SYNTHETIC_NOTE}",
+        synthetic_figure(data_dir, "ind_tax_growth,贵州省,2021-01,2021-11,15,%,,reported,"),
     )
     (data_dir / "figures" / "more.csv").symlink_to(Path("..") / "archive" / "more.csv")
     dataset, problems = validate(data_dir)
@@ -317,7 +330,7 @@ def test_a_hidden_table_file_is_neither_read_nor_hashed(data_dir: Path) -> None:
     hidden.write_text(header, encoding="utf-8")
     append_rows(
         hidden,
-        f"ind_tax_growth,贵州省,2021-01,2021-11,99,%,,reported,,{SYNTHETIC_SOURCE},{SYNTHETIC_NOTE}",
+        synthetic_figure(data_dir, "ind_tax_growth,贵州省,2021-01,2021-11,99,%,,reported,"),
     )
     dataset, problems = validate(data_dir)
     assert dataset is not None and problems == []

@@ -16,7 +16,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SYNTHETIC_NOTE, SYNTHETIC_SOURCE, append_rows
+from conftest import (
+    SYNTHETIC_NOTE,
+    SYNTHETIC_SOURCE,
+    append_rows,
+    synthetic_quote,
+)
 
 from report_utils.errors import DataValidationError
 from report_utils.tables.load import Dataset, load_dataset
@@ -79,7 +84,8 @@ def edit_figure(data_dir: Path, indicator: str, region: str, **changes: str) -> 
         rows = list(csv.DictReader(handle))
     matched = [r for r in rows if r["indicator"] == indicator and r["region"] == region]
     assert len(matched) == 1, f"{indicator}[{region}] should be one row"
-    matched[0].update(changes, quote=SYNTHETIC_NOTE, source=SYNTHETIC_SOURCE)
+    matched[0].update(changes, source=SYNTHETIC_SOURCE)
+    matched[0]["quote"] = synthetic_quote(data_dir, matched[0]["value"])
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()

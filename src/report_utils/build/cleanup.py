@@ -1,7 +1,7 @@
 """What a build creates outside its output files, and how it goes away on every exit path.
 
-Everything temporary lives in one *scratch folder*, ``$TMPDIR/briefing-XXXXXXXX/``: kernel
-connection files and IPC sockets (``build/kernels.py``) and, when the home folder cannot be
+Everything temporary lives in one *scratch folder*, ``$TMPDIR/report-utils-scratch-XXXXXXXX/``:
+kernel connection files and IPC sockets (``build/kernels.py``) and, when the home folder cannot be
 written, matplotlib's and IPython's settings folders (they would otherwise make temporary
 folders of their own and leave them there). The process that opens it (the ``briefing`` command,
 or the first process of an API user that needs one) holds a lock on its ``.owner`` file for as
@@ -30,7 +30,9 @@ from pathlib import Path
 from report_utils.errors import ReportError
 
 ENV = "REPORT_UTILS_SCRATCH"
-PREFIX = "briefing-"
+# A name no one else gives a folder: the sweep removes those of them whose build is gone (a
+# plain "briefing-" once matched a test's own folder of that name, which a build then removed).
+PREFIX = "report-utils-scratch-"
 OWNER = ".owner"
 STAGING = ".staging-"
 

@@ -13,7 +13,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from report_utils import __version__
+from report_utils import __version__, notebook_code
 from report_utils.paths import PACKAGE_DIR
 
 # The data folder's files and their hashes are the tables layer's (a kernel keys what it read
@@ -51,6 +51,12 @@ def sha256_bytes(data: bytes) -> str:
 def digest_of(value: object) -> str:
     """Hash of a JSON-serialisable value, independent of dict order."""
     return sha256_bytes(json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+
+
+def notebook_digest(path: Path) -> str:
+    """Hash of a notebook's code (``notebook_code.digest``): its outputs, saved from Jupyter,
+    change nothing a briefing depends on."""
+    return notebook_code.digest(Path(path).read_bytes())
 
 
 def data_files(data_dir: Path) -> list[Path]:

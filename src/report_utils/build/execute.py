@@ -449,11 +449,11 @@ def _export(
 
 
 def read_inputs(job: Job) -> dict[str, Any]:
-    """Hashes of what a run reads: the data folder's tables and the notebook."""
+    """Hashes of what a run reads: the data folder's tables and the notebook's code."""
     notebook = Path(job.notebook)
     return {
         "files": digests.file_hashes(job.data_dir),
-        "notebook": digests.sha256_file(notebook) if notebook.is_file() else None,
+        "notebook": digests.notebook_digest(notebook) if notebook.is_file() else None,
     }
 
 
@@ -486,7 +486,7 @@ def _write_manifest(
     manifest = {
         "briefing": job.name,
         "parameters": {**job.parameters(), "formats": list(job.formats)},
-        "notebook": {"path": str(job.notebook), "sha256": inputs["notebook"]},
+        "notebook": {"path": str(job.notebook), "code_sha256": inputs["notebook"]},
         "inputs": {"data_dir": str(Path(job.data_dir).resolve()), "files": inputs["files"]},
         "package": {
             "report_utils": digests.library_versions()["report_utils"],

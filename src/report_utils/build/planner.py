@@ -133,7 +133,7 @@ def plan(
     ]
     result = Plan()
     common = {
-        "notebook": digests.sha256_file(jobs[0].notebook) if jobs else "",
+        "notebook": digests.notebook_digest(jobs[0].notebook) if jobs else "",
         "code": digests.code_digest(),
         "libraries": digests.library_versions(),
     }

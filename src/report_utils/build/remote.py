@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from report_utils import notebook_code
 from report_utils.build import digests
 from report_utils.build.execute import FAILED, BuildResult, Job, move_into_place, produce
 from report_utils.errors import BuildError, ReportError
@@ -43,7 +44,7 @@ class Task:
 
     job: Job
     files: dict[str, str]  # data-folder path -> SHA-256
-    notebook: str  # SHA-256 of the notebook
+    notebook: str  # SHA-256 of the notebook file shipped
     stamp: dict[str, Any] = field(default_factory=dict)
 
 
@@ -75,7 +76,8 @@ def build_on_worker(task: Task, blobs: dict[str, bytes]) -> Shipped:
         )
         run = replace(job, data_dir=data, notebook=notebook_dir / job.notebook.name)
         staging = Path(tempfile.mkdtemp(dir=root, prefix="staging-"))
-        inputs = {"files": task.files, "notebook": task.notebook}
+        # the notebook's code digest, as the plan recorded it (its bytes arrived intact)
+        inputs = {"files": task.files, "notebook": digests.notebook_digest(run.notebook)}
         ok = produce(job, run, staging, result, stamp, inputs, staging, started)
         wanted = (lambda p: True) if ok else (lambda p: p.name == FAILED)
         files = {p.name: p.read_bytes() for p in sorted(staging.iterdir()) if wanted(p)}
@@ -290,16 +292,18 @@ def _task(job: Job, stamp: dict[str, Any]) -> tuple[Task, dict[str, bytes]]:
             changed.append(relative)
         contents[sha] = content
     notebook = Path(job.notebook).read_bytes() if Path(job.notebook).is_file() else b""
-    if digests.sha256_bytes(notebook) != inputs["notebook"]:
+    if notebook_code.digest(notebook) != inputs["notebook"]:
         changed.append(Path(job.notebook).name)
     if changed:
         raise BuildError(
             f"the data changed after the build was planned ({', '.join(changed[:10])}); "
             "nothing was replaced: build again"
         )
-    contents[inputs["notebook"]] = notebook
+    # shipped by the hash of its bytes, like every input (the plan compares its code's digest)
+    shipped = digests.sha256_bytes(notebook)
+    contents[shipped] = notebook
     task_stamp = {**stamp, "code": code}
-    return Task(job, inputs["files"], inputs["notebook"], task_stamp), contents
+    return Task(job, inputs["files"], shipped, task_stamp), contents
 
 
 def _land(job: Job, future, attempt: int) -> BuildResult:
