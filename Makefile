@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := fonts-noto-cjk fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium \
+APT_PACKAGES := fonts-noto-cjk fonts-noto-core poppler-utils chromium \
 	default-jre-headless
 
 .PHONY: help setup system-deps briefing test test-fast lint lab clean
@@ -16,7 +16,7 @@ help: ## List the targets
 setup: system-deps $(STAMP) ## Install system packages (when missing) and the Python environment in .venv
 	@$(BIN)/python -m compileall -q src  # bytecode for our package too (PYTHONDONTWRITEBYTECODE may be set)
 
-system-deps: ## Install the Debian packages the briefings need (fonts, Pango, poppler, Chromium)
+system-deps: ## Install the Debian packages the briefings need (fonts, poppler, Chromium)
 	@bash scripts/system-deps.sh $(APT_PACKAGES)
 
 $(STAMP): pyproject.toml requirements.lock

@@ -146,7 +146,7 @@ def append_rows(path: Path, *rows: str) -> None:
 @pytest.fixture(scope="session")
 def default_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default briefing (latest month, zh, HTML and PDF), built once with the real kernel,
-    nbconvert and WeasyPrint. Returns the briefing's folder."""
+    nbconvert and Typst. Returns the briefing's folder."""
     out = tmp_path_factory.mktemp("outputs")
     results = runner.build(DATA_DIR, out, [], ["zh"], ["html", "pdf"], notebook=BRIEFING_NOTEBOOK)
     assert [r.error for r in results] == [""]

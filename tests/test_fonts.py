@@ -45,3 +45,25 @@ def test_build_without_font_stops_before_any_kernel(tmp_path):
     assert "fonts-noto-cjk" in result.stderr
     assert "Traceback" not in result.stderr
     assert not any(out.rglob("*.ipynb"))
+
+
+def test_text_faces_are_the_faces_matplotlib_gets(tmp_path):
+    """The PDF's faces (fontconfig, no matplotlib) are the charts' faces, in the same order."""
+    from report_utils.fonts import families, text_faces
+
+    for roles in (("cjk",), ("latin", "cjk")):
+        faces = text_faces(roles)
+        assert tuple(family for family, _ in faces) == families(roles)
+        assert all(Path(path).is_file() for _, path in faces)
+
+
+def test_text_faces_without_a_cjk_font_name_the_package(tmp_path):
+    code = "from report_utils.fonts import text_faces; text_faces(('cjk',))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=_no_fonts_env(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0 and "fonts-noto-cjk" in result.stderr

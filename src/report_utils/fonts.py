@@ -1,8 +1,8 @@
-"""Find a font that draws Chinese, for charts (matplotlib) and the PDF (WeasyPrint/fontconfig).
+"""Find a font that draws Chinese, for charts (matplotlib) and the PDF (Typst).
 
-fontconfig is asked, not matplotlib's font cache: WeasyPrint sees fonts through fontconfig, and a
-cache built before the font was installed would hide it (see shared TOOLING.md). The font file
-fontconfig names is then added to matplotlib at run time.
+fontconfig is asked, not matplotlib's font cache: a cache built before the font was installed
+would hide it (see shared TOOLING.md). The font file fontconfig names is then added to matplotlib
+at run time, and its folder is given to Typst (``text_faces``), which reads font files itself.
 """
 
 from __future__ import annotations
@@ -79,6 +79,25 @@ def _latin() -> tuple[str, str] | None:
     return min(pairs, key=lambda p: LATIN_PREFERRED.index(p[0]), default=None)
 
 
+def text_faces(roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(family, file) of a language's faces in order (``cjk``, ``latin``), from fontconfig and
+    without matplotlib (the PDF printer does without it); a missing Latin face is left out."""
+    found = []
+    for role in roles:
+        if role == "cjk":
+            pairs = _fontconfig_cjk_fonts()
+            if not pairs:
+                raise MissingFontError(f"No font that can draw Chinese was found; {INSTALL_HINT}")
+            found.append(min(pairs, key=lambda p: _rank(p[0])))
+        elif role == "latin" and (latin := _latin()) is not None:
+            found.append(latin)
+    return tuple(dict.fromkeys(found))
+
+
+def _rank(family: str) -> int:
+    return PREFERRED.index(family) if family in PREFERRED else 99
+
+
 @cache
 def families(roles: tuple[str, ...]) -> tuple[str, ...]:
     """The font families of a language's faces, in order (``cjk``, ``latin``: from the
@@ -118,7 +137,7 @@ def cjk_font() -> str:
     pairs = _fontconfig_cjk_fonts()
     if not pairs:
         raise MissingFontError(f"No font that can draw Chinese was found; {INSTALL_HINT}")
-    ranked = sorted(pairs, key=lambda p: PREFERRED.index(p[0]) if p[0] in PREFERRED else 99)
+    ranked = sorted(pairs, key=lambda p: _rank(p[0]))
     family, path = ranked[0]
     from matplotlib import font_manager
 

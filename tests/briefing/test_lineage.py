@@ -1,5 +1,5 @@
 """Every number traced: the briefing of every language, built end to end (real kernel, nbconvert,
-WeasyPrint), read back from its HTML and PDF.
+Typst), read back from its HTML and PDF.
 
 - No digit in the narrative or the headline cards is outside a linked figure (``a.fig``), except
   inside period labels (``span.period``, each the period of a figure it introduces or the as-of
@@ -39,7 +39,7 @@ EXEMPT = {"period", "date", "unit", "name"}
 @pytest.fixture(scope="module")
 def built(briefing_for) -> dict[str, Path]:
     """The latest briefing in every language, HTML and PDF, built once per session with the
-    real kernel, nbconvert and WeasyPrint (conftest's ``briefing_for``); folder by language."""
+    real kernel, nbconvert and Typst (conftest's ``briefing_for``); folder by language."""
     return {lang: briefing_for(lang) for lang in languages()}
 
 

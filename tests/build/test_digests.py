@@ -23,7 +23,7 @@ def test_library_versions_match_importlib():
     import importlib.metadata as md
 
     versions = digests.library_versions()
-    for name in ("pandas", "papermill", "nbconvert", "weasyprint", "seaborn"):
+    for name in ("pandas", "papermill", "nbconvert", "typst", "seaborn"):
         assert versions[name] == md.version(name)
 
 

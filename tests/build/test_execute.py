@@ -1,4 +1,4 @@
-"""End to end: the default briefing built with a real kernel, nbconvert, WeasyPrint and fonts.
+"""End to end: the default briefing built with a real kernel, nbconvert, Typst and fonts.
 Expected figures are read from the tables, never typed here."""
 
 import re

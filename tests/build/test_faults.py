@@ -244,13 +244,14 @@ def test_a_20000_character_title_does_not_make_the_build_run_away(
 def test_the_pdf_time_limit_stops_the_run_and_keeps_the_last_briefing(
     default_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    """The limit itself, whatever the data checks allow: a notebook whose last block shows a
-    table cell of 20,000 characters (minutes of WeasyPrint layout)."""
+    """The limit itself, whatever the data checks allow: a notebook whose last output gives
+    the PDF Typst that would run for hours (10**10 turns of a loop)."""
     nb = nbformat.read(BRIEFING_NOTEBOOK, as_version=4)
     nb.cells.append(
         nbformat.v4.new_code_cell(
-            "from IPython.display import HTML\n"
-            "HTML('<table><tr><td>' + '工业发展大会' * 3400 + '</td></tr></table>')"
+            "from IPython.display import display\n"
+            "display({'text/plain': '', 'text/html': '', 'text/vnd.typst': "
+            "'#for i in range(100000) { for j in range(100000) { } }'}, raw=True)"
         )
     )
     notebook = tmp_path / "briefing.ipynb"

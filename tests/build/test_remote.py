@@ -133,7 +133,8 @@ def _files(out: Path) -> dict[str, bytes]:
 def test_the_scheduler_builds_the_same_bytes_as_the_local_pool(cluster, tmp_path):
     remote_out, local_out = tmp_path / "remote", tmp_path / "local"
     command = [BIN / "briefing", "build", "--lang", "zh", "--lang", "en"]
-    # The one date a PDF carries (its embedded files'), pinned as reproducible builds pin it;
+    # The one date a PDF carries (its creation and its embedded files' date), pinned as
+    # reproducible builds pin it;
     # the workers do not share this environment: the plan carries it to them.
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1640995200"}
     built = subprocess.run(

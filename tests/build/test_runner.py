@@ -1,4 +1,4 @@
-"""Batches, incremental rebuilds, manifests, locks: real builds (kernel, nbconvert, WeasyPrint)."""
+"""Batches, incremental rebuilds, manifests, locks: real builds (kernel, nbconvert, Typst)."""
 
 import csv
 import json

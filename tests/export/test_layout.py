@@ -49,17 +49,17 @@ def test_no_word_is_split_without_a_hyphen(built):
 
 
 def test_the_measure_would_see_a_split_word(tmp_path: Path):
-    """A page whose narrow table cell must break "September" mid-word: the measure finds it."""
-    from report_utils.export.exporters import html_to_pdf
+    """A page with "September" broken across two lines without a hyphen (Typst itself lets a
+    word too long for its line overflow rather than split it): the measure finds it."""
+    from report_utils.export.printer import typeset
 
-    html = (
-        '<html lang="en"><body><table style="width:60px;table-layout:fixed">'
-        '<tr><td style="overflow-wrap:anywhere">September</td></tr></table>'
-        "<p>September</p></body></html>"
+    source = (
+        '#set document(title: "x")\n#set text(lang: "en", font: "Noto Sans")\n'
+        "#table(columns: 60pt, [Septembe#linebreak()r])\n\nSeptember\n"
     )
     pdf = tmp_path / "split.pdf"
-    pdf.write_bytes(html_to_pdf(html))
-    assert measure(pdf, html).split_words
+    pdf.write_bytes(typeset(source, {}))
+    assert measure(pdf, "<p>September</p>").split_words == ["Septembe|r"]
 
 
 def test_page_one_is_the_summary(built):

@@ -10,8 +10,9 @@ The notebook holds a parameters cell and then::
     brief.analyst_notes()
 
 What the headlines and sections show comes from the spec beside the data (``spec``), their words
-from the catalogues (``catalogues``). Each block is an object with ``_repr_html_``; the nbconvert
-template shows these outputs and nothing else (no code, no prompts, no reprs).
+from the catalogues (``catalogues``). Each block is an object with ``_repr_html_`` (and its
+Typst twin in ``_repr_mimebundle_``); the nbconvert templates show these outputs and nothing else
+(no code, no prompts, no reprs).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from report_utils.briefing import catalogues, kinds, record
+from report_utils.briefing import catalogues, kinds, record, typst_markup
 from report_utils.briefing.figures import AsOf, Figure, Lineage
 from report_utils.briefing.kinds import Context, Section, Table
 from report_utils.briefing.kinds.changes import check_compare
@@ -50,8 +51,10 @@ class SectionError(ReportError):
 
 
 class Block:
-    """A piece of the briefing: HTML for the notebook and the exports, plain text for reprs,
-    and optionally data for the exporters under a type of its own (``record.MIMETYPE``)."""
+    """A piece of the briefing: HTML for the notebook and the HTML export, the same content as
+    Typst for the PDF export (``typst_markup.MIMETYPE``, converted from the HTML), plain text
+    for reprs, and optionally data for the exporters under a type of its own
+    (``record.MIMETYPE``)."""
 
     def __init__(self, html: Markup, data: dict[str, object] | None = None):
         self.html = Markup(html)
@@ -61,7 +64,8 @@ class Block:
         return str(self.html)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
-        return dict(self.data)  # IPython adds the HTML and plain text of the methods here
+        # IPython adds the HTML and plain text of the methods here.
+        return {typst_markup.MIMETYPE: typst_markup.to_typst(self.html), **self.data}
 
     def __repr__(self) -> str:
         return self.html.striptags()

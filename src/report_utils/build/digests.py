@@ -36,13 +36,12 @@ KEY_LIBRARIES = (
     "ipykernel",
     "jinja2",
     "markupsafe",
-    "weasyprint",
-    "pydyf",
+    "typst",
     "fonttools",
     "pyyaml",
     "openpyxl",
 )
-CODE_SUFFIXES = (".py", ".yaml", ".j2", ".css", ".json")
+CODE_SUFFIXES = (".py", ".yaml", ".j2", ".css", ".typ", ".json")
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -281,7 +281,7 @@ def produce(
 
 class _Tools:
     """What a process keeps between the briefings it builds: a warm kernel (``kernels``) and a
-    PDF printer (a child process that has loaded WeasyPrint and the fonts), one of each per
+    PDF printer (a child process that has loaded Typst and the fonts), one of each per
     thread that builds."""
 
     def __init__(self) -> None:
@@ -300,7 +300,7 @@ class _Tools:
             printer.close()
             printer = None
         if printer is None:
-            printer = Printer(lang, seconds)  # loads WeasyPrint while the kernel works
+            printer = Printer(lang, seconds)  # loads Typst and the fonts while the kernel works
             self._printers[thread] = printer
         return printer
 
@@ -329,7 +329,7 @@ atexit.register(tools.end)
 
 def _execute(job: Job, executed: Path, result: BuildResult, failed_dir: Path):
     # While the kernel works (another process), this process loads nbconvert and the briefing
-    # template (the PDF printer, a child process, loads WeasyPrint and its fonts meanwhile).
+    # templates (the PDF printer, a child process, loads Typst and its fonts meanwhile).
     warm = threading.Thread(target=_warm_html_exporter, daemon=True)
     warm.start()
     try:
@@ -409,10 +409,11 @@ def _run_notebook(job: Job, executed: Path, result: BuildResult, failed_dir: Pat
 def _warm_html_exporter() -> None:
     from nbformat import v4
 
-    from report_utils.export.exporters import BriefingHTMLExporter
+    from report_utils.export.exporters import BriefingHTMLExporter, BriefingTypstExporter
 
     with contextlib.suppress(Exception):  # only a warm-up: the real export reports problems
         BriefingHTMLExporter().from_notebook_node(v4.new_notebook())
+        BriefingTypstExporter().from_notebook_node(v4.new_notebook())
 
 
 def _as_planned(nb, run: Job, job: Job, executed: Path):
@@ -444,8 +445,8 @@ def _export(
     printer,
     pinned: datetime | None = None,
 ) -> None:
-    from report_utils.export.attachments import attachments, files_date
-    from report_utils.export.exporters import BriefingHTMLExporter
+    from report_utils.export.attachments import files_date
+    from report_utils.export.exporters import BriefingHTMLExporter, BriefingTypstExporter
 
     started = time.perf_counter()
     html, _ = BriefingHTMLExporter().from_notebook_node(nb)
@@ -455,8 +456,12 @@ def _export(
     if printer is not None:
         started = time.perf_counter()
         # The same bytes BriefingPDFExporter (the registered nbconvert exporter) produces: it
-        # prints this HTML with html_to_pdf, here in a child process that a timeout can stop.
-        printer.print(html, staging / "briefing.pdf", attachments(nb), files_date(nb, pinned))
+        # compiles this Typst source with its files, here in a child process that a timeout
+        # can stop.
+        source, resources = BriefingTypstExporter().from_notebook_node(nb)
+        printer.print(
+            source, staging / "briefing.pdf", resources["outputs"], files_date(nb, pinned)
+        )
         result.timings["pdf"] = round(time.perf_counter() - started, 3)
         result.peak_memory_mb["printer"] = printer.peak_mb
 

@@ -1,8 +1,10 @@
-"""nbconvert exporters of the briefing: HTML through the package's own template, and PDF by
-printing that HTML with WeasyPrint (A4, page numbers, CJK font embedded as a CID font).
+"""nbconvert exporters of the briefing: HTML through the package's own template; Typst through
+its Typst template, the way nbconvert's LaTeX exporter works (each block's output carries a
+Typst representation, ``text/vnd.typst``, beside its HTML); PDF by compiling that Typst source
+(A4, page numbers, fonts embedded, PDF/A-3a and PDF/UA-1, the notebook and its data attached).
 
 Registered under the ``nbconvert.exporters`` entry point, so ``jupyter nbconvert --to
-briefing_html`` and ``--to briefing_pdf`` work too.
+briefing_html``, ``--to briefing_typst`` and ``--to briefing_pdf`` work too.
 """
 
 from __future__ import annotations
@@ -11,14 +13,20 @@ import re
 from typing import Any
 
 from markupsafe import Markup
-from nbconvert.exporters import HTMLExporter
+from nbconvert.exporters import HTMLExporter, TemplateExporter
 from traitlets import default
 
+from report_utils.briefing import typst_markup
+from report_utils.errors import ReportError
 from report_utils.export.attachments import attachments, files_date
-from report_utils.export.printer import html_to_pdf
+from report_utils.export.printer import typeset
 from report_utils.paths import NBCONVERT_TEMPLATES_DIR
 
 TEMPLATE = "briefing"
+TYPST_TEMPLATE = "briefing_typst"
+ATTACHED_DIR = "attached"  # the embedded files, beside the Typst source
+# Types of the embedded files, by suffix (PDF/A-3 asks for one; Python knows no notebook type).
+MIME_TYPES = {".ipynb": "application/x-ipynb+json", ".csv": "text/csv"}
 
 
 class BriefingHTMLExporter(HTMLExporter):
@@ -32,7 +40,7 @@ class BriefingHTMLExporter(HTMLExporter):
 
     @default("template_file")
     def _template_file_default(self) -> str:
-        return "index.html.j2"  # also for the PDF exporter, which prints this HTML
+        return "index.html.j2"
 
     @default("extra_template_basedirs")
     def _extra_template_basedirs_default(self) -> list[str]:
@@ -51,11 +59,17 @@ class BriefingHTMLExporter(HTMLExporter):
         return True
 
     def from_notebook_node(self, nb, resources: dict[str, Any] | None = None, **kw):
-        resources = dict(resources or {})
-        params = nb.metadata.get("papermill", {}).get("parameters", {})
-        resources.setdefault("briefing_lang", params.get("lang") or "zh")
-        resources.setdefault("briefing_title", _first_heading(nb))
+        resources = _briefing_resources(nb, resources)
         return super().from_notebook_node(nb, resources=resources, **kw)
+
+
+def _briefing_resources(nb, resources: dict[str, Any] | None) -> dict[str, Any]:
+    """The language and the title of the briefing, for both templates."""
+    resources = dict(resources or {})
+    params = nb.metadata.get("papermill", {}).get("parameters", {})
+    resources.setdefault("briefing_lang", params.get("lang") or "zh")
+    resources.setdefault("briefing_title", _first_heading(nb))
+    return resources
 
 
 def _first_heading(nb) -> str:
@@ -70,9 +84,67 @@ def _first_heading(nb) -> str:
     return ""
 
 
-class BriefingPDFExporter(BriefingHTMLExporter):
-    """The briefing HTML printed to PDF with WeasyPrint, the notebook, its lineage and the
-    data rows it used attached (``attachments``)."""
+class BriefingTypstExporter(TemplateExporter):
+    """The briefing as a Typst source: the Typst template with each block's ``text/vnd.typst``
+    output; the chart images and the files to embed are ``resources["outputs"]`` (by the paths
+    the source reads), which nbconvert writes beside the ``.typ`` file."""
+
+    export_from_notebook = "Briefing Typst"
+    output_mimetype = typst_markup.MIMETYPE
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return ".typ"
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return TYPST_TEMPLATE
+
+    @default("template_file")
+    def _template_file_default(self) -> str:
+        return "index.typ.j2"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [str(NBCONVERT_TEMPLATES_DIR)]
+
+    def default_filters(self):
+        yield from super().default_filters()
+        yield ("typst_string", typst_markup.string)
+
+    def from_notebook_node(self, nb, resources: dict[str, Any] | None = None, **kw):
+        from report_utils.briefing import catalogues
+        from report_utils.fonts import text_faces
+
+        resources = _briefing_resources(nb, resources)
+        roles = catalogues.package(resources["briefing_lang"]).get("fonts", ["cjk"])
+        resources["briefing_fonts"] = [family for family, _ in text_faces(tuple(roles))]
+        outputs = dict(resources.get("outputs") or {})
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                if typst_markup.MIMETYPE in data and "text/html" in data:
+                    outputs.update(typst_markup.images(data["text/html"]))
+        resources["briefing_attached"] = []
+        for a in attachments(nb):
+            path = f"{ATTACHED_DIR}/{a.name}"
+            outputs[path] = a.data
+            resources["briefing_attached"].append(
+                {
+                    "name": a.name,
+                    "path": path,
+                    "relationship": a.relationship.lower(),
+                    "mime": MIME_TYPES.get(a.name[a.name.rfind(".") :], "text/plain"),
+                    "description": a.description,
+                }
+            )
+        resources["outputs"] = outputs
+        return super().from_notebook_node(nb, resources=resources, **kw)
+
+
+class BriefingPDFExporter(BriefingTypstExporter):
+    """The briefing's Typst source compiled to PDF by Typst (``printer.typeset``), with the
+    notebook, its lineage and the data rows it used attached (``attachments``)."""
 
     export_from_notebook = "Briefing PDF"
     output_mimetype = "application/pdf"
@@ -82,5 +154,18 @@ class BriefingPDFExporter(BriefingHTMLExporter):
         return ".pdf"
 
     def from_notebook_node(self, nb, resources: dict[str, Any] | None = None, **kw):
-        html, resources = super().from_notebook_node(nb, resources=resources, **kw)
-        return html_to_pdf(html, attachments(nb), files_date(nb)), resources
+        shown = [
+            output
+            for cell in nb.cells
+            for output in cell.get("outputs", [])
+            if typst_markup.MIMETYPE in output.get("data", {})
+        ]
+        if not shown:
+            raise ReportError(
+                f"the notebook has no outputs with a Typst representation ({typst_markup.MIMETYPE}"
+                "): run it again with this version of report_utils"
+            )
+        source, resources = super().from_notebook_node(nb, resources=resources, **kw)
+        files = resources.pop("outputs")
+        resources["outputs"] = {}  # all inside the PDF
+        return typeset(source, files, files_date(nb)), resources

@@ -1,45 +1,49 @@
-"""The briefing HTML printed to PDF by WeasyPrint (``html_to_pdf``), and in a child process that
+"""The briefing's Typst source compiled to PDF by Typst (``typeset``), and in a child process that
 a build can stop (``Printer``).
 
-WeasyPrint's time to lay out a table grows with the square of the length of an unbroken text in
-one of its cells (a 4,000-character event title, which the appendix shows in a table, took half a
-minute; 20,000 characters over five minutes). A build therefore prints in a child process
-(``python -m report_utils.export.printer LANG``) and waits at most ``timeout()`` seconds
-(``REPORT_UTILS_PDF_TIMEOUT``, default 60) for each PDF, then kills it and fails the run with a
-message (the next PDF gets a new child).
+Typst (the ``typst`` package: the compiler itself, no system dependency) writes the PDF as
+PDF/A-3a and PDF/UA-1 at once (``PDF_STANDARDS``): it checks the rules of both that it knows
+while exporting and refuses a document that breaks them (no title, an image without alt text,
+a font that cannot be embedded ...). Fonts come from the folders of the faces fontconfig finds
+(``fonts.text_faces``), read by Typst itself; the system's other fonts are not looked at.
 
-The child is started before it is needed: it imports WeasyPrint and lays out a one-line page in
-the briefing's fonts while the kernel works. Then it serves one request after another, each a JSON
-line (the PDF's path, the length of the HTML in bytes, the files to embed and their date)
-followed by the HTML; it answers each
-with a JSON line. One child serves every briefing a worker builds. It also bounds itself (an alarm
-a little after the timeout, for each PDF), so it never outlives a build that was killed; and it
-ends when its input ends.
+A build prints in a child process (``python -m report_utils.export.printer LANG SECONDS``) and
+waits at most ``timeout()`` seconds (``REPORT_UTILS_PDF_TIMEOUT``, default 60) for each PDF,
+then kills it and fails the run with a message (the next PDF gets a new child). The child is
+started before it is needed: it loads Typst and the fonts and typesets a page of the
+briefing's words while the kernel works. Then it serves one request after another, each a JSON
+line (the PDF's path, the folder with the charts and the files to embed, the date, the length
+of the source in bytes) followed by the Typst source; it answers each with a JSON line. It also
+bounds itself (an alarm a little after the timeout), so it never outlives a build that was
+killed; and it ends when its input ends.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import math
-import mimetypes
+import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
-import warnings
-from collections.abc import Sequence
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from report_utils.environment import PDF_TIMEOUT as TIMEOUT_ENV
 from report_utils.environment import pdf_timeout
 from report_utils.errors import ReportError
-from report_utils.paths import MESSAGES_DIR, NBCONVERT_TEMPLATES_DIR
+from report_utils.paths import MESSAGES_DIR
 
 _GRACE = 5.0  # the child's own alarm, after the parent's timeout
+# What the PDF claims, and Typst checks while writing it: the accessible level of PDF/A-3
+# (tagged, Unicode text; embedded files allowed) and PDF/UA-1. Typst 0.15 accepts both at once.
+PDF_STANDARDS = ("a-3a", "ua-1")
 
 
 @dataclass(frozen=True)
@@ -53,92 +57,80 @@ class Attached:
     relationship: str
     data: bytes
 
-    def to_json(self) -> dict[str, str]:
-        return {
-            "name": self.name,
-            "description": self.description,
-            "relationship": self.relationship,
-            "data": self.data.decode("utf-8"),  # every attachment is text
-        }
-
-    @classmethod
-    def from_json(cls, value: dict[str, str]) -> Attached:
-        return cls(
-            value["name"], value["description"], value["relationship"], value["data"].encode()
-        )
-
 
 def timeout() -> float:
-    """Seconds a PDF may take to lay out (``REPORT_UTILS_PDF_TIMEOUT``, default 60)."""
+    """Seconds a PDF may take to typeset (``REPORT_UTILS_PDF_TIMEOUT``, default 60)."""
     return pdf_timeout()  # checked where the build checks its environment
 
 
-def html_to_pdf(
-    html: str, attached: Sequence[Attached] = (), when: datetime | None = None
-) -> bytes:
-    """The PDF of a briefing page (A4, page numbers and fonts from its CSS), in this process and
-    without a time limit (``Printer`` runs it with one). Imports WeasyPrint only, not nbconvert:
-    the printer's child process starts faster.
+def font_folders() -> tuple[str, ...]:
+    """The folders of the faces any language uses (CJK and Latin), for Typst."""
+    from report_utils.fonts import text_faces
 
-    The PDF is PDF/A-3u (fonts embedded, an sRGB output intent, XMP metadata) with ``attached``
-    as its embedded files, and tagged for PDF/UA-1 (structure tree, headings, tables with
-    headers, figures with their alt text, language, title shown as the window's title)."""
-    try:
-        import weasyprint
-    except OSError as exc:  # Pango or its libraries are missing
-        raise ReportError(
-            f"WeasyPrint cannot load its system libraries ({exc}); install them as root: "
-            "apt-get install libpango-1.0-0 libpangoft2-1.0-0"
-        ) from None
-    # WeasyPrint logs every CSS property it ignores; the template is written for it, so quiet.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    document = weasyprint.HTML(string=html, base_url=None).render()
-    # WeasyPrint guesses an attachment's type from its name; Python knows no notebook type.
-    mimetypes.add_type("application/x-ipynb+json", ".ipynb", strict=False)
-    files = [
-        weasyprint.Attachment(
-            string=a.data,
-            name=a.name,
-            description=a.description,
-            relationship=a.relationship,
-            created=when,
-            modified=when,
-        )
-        for a in sorted(attached, key=lambda a: a.name.encode())  # a name tree is sorted
-    ]
-    with warnings.catch_warnings():
-        # WeasyPrint 70 opens its sRGB profile (the PDF/A output intent) and never closes the
-        # file; it is closed when collected, which warns. That warning only, and only here.
-        warnings.filterwarnings("ignore", ".*sRGB2014.icc", ResourceWarning)
-        return document.write_pdf(
-            pdf_variant="pdf/a-3u", pdf_tags=True, attachments=files, finisher=_declare_pdf_ua
-        )
+    return tuple(sorted({str(Path(path).parent) for _, path in text_faces(("cjk", "latin"))}))
 
 
-def _declare_pdf_ua(document, pdf) -> None:
-    """Add PDF/UA-1's identification (``pdfuaid:part``) to the XMP metadata of the PDF/A
-    variant (WeasyPrint writes one variant's identification; a PDF can claim both), and list
-    each attachment once in /AF."""
-    from xml.etree import ElementTree
+@cache
+def _compiler(folders: tuple[str, ...]):
+    """One compiler per process: it reads the fonts once and keeps what it has laid out."""
+    import typst
 
-    from weasyprint.pdf.metadata import NS
-
-    # WeasyPrint 70 lists each attachment twice in the catalog's /AF (from the name tree and
-    # from the file specifications): once is what PDF/A-3 asks.
-    if "AF" in pdf.catalog:
-        pdf.catalog["AF"] = type(pdf.catalog["AF"])(dict.fromkeys(pdf.catalog["AF"]))
-    number = int(pdf.catalog["Metadata"].split()[0])  # a reference: b"12 0 R"
-    stream = pdf.objects[number]
-    rdf = ElementTree.fromstring(document.metadata.generate_rdf_metadata("a", 3, "U"))
-    description = rdf.find(f"{{{NS['rdf']}}}Description")
-    description.set(f"{{{NS['pdfuaid']}}}part", "1")
-    header = (
-        b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+    fonts = typst.Fonts(
+        include_system_fonts=False, include_embedded_fonts=False, font_paths=list(folders)
     )
-    footer = b'</x:xmpmeta>\n<?xpacket end="r"?>'
-    xml = ElementTree.tostring(rdf, encoding="utf-8")
-    stream.stream = [b"\n".join((header, xml, *document.metadata.xmp_metadata, footer))]
+    return typst.Compiler(font_paths=fonts)
+
+
+def typeset(source: str, files: dict[str, bytes], when: datetime | None = None) -> bytes:
+    """The PDF of a briefing's Typst source, with ``files`` (charts, embedded files, by the
+    paths the source reads) beside it, dated ``when``; in this process, without a time limit
+    (``Printer`` runs it with one)."""
+    with tempfile.TemporaryDirectory(prefix="typst-", dir=_scratch()) as root:
+        write_files(Path(root), files)
+        return typeset_in(Path(root), source, when)
+
+
+def write_files(root: Path, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        path = (root / name).resolve()
+        if not path.is_relative_to(root.resolve()):
+            raise ReportError(f"a file of the PDF must stay in its folder: {name!r}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def typeset_in(root: Path, source: str, when: datetime | None = None) -> bytes:
+    """``typeset`` with the files already in ``root``."""
+    import typst
+
+    try:
+        pdf, warnings = _compiler(font_folders()).compile_with_warnings(
+            input=source.encode("utf-8"),
+            root=str(root),
+            format="pdf",
+            pdf_standards=list(PDF_STANDARDS),
+            timestamp=when.replace(microsecond=0) if when else None,  # Typst: whole seconds
+        )
+    except typst.TypstError as exc:
+        raise ReportError(f"Typst could not typeset the briefing: {_said(exc)}") from None
+    if warnings:  # e.g. a font family that is not there: the PDF would not be the briefing's
+        raise ReportError(f"Typst warned while typesetting the briefing: {_said(warnings[0])}")
+    return pdf
+
+
+def _said(problem) -> str:
+    hints = "; ".join(getattr(problem, "hints", None) or [])
+    message = getattr(problem, "message", None) or str(problem)
+    return f"{message} ({hints})" if hints else message
+
+
+def _scratch() -> str | None:
+    """The build's scratch folder when this runs in a build (``build.cleanup``: removed however
+    the build ends), else the system's temporary folder."""
+    from report_utils.build.cleanup import ENV
+
+    folder = os.environ.get(ENV)
+    return folder if folder and Path(folder).is_dir() else None
 
 
 class Printer:
@@ -161,25 +153,37 @@ class Printer:
         )
 
     def print(
-        self, html: str, pdf: Path, attached: Sequence[Attached] = (), when: datetime | None = None
+        self,
+        source: str,
+        pdf: Path,
+        files: dict[str, bytes] | None = None,
+        when: datetime | None = None,
     ) -> None:
-        """Write ``html`` as a PDF to ``pdf`` with ``attached`` embedded (dated ``when``);
-        ``ReportError`` when it failed or took too long."""
+        """Write the Typst ``source`` as a PDF to ``pdf``, with ``files`` beside it (charts and
+        embedded files, ``BriefingTypstExporter``'s outputs), dated ``when``; ``ReportError``
+        when it failed or took too long."""
         if self._process is None or self._process.poll() is not None:
             self.close()
             self._start()
+        root = Path(tempfile.mkdtemp(prefix="typst-", dir=_scratch()))
+        try:
+            write_files(root, files or {})
+            self._ask(source, pdf, root, when)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+
+    def _ask(self, source: str, pdf: Path, root: Path, when: datetime | None) -> None:
         process = self._process
         assert process is not None and process.stdin is not None and process.stdout is not None
-        body = html.encode("utf-8")
+        body = source.encode("utf-8")
         request = {
             "pdf": str(pdf),
+            "root": str(root),
             "bytes": len(body),
-            "attached": [a.to_json() for a in attached],
             "when": when.isoformat() if when else None,
         }
-        header = json.dumps(request).encode() + b"\n"
         try:
-            process.stdin.write(header + body)
+            process.stdin.write(json.dumps(request).encode() + b"\n" + body)
             process.stdin.flush()
         except OSError:
             pass  # it died: its exit status is reported below
@@ -188,8 +192,7 @@ class Printer:
             self.close()
             raise ReportError(
                 f"the PDF took longer than {self.seconds:g} s to lay out and was stopped "
-                f"(WeasyPrint's time grows with the square of an unbroken text's length: look "
-                f"for a very long text in the data; {TIMEOUT_ENV} sets the limit)"
+                f"({TIMEOUT_ENV} sets the limit)"
             ) from None
         line = process.stdout.readline()
         if not line:
@@ -221,25 +224,31 @@ class Printer:
 
 
 def _warm_page(lang: str) -> str:
-    """A page in the briefing's CSS with words from the catalogues of its language and of
-    Chinese (quotes stay Chinese in every language), bold and regular: the real page's fonts."""
+    """A page with words from the catalogues of its language and of Chinese (quotes stay
+    Chinese in every language), bold and regular, in the language's faces: the real page's
+    fonts, loaded before the real page comes."""
     import yaml
+
+    from report_utils.briefing.typst_markup import string
+    from report_utils.fonts import text_faces
 
     def strings(value) -> list[str]:
         if isinstance(value, dict):
             return [s for v in value.values() for s in strings(v)]
         return [value] if isinstance(value, str) else []
 
-    words = []
+    words, roles = [], ["cjk"]
     for code in dict.fromkeys((lang, "zh")):
         path = MESSAGES_DIR / f"{code}.yaml"
         if path.is_file():
-            words.append(" ".join(strings(yaml.safe_load(path.read_text("utf-8"))))[:300])
-    css = (NBCONVERT_TEMPLATES_DIR / "briefing" / "briefing.css").read_text("utf-8")
-    text = " ".join(words).replace("<", " ").replace("&", " ")
+            catalogue = yaml.safe_load(path.read_text("utf-8"))
+            roles += catalogue.get("fonts", []) if code == lang else []
+            words.append(" ".join(strings(catalogue))[:300])
+    fonts = ", ".join(string(family) for family, _ in text_faces(tuple(dict.fromkeys(roles))))
+    text = string(" ".join(words))
     return (
-        f'<html lang="{lang}"><head><style>{css}</style></head><body><main class="briefing">'
-        f"<h1>{text}</h1><p>{text}</p></main></body></html>"
+        f'#set document(title: "-")\n#set text(lang: {string(lang)}, font: ({fonts},))\n'
+        f"#strong({text})\n\n#{text}\n"
     )
 
 
@@ -248,22 +257,22 @@ def main() -> None:
     # Answers go to the real standard output; whatever a library prints goes to stderr.
     answers, sys.stdout = sys.stdout, sys.stderr
     with contextlib.suppress(Exception):  # only a warm-up: the real page reports problems
-        html_to_pdf(_warm_page(lang))
+        typeset(_warm_page(lang), {})
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     while header := sys.stdin.buffer.readline():
         if not header.strip():
             continue
         request = json.loads(header)
-        html = sys.stdin.buffer.read(request["bytes"]).decode("utf-8")
-        attached = [Attached.from_json(a) for a in request.get("attached", [])]
+        source = sys.stdin.buffer.read(request["bytes"]).decode("utf-8")
         when = datetime.fromisoformat(request["when"]) if request.get("when") else None
         signal.alarm(math.ceil(seconds + _GRACE))  # never outlive the parent's limit
         try:
-            Path(request["pdf"]).write_bytes(html_to_pdf(html, attached, when))
+            pdf = typeset_in(Path(request["root"]), source, when)
+            Path(request["pdf"]).write_bytes(pdf)
             answer: dict = {"peak_mb": _peak_mb()}
         except (ReportError, OSError) as exc:
             answer = {"error": str(exc)}
-        except Exception as exc:  # WeasyPrint's own failure: said, and the child goes on
+        except Exception as exc:  # Typst's own failure: said, and the child goes on
             answer = {"error": f"{type(exc).__name__}: {exc}"}
         finally:
             signal.alarm(0)
