@@ -159,7 +159,9 @@ def lang(request: pytest.FixtureRequest) -> str:
 
 
 def _flat(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    # without white space, and without the zero-width spaces the PDF puts into a long unbroken
+    # run so that its lines can break (briefing.typst_markup)
+    return re.sub(r"[\s\u200b]+", "", text)
 
 
 def _pdf_text(pdf: Path) -> str:

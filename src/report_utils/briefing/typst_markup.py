@@ -199,11 +199,22 @@ def _children(children: list[Element | str]) -> str:
         if isinstance(child, str):
             text = re.sub(r"\s+", " ", child)  # as HTML shows it
             if text:
-                out.append("#" + string(text))
+                out.append("#" + string(_breakable(text)))
             continue
         following = next((c for c in children[i + 1 :] if isinstance(c, Element)), None)
         out.append(_element(child, following))
     return "".join(out)
+
+
+# A run of Latin letters, digits and signs this long has no place to break a line (a URL, an id):
+# Typst would let it run off the page, where the HTML wraps it (overflow-wrap: anywhere). A zero
+# width space after each of its characters lets a line break there; it shows nothing.
+_UNBROKEN = re.compile(r"[!-~]{30,}")
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def _breakable(text: str) -> str:
+    return _UNBROKEN.sub(lambda m: ZERO_WIDTH_SPACE.join(m.group()), text)
 
 
 def _body(element: Element) -> str:
