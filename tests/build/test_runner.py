@@ -110,6 +110,8 @@ def test_a_later_period_file_rebuilds_nothing_older(built):
     data, out = built
     before = read_manifest(out / HOME / LATEST / "zh")["outputs"]
     later = data / "figures" / "zz-synthetic-later.csv"
+    source = data / "sources" / "synthetic-test.txt"
+    text = source.read_bytes()  # the synthetic quote added below is taken out again after
     year = int(LATEST[:4]) + 1
     later.write_text(
         "indicator,region,period_start,period_end,value,unit,qualifier,status,formula,source,"
@@ -134,6 +136,7 @@ def test_a_later_period_file_rebuilds_nothing_older(built):
         assert [j.period for j in newer.jobs] == [f"{year}-03"]
     finally:
         later.unlink()
+        source.write_bytes(text)
 
 
 def test_whitespace_only_edits_change_nothing(built):

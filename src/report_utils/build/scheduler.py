@@ -70,6 +70,7 @@ def reach(address: str, seconds: float = CONNECT_SECONDS) -> None:
     ``seconds``; a ``ReportError`` naming the address when nothing answers, or something that
     is not a Dask scheduler (a Dask worker's port fails the client with a TypeError)."""
     import asyncio
+    import concurrent.futures
 
     from distributed.comm import CommClosedError, connect
 
@@ -81,8 +82,14 @@ def reach(address: str, seconds: float = CONNECT_SECONDS) -> None:
         finally:
             await comm.close()
 
+    def probe() -> object:
+        return asyncio.run(asyncio.wait_for(identity(), seconds))
+
     try:
-        answer = asyncio.run(asyncio.wait_for(identity(), seconds))
+        # In a thread of its own: the caller may already run an event loop (a notebook, or a
+        # process that holds a distributed Client), where asyncio.run() is refused.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            answer = pool.submit(probe).result()
     except CommClosedError as exc:  # it accepted, then hung up (what a web server does)
         raise ReportError(
             f"what answers at {address} is not a Dask scheduler (it closed the connection: "

@@ -20,7 +20,15 @@ from typing import IO, Any
 
 # What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection"); Excel also reads
 # the full-width forms an input method types as formulas.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_ASCII_STARTS = ("=", "+", "-", "@")
+# (the full-width forms are U+FF1D, U+FF0B, U+FF0D and U+FF20: the ASCII ones moved by 0xFEE0)
+FORMULA_STARTS = (
+    *_ASCII_STARTS,
+    "\t",
+    "\r",
+    "\n",
+    *(chr(ord(c) + 0xFEE0) for c in _ASCII_STARTS),
+)
 # A negative number, or percentage, is a value to a spreadsheet, not a formula: left as it is.
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?%?")
 
