@@ -111,7 +111,8 @@ def output_lock(out_dir: Path, wait: float, notice: Callable[[str], None]):
 def write_index(out_dir: Path) -> Path:
     """``OUT/index.html``: every briefing in the folder with region, period, language, formats
     and build time, newest period first."""
-    from jinja2 import Environment, FileSystemLoader
+    from jinja2 import FileSystemLoader
+    from jinja2.sandbox import SandboxedEnvironment
 
     rows = []
     for manifest_path in sorted(out_dir.glob("*/*/*/manifest.json")):
@@ -137,7 +138,9 @@ def write_index(out_dir: Path) -> Path:
     rows.sort(key=lambda r: (r["region"], r["period"], r["lang"]), reverse=True)
     # Escaped whatever the template's name ends in (select_autoescape went by it, and left
     # ``index.html.j2`` unescaped): every value in the page is data, folder names included.
-    env = Environment(loader=FileSystemLoader(INDEX_TEMPLATES_DIR), autoescape=True)
+    # The package's own template, but the values it shows come from data (region ids, names):
+    # sandboxed and escaped, like every template the package renders.
+    env = SandboxedEnvironment(loader=FileSystemLoader(INDEX_TEMPLATES_DIR), autoescape=True)
     html = env.get_template("index.html.j2").render(rows=rows)
     try:
         _atomic_write(out_dir / "index.html", html)
