@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import nbformat
 import pytest
-from conftest import HOME, add_synthetic_source, synthetic_figure
+from conftest import HOME, add_synthetic_source, synthetic_figure, synthetic_quote
 from filelock import FileLock
 
 from report_utils.build import runner
@@ -39,6 +39,9 @@ def briefing_build(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+LATER_VALUE = "5.5"  # SYNTHETIC: a figure of the year after the data's latest
+
+
 @pytest.fixture(scope="module")
 def first_build(tmp_path_factory):
     """A data copy, an output folder with the zh briefing of the latest month (HTML and PDF)
@@ -49,6 +52,8 @@ def first_build(tmp_path_factory):
     data = root / "data"
     shutil.copytree(DATA_DIR, data)
     add_synthetic_source(data)
+    # the quote of the later figure a test adds (its source's text is an input of every briefing)
+    synthetic_quote(data, LATER_VALUE)
     out = root / "out"
     args = ("--data", str(data), "--out", str(out), "--period", LATEST, "--lang", "zh")
     result = briefing_build(*args)
@@ -110,13 +115,13 @@ def test_a_later_period_file_rebuilds_nothing_older(built):
     data, out = built
     before = read_manifest(out / HOME / LATEST / "zh")["outputs"]
     later = data / "figures" / "zz-synthetic-later.csv"
-    source = data / "sources" / "synthetic-test.txt"
-    text = source.read_bytes()  # the synthetic quote added below is taken out again after
     year = int(LATEST[:4]) + 1
     later.write_text(
         "indicator,region,period_start,period_end,value,unit,qualifier,status,formula,source,"
         "quote\n"
-        + synthetic_figure(data, f"ind_va_growth,贵州省,{year}-01,{year}-03,5.5,%,,reported,")
+        + synthetic_figure(
+            data, f"ind_va_growth,贵州省,{year}-01,{year}-03,{LATER_VALUE},%,,reported,"
+        )
         + "\n",
         encoding="utf-8",
     )
@@ -136,7 +141,6 @@ def test_a_later_period_file_rebuilds_nothing_older(built):
         assert [j.period for j in newer.jobs] == [f"{year}-03"]
     finally:
         later.unlink()
-        source.write_bytes(text)
 
 
 def test_whitespace_only_edits_change_nothing(built):
