@@ -14,9 +14,9 @@ import matplotlib.pyplot as plt
 import pytest
 from hypothesis import settings
 
+from report_utils.batch import runner
+from report_utils.batch.execute import first_home_region
 from report_utils.briefing.spec import Spec, read_spec
-from report_utils.build import runner
-from report_utils.build.execute import first_home_region
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 
 SYNTHETIC_NOTE = "SYNTHETIC TEST DATA"

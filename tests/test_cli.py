@@ -69,7 +69,7 @@ def test_a_unit_without_translation_stops_the_build_before_any_kernel(data_copy,
     assert f"guizhou-industry-2021.csv:{line}: unit:" in result.stderr, result.stderr
     assert not list(out.rglob("*.ipynb")) and not list(out.rglob("briefing.*"))
     # Chinese writes units as the tables do: that briefing does not need the translation.
-    from report_utils.build import runner
+    from report_utils.batch import runner
 
     plan = runner.plan(data_copy, out, [], ["zh"], ["html"])
     assert [job.lang for job in plan.jobs] == ["zh"]

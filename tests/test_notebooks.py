@@ -49,7 +49,7 @@ def test_cells_are_thin_calls_without_numbers(path):
 def test_runs_top_to_bottom_with_its_defaults(tmp_path):
     """As an analyst runs it in JupyterLab: no injected parameters, the notebook's own folder as
     the working directory, every cell in order."""
-    from report_utils.build.kernels import IPCKernelManager
+    from report_utils.batch.kernels import IPCKernelManager
 
     out = tmp_path / "executed.ipynb"
     pm.execute_notebook(

@@ -142,8 +142,8 @@ def build(
     """Execute the briefing notebook and export HTML and PDF into OUT/<region>/<period>/<lang>/.
 
     Briefings whose inputs are unchanged are skipped; a summary table lists every briefing."""
-    from report_utils.build import cleanup, runner
-    from report_utils.build.execute import set_by_the_build, tools
+    from report_utils.batch import cleanup, runner
+    from report_utils.batch.execute import set_by_the_build, tools
 
     formats = [f.strip() for f in fmt.split(",") if f.strip()]
     workers = jobs if jobs > 0 else runner.default_workers()

@@ -25,7 +25,7 @@ BRIEFING_NOTEBOOK = NOTEBOOKS_DIR / "briefing.ipynb"
 # Package data, one folder per stage that reads it.
 MESSAGES_DIR = PACKAGE_DIR / "briefing" / "messages"
 NBCONVERT_TEMPLATES_DIR = PACKAGE_DIR / "export" / "templates" / "nbconvert"
-INDEX_TEMPLATES_DIR = PACKAGE_DIR / "build" / "templates"
+INDEX_TEMPLATES_DIR = PACKAGE_DIR / "batch" / "templates"
 
 # Layout of a data folder, relative to it.
 META_SUBDIR = "meta"

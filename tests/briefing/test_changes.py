@@ -9,10 +9,10 @@ import pytest
 from conftest import HOME, synthetic_figure
 from markupsafe import Markup
 
+from report_utils.batch import runner
 from report_utils.briefing.figures import AsOf
 from report_utils.briefing.kinds.changes import found_changes
 from report_utils.briefing.report import Briefing
-from report_utils.build import runner
 from report_utils.errors import ParameterError
 from report_utils.paths import DATA_DIR
 from report_utils.tables.asof import previous_month

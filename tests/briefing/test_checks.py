@@ -300,7 +300,7 @@ def test_a_misspelt_region_word_is_suggested(data_copy: Path):
 def test_every_region_builds_but_the_ones_without_figures_yet(data_copy: Path, tmp_path: Path):
     """--all-regions plans the regions that have figures; naming one that has none is an error
     that says so."""
-    from report_utils.build import runner
+    from report_utils.batch import runner
     from report_utils.errors import ParameterError
 
     append_rows(data_copy / "meta" / "regions.csv", "遵义市,Zunyi,prefecture,贵州省,贵州省,region")

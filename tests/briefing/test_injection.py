@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from conftest import SYNTHETIC_NOTE, Watched
 
+from report_utils.batch import runner
 from report_utils.briefing import charts
 from report_utils.briefing.phrasing import languages
-from report_utils.build import runner
 from report_utils.paths import DATA_DIR
 
 pytestmark = pytest.mark.e2e

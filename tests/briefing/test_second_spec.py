@@ -14,10 +14,10 @@ import pytest
 import synthetic_prefecture as synthetic
 from markupsafe import Markup
 
+from report_utils.batch import runner
 from report_utils.briefing.figure_charts import series_lines
 from report_utils.briefing.kinds import Context
 from report_utils.briefing.report import Briefing
-from report_utils.build import runner
 from report_utils.tables.load import load_dataset
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import Watched
 
+from report_utils.batch import runner
 from report_utils.briefing.phrasing import languages
-from report_utils.build import runner
 
 pytestmark = pytest.mark.e2e
 

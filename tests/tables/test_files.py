@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 
-from report_utils.build import digests
+from report_utils.batch import digests
 from report_utils.paths import DATA_DIR
 from report_utils.tables.files import content_key, file_hashes
 

@@ -28,7 +28,7 @@ from conftest import (
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from report_utils.build import digests, runner
+from report_utils.batch import digests, runner
 from report_utils.errors import DataValidationError, Problem
 from report_utils.tables import schema, spreadsheets
 from report_utils.tables.load import FILE, LINE, validate

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from report_utils.build import runner
+from report_utils.batch import runner
 from report_utils.errors import DataValidationError
 from report_utils.tables.load import load_dataset, validate
 

@@ -144,7 +144,7 @@ def _said(problem) -> str:
 def _scratch() -> str | None:
     """The build's scratch folder when this runs in a build (``build.cleanup``: removed however
     the build ends), else the system's temporary folder."""
-    from report_utils.build.cleanup import ENV
+    from report_utils.batch.cleanup import ENV
 
     folder = os.environ.get(ENV)
     return folder if folder and Path(folder).is_dir() else None

@@ -1,2 +1,2 @@
-"""Stage 1 of the pipeline: read the data folder's tables, check them, and say what a month can
+"""Stage 1: read the data folder's tables, check them, and say what a month can
 see (periods, formulas, schemas, loading, spreadsheets, reconciliation rules)."""

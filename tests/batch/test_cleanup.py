@@ -151,7 +151,7 @@ def test_threads_that_open_the_scratch_folder_at_once_share_one(tmpdir_env):
     env.pop("REPORT_UTILS_SCRATCH", None)
     code = (
         "import threading\n"
-        "from report_utils.build import cleanup\n"
+        "from report_utils.batch import cleanup\n"
         "barrier, got = threading.Barrier(8), []\n"
         "def open_it():\n"
         "    barrier.wait()\n"
@@ -173,7 +173,7 @@ def test_threads_that_open_the_scratch_folder_at_once_share_one(tmpdir_env):
 def test_the_sweep_leaves_other_folders_alone(tmp_path):
     """Only the build's own scratch folders are swept: a folder of another program (or of a
     test) whose name starts like a briefing's, old and without an owner, stays."""
-    from report_utils.build import cleanup
+    from report_utils.batch import cleanup
 
     theirs = tmp_path / "briefing-cluster-abc"
     (theirs / "worker-0").mkdir(parents=True)

@@ -11,9 +11,9 @@ import nbformat
 import pytest
 from conftest import HOME, headline_indicators
 
+from report_utils.batch import execute as build
+from report_utils.batch import runner
 from report_utils.briefing.figures import AsOf
-from report_utils.build import execute as build
-from report_utils.build import runner
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 from report_utils.tables.load import load_dataset
 

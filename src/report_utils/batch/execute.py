@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from report_utils.build import digests
+from report_utils.batch import digests
 from report_utils.errors import BuildError, ParameterError, ReportError
 from report_utils.paths import BRIEFING_NOTEBOOK, META_SUBDIR, briefing_dir, inside
 from report_utils.tables.periods import is_month
@@ -307,8 +307,8 @@ class _Tools:
     def end(self, interrupted: bool = False) -> None:
         """End the kernels and printers (a build that is over, a worker that stops); a run
         ``interrupted`` in the middle kills its own kernel at once."""
-        if "report_utils.build.kernels" in sys.modules:  # no-op builds never import it
-            kernels = sys.modules["report_utils.build.kernels"]
+        if "report_utils.batch.kernels" in sys.modules:  # no-op builds never import it
+            kernels = sys.modules["report_utils.batch.kernels"]
             if interrupted:
                 kernels.kill()
             else:
@@ -344,7 +344,7 @@ def _run_notebook(job: Job, executed: Path, result: BuildResult, failed_dir: Pat
     from papermill.exceptions import PapermillExecutionError
 
     from report_utils import limits
-    from report_utils.build import kernels
+    from report_utils.batch import kernels
 
     kernel = kernels.warm()
     failed = failed_dir / FAILED

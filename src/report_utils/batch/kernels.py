@@ -11,7 +11,7 @@ content hash of its input files).
 
 Kernels talk over IPC (Unix sockets) instead of TCP ports: parallel runs on one machine cannot race
 for the same port (papermill issues #511 and #239). Each kernel's sockets get a path of their own in
-the build's scratch folder (``report_utils.build.cleanup``), which goes away however the build ends.
+the build's scratch folder (``report_utils.batch.cleanup``), which goes away however the build ends.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from jupyter_core.utils import run_sync
 from traitlets import default
 
 from report_utils import environment
-from report_utils.build import cleanup
+from report_utils.batch import cleanup
 
 # Run before each briefing (not stored in the history, no output): a fresh namespace numbered
 # from 1, the working folder the kernel was started in (a notebook may change it), the imports

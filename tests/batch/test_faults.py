@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from conftest import HOME
 
-from report_utils.build import execute as build
+from report_utils.batch import execute as build
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -329,7 +329,7 @@ def test_data_that_changes_during_the_pdf_step_fails_the_run(
 
 @pytest.mark.e2e
 def test_the_manifest_records_the_inputs_the_plan_hashed(default_build: Path):
-    from report_utils.build import digests
+    from report_utils.batch import digests
 
     manifest = build.read_manifest(default_build)
     assert manifest["inputs"]["files"] == digests.file_hashes(DATA_DIR)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from report_utils.build import digests, planner, remote
+from report_utils.batch import digests, planner, remote
 from report_utils.errors import BuildError
 from report_utils.paths import DATA_DIR
 from report_utils.tables.load import load_dataset

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from report_utils.build import digests
-from report_utils.build.execute import (
+from report_utils.batch import digests
+from report_utils.batch.execute import (
     FORMATS,
     MANIFEST,
     BuildResult,
@@ -158,10 +158,10 @@ def plan(
         return result
 
     # Something may need building: check everything before any kernel starts.
+    from report_utils.batch.execute import check_parameters
     from report_utils.briefing.catalogues import package
     from report_utils.briefing.checks import check_briefing
     from report_utils.briefing.phrasing import untranslated_units
-    from report_utils.build.execute import check_parameters
     from report_utils.fonts import require_fonts
 
     dataset = dataset or _dataset(data_dir)

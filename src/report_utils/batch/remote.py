@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from report_utils import notebook_code
-from report_utils.build import digests
-from report_utils.build.execute import FAILED, BuildResult, Job, move_into_place, produce
+from report_utils.batch import digests
+from report_utils.batch.execute import FAILED, BuildResult, Job, move_into_place, produce
 from report_utils.errors import BuildError, ReportError, UnsafePathError
 from report_utils.paths import inside
 
@@ -355,7 +355,7 @@ def connect(scheduler: str | None = None, local_workers: int = 0) -> Iterator[An
     from distributed import Client, LocalCluster
 
     if scheduler:
-        from report_utils.build.scheduler import CONNECT_SECONDS, parse, reach
+        from report_utils.batch.scheduler import CONNECT_SECONDS, parse, reach
 
         scheduler = parse(scheduler)
         reach(scheduler, CONNECT_SECONDS)  # bounded, whatever answers there

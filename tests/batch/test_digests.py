@@ -1,4 +1,4 @@
-from report_utils.build import digests
+from report_utils.batch import digests
 from report_utils.paths import DATA_DIR
 
 
@@ -48,5 +48,5 @@ def test_code_digest_follows_code_catalogues_and_templates(tmp_path, monkeypatch
         path.write_bytes(saved + b"\n")
         assert compute() != original, name
         path.write_bytes(saved)
-    (package / "build" / "new_module.py").write_text("")
+    (package / "batch" / "new_module.py").write_text("")
     assert compute() != original

@@ -1,7 +1,7 @@
 """What a build creates outside its output files, and how it goes away on every exit path.
 
 Everything temporary lives in one *scratch folder*, ``$TMPDIR/report-utils-scratch-XXXXXXXX/``:
-kernel connection files and IPC sockets (``build/kernels.py``) and, when the home folder cannot be
+kernel connection files and IPC sockets (``batch/kernels.py``) and, when the home folder cannot be
 written, matplotlib's and IPython's settings folders (they would otherwise make temporary
 folders of their own and leave them there). The process that opens it (the ``briefing`` command,
 or the first process of an API user that needs one) holds a lock on its ``.owner`` file for as

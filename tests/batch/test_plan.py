@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import HOME
 
-from report_utils.build import planner
-from report_utils.build.execute import check_parameters
+from report_utils.batch import planner
+from report_utils.batch.execute import check_parameters
 from report_utils.errors import ParameterError
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 from report_utils.tables.load import load_dataset
@@ -121,7 +121,7 @@ def test_loose_options_are_refused(tmp_path, kernel_tripwire, args, message):
 def test_a_jobs_paths_are_resolved_where_it_is_made(tmp_path, monkeypatch):
     """A job travels to other processes and machines (a Dask worker works in a folder of its
     own): a relative --data names this machine's folder wherever the job is read."""
-    from report_utils.build.execute import Job
+    from report_utils.batch.execute import Job
 
     monkeypatch.chdir(DATA_DIR.parent)
     month = load_dataset(DATA_DIR).months()[-1]
@@ -137,7 +137,7 @@ def test_a_notebook_saved_with_outputs_plans_the_same_fingerprint(tmp_path):
     the plan's fingerprint is over the notebook's code (issue 21); a changed cell is not."""
     import json
 
-    from report_utils.build import planner
+    from report_utils.batch import planner
     from report_utils.paths import BRIEFING_NOTEBOOK
 
     month = load_dataset(DATA_DIR).months()[-1]

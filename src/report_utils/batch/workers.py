@@ -8,9 +8,9 @@ with a pipe of its own, so the parent knows which briefing each one builds: when
 new worker; the others go on.
 
 A worker keeps one warm kernel and one PDF printer for all the briefings it builds
-(``report_utils.build.kernels``, ``execute.tools``), ends with the parent (``PR_SET_PDEATHSIG``
+(``report_utils.batch.kernels``, ``execute.tools``), ends with the parent (``PR_SET_PDEATHSIG``
 on Linux) and turns SIGTERM into ``SystemExit`` so that its run cleans up
-(``report_utils.build.cleanup``).
+(``report_utils.batch.cleanup``).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from report_utils.build import cleanup
-from report_utils.build.execute import BuildResult, Job, build_one, tools
+from report_utils.batch import cleanup
+from report_utils.batch.execute import BuildResult, Job, build_one, tools
 
 _STOP_SECONDS = 10  # for a worker to clean up after SIGTERM before it is killed
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from report_utils.build import cleanup, kernels
-from report_utils.build.execute import Job, build_one, tools
-from report_utils.build.kernels import IPCKernelManager
+from report_utils.batch import cleanup, kernels
+from report_utils.batch.execute import Job, build_one, tools
+from report_utils.batch.kernels import IPCKernelManager
 from report_utils.errors import ReportError
 from report_utils.paths import DATA_DIR
 from report_utils.tables.load import load_dataset

@@ -14,8 +14,8 @@ import pytest
 from conftest import HOME, add_synthetic_source, synthetic_figure, synthetic_quote
 from filelock import FileLock
 
-from report_utils.build import runner
-from report_utils.build.execute import check_parameters, read_manifest
+from report_utils.batch import runner
+from report_utils.batch.execute import check_parameters, read_manifest
 from report_utils.errors import ParameterError
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 from report_utils.tables.load import load_dataset
@@ -83,7 +83,7 @@ def test_a_no_op_default_plan_reads_the_data_facts_from_a_manifest(built):
     assert not list(out.glob(".*state*"))
     code = (
         "import sys\n"
-        "from report_utils.build import planner\n"
+        "from report_utils.batch import planner\n"
         f"p = planner.plan({str(data)!r}, {str(out)!r}, [], ['zh'], ['html', 'pdf'])\n"
         "assert not p.jobs and len(p.skipped) == 1, p\n"
         "assert 'pandas' not in sys.modules\n"

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from report_utils.build import scheduler
+from report_utils.batch import scheduler
 from report_utils.cli import app
 from report_utils.errors import ReportError
 from report_utils.paths import DATA_DIR

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import HOME, worker_killing_notebook
 
-from report_utils.build import runner
+from report_utils.batch import runner
 from report_utils.paths import DATA_DIR
 from report_utils.tables.load import load_dataset
 

@@ -19,9 +19,9 @@ from typing import Any
 from urllib.parse import quote
 
 from report_utils import environment
-from report_utils.build import cleanup
-from report_utils.build.execute import MANIFEST, BuildResult, build_one, read_manifest
-from report_utils.build.planner import Plan, default_workers, in_process, plan, visible_rows
+from report_utils.batch import cleanup
+from report_utils.batch.execute import MANIFEST, BuildResult, build_one, read_manifest
+from report_utils.batch.planner import Plan, default_workers, in_process, plan, visible_rows
 from report_utils.errors import BuildError, ReportError
 from report_utils.paths import INDEX_TEMPLATES_DIR
 
@@ -47,7 +47,7 @@ def run(
     (nothing shared: inputs shipped, outputs returned, see ``remote``)."""
     done = on_done or (lambda result: None)
     if cluster is not None:
-        from report_utils.build import remote
+        from report_utils.batch import remote
 
         built = remote.run_jobs(p.jobs, p.stamps, cluster, done)
         return [built[job.name] for job in p.jobs]
@@ -58,7 +58,7 @@ def run(
             done(results[-1])
         return results
     if executor is None:  # the local pool: a worker that dies costs only its own briefing
-        from report_utils.build.workers import run_jobs
+        from report_utils.batch.workers import run_jobs
 
         built = run_jobs(p.jobs, p.stamps, workers, done)
         return [built[job.name] for job in p.jobs]
@@ -216,7 +216,7 @@ def orchestrate(
     out_dir = Path(out_dir)
     environment.check()  # before anything is planned, and before any kernel sees it
     if scheduler:
-        from report_utils.build.scheduler import parse
+        from report_utils.batch.scheduler import parse
 
         scheduler = parse(scheduler)  # before planning: a malformed address is said at once
 
@@ -237,7 +237,7 @@ def orchestrate(
             on_plan(p)
         built: list[BuildResult] = []
         if p.jobs and (scheduler or local_cluster):
-            from report_utils.build import remote
+            from report_utils.batch import remote
 
             with remote.connect(scheduler, local_cluster) as client:
                 built = run(p, cluster=client, on_done=on_done)

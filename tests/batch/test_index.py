@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from conftest import HOME
 
-from report_utils.build import runner
+from report_utils.batch import runner
 
 FOLDERS = [
     ("2021-12", "zh"),
