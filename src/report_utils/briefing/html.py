@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from markupsafe import Markup, escape
 
 from report_utils.briefing import typst_markup
+from report_utils.briefing.amounts import Amount
 from report_utils.briefing.charts import Chart
 from report_utils.briefing.figures import Figure, Lineage
 from report_utils.briefing.kinds import Table
@@ -158,12 +159,11 @@ def source_entry(text: Markup) -> Markup:
     return Markup("<li>{}</li>").format(text)
 
 
-def appendix_value(
-    before: str, prefix: str, number: str, shown: str, suffix: str, after: str
-) -> Markup:
-    # data-value: the number as the table writes it (the text may show it in other units)
+def appendix_value(amount: Amount, written: str) -> Markup:
+    """The amount as the appendix shows it (the status, not a mark, says it is derived);
+    data-value: the number as the table writes it (the text may show it in other units)."""
     return Markup('<strong>{}{}<span class="number" data-value="{}">{}</span>{}{}</strong>').format(
-        before, prefix, number, shown, suffix, after
+        amount.before, amount.prefix, written, amount.number, amount.suffix, amount.after
     )
 
 

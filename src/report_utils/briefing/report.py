@@ -23,6 +23,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from report_utils.briefing import catalogues, html, kinds, record
+from report_utils.briefing.amounts import indicator_units
 from report_utils.briefing.cache import checked_data
 from report_utils.briefing.figures import AsOf, Figure, Lineage
 from report_utils.briefing.html import Block, Blocks
@@ -33,7 +34,6 @@ from report_utils.briefing.names import Names
 from report_utils.briefing.phrasing import (
     Paragraph,
     Phrasebook,
-    indicator_units,
     template_values,
 )
 from report_utils.errors import DataValidationError, ParameterError, ReportError
@@ -350,9 +350,7 @@ class Briefing:
             if f.derived
             else p.text("briefing.reported")
         )
-        before, after = p.qualifier(f)
-        prefix, shown, suffix = p.parts(f)
-        value = html.appendix_value(before, prefix, f.number(), shown, suffix, after)
+        value = html.appendix_value(p.amount(f), f.number())
         # A figure worked out here cites the rows it is worked out from.
         cited = f.inputs or (f,)
         quotes = Markup("<br>").join(
