@@ -17,10 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from report_utils.errors import ParameterError, Problem, display_path
-from report_utils.paths import MESSAGES_DIR
-
-DATA_MESSAGES = "messages"
-DATA_SUFFIX = ".yml"
+from report_utils.paths import MESSAGES_DIR, MESSAGES_SUFFIX, messages_dir, messages_file
 
 
 def languages() -> list[str]:
@@ -51,14 +48,10 @@ def lookup(messages: dict[str, Any], key: str, lang: str) -> Any:
     return node
 
 
-def data_path(data_dir: Path, lang: str) -> Path:
-    return Path(data_dir) / DATA_MESSAGES / f"{lang}{DATA_SUFFIX}"
-
-
 def data_languages(data_dir: Path) -> list[str]:
     """Languages the data folder has sentences for (and the package can phrase)."""
-    folder = Path(data_dir) / DATA_MESSAGES
-    written = {p.stem for p in folder.glob(f"*{DATA_SUFFIX}")} if folder.is_dir() else set()
+    folder = messages_dir(data_dir)
+    written = {p.stem for p in folder.glob(f"*{MESSAGES_SUFFIX}")} if folder.is_dir() else set()
     return [lang for lang in languages() if lang in written]
 
 
@@ -67,8 +60,8 @@ def read_data(data_dir: Path, lang: str):
     problems reading it; the catalogue is None when it cannot be read."""
     from report_utils.briefing.spec import read_yaml
 
-    data, located, problems = read_yaml(data_path(data_dir, lang))
-    shown = display_path(data_path(data_dir, lang))
+    data, located, problems = read_yaml(messages_file(data_dir, lang))
+    shown = display_path(messages_file(data_dir, lang))
     if not problems and not isinstance(data, dict):
         problems = [Problem(shown, 1, "-", "expected keys: briefing, headlines, sections")]
     elif not problems:

@@ -29,9 +29,15 @@ from report_utils.briefing.spec import (
     Slot,
     Spec,
     read_spec,
-    spec_path,
 )
 from report_utils.errors import DataValidationError, Problem, display_path, suggest
+from report_utils.paths import (
+    MESSAGES_SUBDIR,
+    MESSAGES_SUFFIX,
+    messages_dir,
+    messages_file,
+    spec_file,
+)
 
 # What every template of a briefing is given besides the functions (``Phrasebook.context``).
 BRIEFING_VALUES = frozenset({"region", "scope", "as_of"})
@@ -47,23 +53,23 @@ def check_briefing(
     spec, located, problems = read_spec(data_dir)
     if spec is None:
         return None, problems
-    problems += _spec_problems(spec, located, dataset, display_path(spec_path(data_dir)))
+    problems += _spec_problems(spec, located, dataset, display_path(spec_file(data_dir)))
     written = catalogues.data_languages(data_dir)
     if not written:
-        folder = display_path(Path(data_dir) / catalogues.DATA_MESSAGES)
+        folder = display_path(messages_dir(data_dir))
         problems.append(
             Problem(
                 folder,
                 0,
                 "-",
-                f"no sentences in any language: add {catalogues.DATA_MESSAGES}/<lang>"
-                f"{catalogues.DATA_SUFFIX} for one of {', '.join(catalogues.languages())} "
+                f"no sentences in any language: add {MESSAGES_SUBDIR}/<lang>"
+                f"{MESSAGES_SUFFIX} for one of {', '.join(catalogues.languages())} "
                 "(see data/README.md)",
             )
         )
     for lang in langs if langs is not None else written:
         if lang not in written and lang in catalogues.languages():
-            path = display_path(catalogues.data_path(data_dir, lang))
+            path = display_path(messages_file(data_dir, lang))
             problems.append(Problem(path, 0, "-", f"no sentences for language {lang!r}"))
             continue
         problems += _catalogue_problems(spec, data_dir, lang, dataset)
@@ -211,7 +217,7 @@ def _slot_problems(
 
 
 def _catalogue_problems(spec: Spec, data_dir: Path, lang: str, dataset: Any) -> list[Problem]:
-    shown = display_path(catalogues.data_path(data_dir, lang))
+    shown = display_path(messages_file(data_dir, lang))
     try:
         package = catalogues.package(lang)
     except Exception as exc:  # an unknown language: the package cannot phrase it

@@ -32,8 +32,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from report_utils.errors import Problem, display_path
+from report_utils.paths import SPEC_FILE, spec_file
 
-SPEC_FILE = "briefing.yml"
 SLOT_NAME = r"^[a-z][a-z0-9_]*$"
 SECTION_ID = r"^[a-z][a-z0-9_]*$"
 # Where a slot's figure comes from, besides a region id of meta/regions.csv.
@@ -284,14 +284,10 @@ def read_yaml(path: Path) -> tuple[Any, Located, list[Problem]]:
     return data, Located(node, text), []
 
 
-def spec_path(data_dir: Path) -> Path:
-    return Path(data_dir) / SPEC_FILE
-
-
 def read_spec(data_dir: Path) -> tuple[Spec | None, Located, list[Problem]]:
     """The spec of a data folder, with its node lines; None when it cannot be read or its
     structure is wrong (every problem at its line)."""
-    path = spec_path(data_dir)
+    path = spec_file(data_dir)
     shown = display_path(path)
     data, located, problems = read_yaml(path)
     if problems:

@@ -20,8 +20,7 @@ from typing import Any
 import yaml
 
 from report_utils.errors import Problem, display_path
-from report_utils.paths import MESSAGES_DIR
-from report_utils.tables.asof import FACT_TABLES
+from report_utils.paths import FACT_TABLES, MESSAGES_DIR
 
 LOCATOR = "locator"
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from report_utils.errors import DataValidationError, Problem
+from report_utils.paths import RULES_SUBDIR
 from report_utils.tables import files, schema
-from report_utils.tables.files import RULES_SUBDIR
 from report_utils.tables.formula import FigureKey, FormulaError, evaluate, references
 from report_utils.tables.load import FILE, LINE, Dataset, check_frame, read_input
 from report_utils.tables.periods import Period
