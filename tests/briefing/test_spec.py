@@ -118,3 +118,22 @@ def test_a_slot_cannot_take_a_name_every_sentence_has(data_copy: Path):
     assert f"briefing.yml:{line}: region: slot name 'region' is a name every sentence has" in (
         "\n".join(found)
     )
+
+
+def test_the_data_language_is_declared_once_in_the_spec(data_copy: Path):
+    from report_utils.briefing.spec import source_language
+    from report_utils.paths import DATA_DIR
+
+    assert source_language(DATA_DIR) == "zh"  # data/briefing.yml says so
+    spec = data_copy / "briefing.yml"
+    replace_once(spec, "\nlanguage: zh\n", "\nlanguage: en\n")
+    assert source_language(data_copy) == "en"
+    replace_once(spec, "\nlanguage: en\n", "\n")
+    assert source_language(data_copy) == "zh"  # the default where the spec does not say
+
+
+def test_a_data_language_that_is_no_language_code_is_a_line(data_copy: Path):
+    spec = data_copy / "briefing.yml"
+    replace_once(spec, "\nlanguage: zh\n", "\nlanguage: Chinese\n")
+    [problem] = problems_of(data_copy)
+    assert f"briefing.yml:{line_of(spec, 'language: Chinese')}: language: " in problem

@@ -497,3 +497,16 @@ def test_cli_reconcile_reports_data_errors(tmp_path: Path) -> None:
     result = run("reconcile", "--data", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert result.returncode == 1
     assert "nowhere:0: -: data folder is missing" in result.stderr
+
+
+def test_an_explanation_falls_back_to_the_data_language():
+    import dataclasses
+
+    result = reconcile(load_dataset(DATA))[0]
+    assert result.explanation_zh and result.explanation_en
+    assert result.explanation("en", "zh") == result.explanation_en
+    assert result.explanation("zh", "zh") == result.explanation_zh
+    assert result.explanation("fr", "zh") == result.explanation_zh  # no column of its own
+    untranslated = dataclasses.replace(result, explanation_en="")
+    assert untranslated.explanation("en", "zh") == result.explanation_zh
+    assert result.explanation("zh", "en") == result.explanation_zh

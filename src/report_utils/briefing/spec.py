@@ -104,6 +104,10 @@ class Headline(_Model):
 
 
 class Spec(_Model):
+    # The language the data is written in (its free text, its quotes, the ``<column>_<lang>``
+    # columns other languages fall back to); the one place it is declared: the spec's
+    # ``language``, this default where the spec does not say.
+    language: str = Field(default="zh", pattern=r"^[a-z]{2,3}$")
     headlines: list[Headline] = Field(default=[], max_length=MAX_HEADLINES)
     # Key messages on page 1, under the cards: for each section named here, the one-sentence
     # ``sections.<id>.summary`` of the catalogues, given that section's slots.
@@ -310,6 +314,13 @@ def read_spec(data_dir: Path) -> tuple[Spec | None, Located, list[Problem]]:
     except ValidationError as exc:
         errors = [e for e in exc.errors() if _relevant(e)] or exc.errors()
         return None, located, [_problem(shown, located, e) for e in errors]
+
+
+def source_language(data_dir: Path) -> str:
+    """The language the data folder is written in (``Spec.language``), for a reader that has no
+    spec at hand; the default when the spec cannot be read (reading it reports why)."""
+    spec = read_spec(data_dir)[0]
+    return (spec or Spec.model_construct()).language
 
 
 def _problem(shown: str, located: Located, error: dict[str, Any]) -> Problem:

@@ -90,8 +90,9 @@ class RuleResult:
         """Every figure involved: the checked one first, then the expression's."""
         return (self.checked, *self.inputs)
 
-    def explanation(self, lang: str = "zh") -> str:
-        return self.explanation_zh if lang == "zh" else self.explanation_en
+    def explanation(self, lang: str, source: str) -> str:
+        """The rule's explanation in ``lang``, else in the data's language ``source``."""
+        return getattr(self, f"explanation_{lang}", "") or getattr(self, f"explanation_{source}")
 
     def warning(self) -> Problem:
         """A mismatch as a warning located at the rule's line."""
