@@ -18,6 +18,7 @@ from typing import Any
 
 from report_utils.errors import ParameterError, Problem, display_path
 from report_utils.paths import MESSAGES_DIR, MESSAGES_SUFFIX, messages_dir, messages_file
+from report_utils.strict_yaml import load_yaml, read_yaml
 
 
 def languages() -> list[str]:
@@ -33,8 +34,6 @@ def package(lang: str) -> dict[str, Any]:
         raise ParameterError(
             f"no message catalogue for language {lang!r}; available: {', '.join(languages())}"
         )
-    from report_utils.briefing.spec import load_yaml
-
     return load_yaml(path.read_text(encoding="utf-8"))[0]
 
 
@@ -56,10 +55,8 @@ def data_languages(data_dir: Path) -> list[str]:
 
 
 def read_data(data_dir: Path, lang: str):
-    """The analyst's catalogue of a language, with its node lines (``spec.Located``) and the
+    """The analyst's catalogue of a language, with its node lines (``strict_yaml.Located``) and the
     problems reading it; the catalogue is None when it cannot be read."""
-    from report_utils.briefing.spec import read_yaml
-
     data, located, problems = read_yaml(messages_file(data_dir, lang))
     shown = display_path(messages_file(data_dir, lang))
     if not problems and not isinstance(data, dict):

@@ -24,10 +24,11 @@ from markupsafe import Markup
 from report_utils.briefing.figures import AsOf, Figure, direction
 from report_utils.briefing.names import Names
 from report_utils.tables.periods import Period
+from report_utils.tables.schema import CODES
 
 CHANGE, GAP, RANK, GROWTH, SHARE = "change", "gap", "rank", "growth", "share"
 YEAR_EARLIER, PREVIOUS = "year_earlier", "previous"
-APPROXIMATE = "约"  # the qualifier of a change worked out from an approximate figure
+APPROXIMATE = CODES["approximate"]  # the qualifier of a change worked out from an approximate one
 PERCENT = "%"
 # The phrase that states a figure of each kind (``Meaning.stated``; other kinds: ``amount``),
 # and the kinds the phrases of one kind can state: a sentence's ``phrase('rank', slot)`` is held
