@@ -289,9 +289,7 @@ class Briefing:
         rows = [
             [
                 r.explanation(self.lang, self.spec.language),
-                f"{r.reported:.{r.decimals}f}",
-                f"{r.recomputed:.{r.decimals + 2}f}",
-                f"±{r.tolerance:g}",
+                *r.shown(),
                 p.text(f"analyst.{'ok' if r.ok else 'mismatch'}"),
             ]
             for r in results
