@@ -23,8 +23,7 @@ from report_utils.briefing.phrasing import TEMPLATE_GLOBALS
 from report_utils.briefing.spec import (
     COMPARED,
     SELF,
-    Located,
-    Section,
+    SectionSpec,
     Slot,
     Spec,
     read_spec,
@@ -37,6 +36,7 @@ from report_utils.paths import (
     messages_file,
     spec_file,
 )
+from report_utils.strict_yaml import Located
 
 
 def check_briefing(
@@ -166,7 +166,7 @@ def _spec_problems(spec: Spec, located: Located, dataset: Any, shown: str) -> li
     return problems
 
 
-def _section_needs(section: Section, options: frozenset[str], path, at) -> list[Problem]:
+def _section_needs(section: SectionSpec, options: frozenset[str], path, at) -> list[Problem]:
     """A section of a kind that shows figures or indicators names some."""
     if "figures" in options and not section.figures:
         at(path, "figures", f"section {section.id!r} needs figures: slot name → indicator id")

@@ -61,19 +61,19 @@ class Slot(_Model):
     with_: str | None = Field(default=None, alias="with", pattern=SLOT_NAME)
 
 
-class Chart(_Model):
+class ChartSpec(_Model):
     """A bar chart of some of the section's slots; bars side by side per ``groups``."""
 
     bars: list[str]
     groups: Literal["region", "period"] = "region"
 
 
-class Section(_Model):
+class SectionSpec(_Model):
     id: str = Field(pattern=SECTION_ID)
     kind: str
     figures: dict[str, str | Slot] | None = Field(default=None, max_length=MAX_SLOTS)
     indicators: list[str] | None = Field(default=None, max_length=MAX_SLOTS)
-    chart: list[str] | Chart | None = None
+    chart: list[str] | ChartSpec | None = None
     series: bool | None = None
     subjects: list[Literal["company", "project", "park", "event"]] | None = None
 
@@ -82,10 +82,10 @@ class Section(_Model):
         is the latest figure of its indicator."""
         return _slots(self.figures)
 
-    def chart_spec(self) -> Chart | None:
-        if self.chart is None or isinstance(self.chart, Chart):
+    def chart_spec(self) -> ChartSpec | None:
+        if self.chart is None or isinstance(self.chart, ChartSpec):
             return self.chart
-        return Chart(bars=list(self.chart))
+        return ChartSpec(bars=list(self.chart))
 
     def options(self) -> set[str]:
         """The keys the spec gives this section (besides id and kind)."""
@@ -111,7 +111,7 @@ class Spec(_Model):
     # Key messages on page 1, under the cards: for each section named here, the one-sentence
     # ``sections.<id>.summary`` of the catalogues, given that section's slots.
     summary: list[str] = Field(default=[], max_length=MAX_SECTIONS)
-    sections: list[Section] = Field(max_length=MAX_SECTIONS)
+    sections: list[SectionSpec] = Field(max_length=MAX_SECTIONS)
 
 
 def _slots(figures: dict[str, str | Slot] | None) -> dict[str, Slot]:
@@ -192,4 +192,6 @@ def _relevant(error: dict[str, Any]) -> bool:
 
 def _is_union_tag(step: Any) -> bool:
     """pydantic names the union member it tried (``str``, ``Slot``) in an error's path."""
-    return isinstance(step, str) and (step in ("str", "Slot", "Chart") or step.startswith("list["))
+    return isinstance(step, str) and (
+        step in ("str", "Slot", "ChartSpec") or step.startswith("list[")
+    )

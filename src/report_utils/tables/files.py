@@ -69,7 +69,7 @@ def input_files(data_dir: Path) -> list[Path]:
     messages = messages_dir(data_dir)
     if messages.is_dir():
         files += [p for p in messages.glob(f"*{MESSAGES_SUFFIX}") if not p.name.startswith(".")]
-    files += source_texts(data_dir)
+    files += source_text_files(data_dir)
     return sorted(set(files))
 
 
@@ -103,7 +103,7 @@ def content_key(data_dir: Path) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def source_texts(data_dir: Path) -> list[Path]:
+def source_text_files(data_dir: Path) -> list[Path]:
     """The source texts ``meta/sources.csv`` locates inside the data folder (read with the csv
     module: planning a no-op build imports no pandas)."""
     import csv

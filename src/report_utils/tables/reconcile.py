@@ -29,7 +29,7 @@ Figures = dict[FigureKey, tuple[float, int]]
 
 
 @dataclass(frozen=True)
-class Figure:
+class RuleFigure:
     """One figure a rule involves, as the figures table has it."""
 
     indicator: str
@@ -63,8 +63,8 @@ class RuleResult:
 
     id: str
     kind: str
-    checked: Figure
-    inputs: tuple[Figure, ...]  # the figures of the expression, in order of appearance
+    checked: RuleFigure
+    inputs: tuple[RuleFigure, ...]  # the figures of the expression, in order of appearance
     expression: str
     reported: float
     recomputed: float
@@ -86,7 +86,7 @@ class RuleResult:
         return self.reported - self.recomputed
 
     @property
-    def figures(self) -> tuple[Figure, ...]:
+    def figures(self) -> tuple[RuleFigure, ...]:
         """Every figure involved: the checked one first, then the expression's."""
         return (self.checked, *self.inputs)
 
@@ -272,9 +272,9 @@ def _evaluate(
     return result, []
 
 
-def _figure(key: FigureKey, figures: Figures) -> Figure:
+def _figure(key: FigureKey, figures: Figures) -> RuleFigure:
     indicator, region, period = key
-    return Figure(indicator, region, period, figures[key][0])
+    return RuleFigure(indicator, region, period, figures[key][0])
 
 
 def _missing(key: FigureKey, figures: Figures, dataset: Dataset) -> str:
