@@ -143,7 +143,7 @@ def build(
 
     Briefings whose inputs are unchanged are skipped; a summary table lists every briefing."""
     from report_utils.batch import cleanup, runner
-    from report_utils.batch.execute import set_by_the_build, tools
+    from report_utils.batch.execute import tools
 
     formats = [f.strip() for f in fmt.split(",") if f.strip()]
     workers = jobs if jobs > 0 else runner.default_workers()
@@ -155,12 +155,6 @@ def build(
     try:
         cleanup.open_scratch()
         extra = dict(_parse_param(item) for item in param)
-        # --compare reaches the notebook as a parameter the plan does not own (the Job refuses
-        # those): it is refused from -p here, where the two are told apart.
-        if "compare" in extra:
-            raise set_by_the_build(["compare"])
-        if compare:
-            extra["compare"] = compare
 
         with _progress() as (on_plan, on_done):
             outcome = runner.orchestrate(
@@ -174,6 +168,7 @@ def build(
                 all_periods=all_periods,
                 force=force,
                 extra=extra,
+                compare=compare or None,
                 workers=workers,
                 wait=wait,
                 scheduler=scheduler,

@@ -15,8 +15,7 @@ from conftest import HOME, add_synthetic_source, synthetic_figure, synthetic_quo
 from filelock import FileLock
 
 from report_utils.batch import runner
-from report_utils.batch.execute import check_parameters, read_manifest
-from report_utils.errors import ParameterError
+from report_utils.batch.execute import read_manifest
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 from report_utils.tables.load import load_dataset
 
@@ -211,15 +210,6 @@ def test_two_builds_are_identical(built, default_build):
 
 
 def test_unknown_parameters_are_rejected_before_any_kernel(tmp_path):
-    months = load_dataset(DATA_DIR).months()
-    with pytest.raises(ParameterError, match=r"unknown parameter.*colour.*its parameters: period"):
-        check_parameters(BRIEFING_NOTEBOOK, {"period": LATEST, "colour": "red"}, months)
-    with pytest.raises(ParameterError, match="YYYY-MM"):
-        check_parameters(BRIEFING_NOTEBOOK, {"period": 202112}, months)
-    with pytest.raises(ParameterError, match="has no data"):
-        check_parameters(BRIEFING_NOTEBOOK, {"period": "1999-01"}, months)
-    with pytest.raises(ParameterError, match="catalogue"):
-        check_parameters(BRIEFING_NOTEBOOK, {"lang": "xx"}, months)
     result = subprocess.run(
         [sys.executable, "-m", "report_utils", "build", "--out", str(tmp_path), "-p", "colour=red"],
         capture_output=True,

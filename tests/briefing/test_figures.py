@@ -53,7 +53,7 @@ def test_events_up_to_the_end_of_the_month(dataset):
 
 
 def test_period_before_the_data_is_rejected(dataset):
-    with pytest.raises(ParameterError, match="before the earliest data"):
+    with pytest.raises(ParameterError, match=r"period 2019-01 has no data \(earliest: "):
         AsOf(dataset, "2019-01")
     with pytest.raises(ParameterError, match="YYYY-MM"):
         AsOf(dataset, "2021-9")

@@ -25,16 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from report_utils.batch import digests
-from report_utils.errors import BuildError, ParameterError, ReportError
-from report_utils.paths import BRIEFING_NOTEBOOK, META_SUBDIR, briefing_dir, inside
-from report_utils.tables.periods import is_month
+from report_utils.briefing.request import Request, check, home_facts
+from report_utils.errors import BuildError, ReportError
+from report_utils.paths import BRIEFING_NOTEBOOK, briefing_dir, inside
 
 FORMATS = ("html", "pdf")
 MANIFEST = "manifest.json"
 FAILED = "failed.ipynb"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-# The option of ``briefing build`` that sets a parameter, where it is not ``--<name>``.
-OPTION_OF = {"data_dir": "--data"}
 # Errors a kernel that did not start raises (ports taken, no reply in time): worth one retry.
 _START_ERRORS = (RuntimeError, TimeoutError, OSError)
 # Writes that fail because there is no room (disk, quota, file size limit) or no write access.
@@ -61,6 +59,7 @@ class Job:
     notebook: Path = BRIEFING_NOTEBOOK
     extra: tuple[tuple[str, Any], ...] = ()  # further notebook parameters, checked first
     region: str = ""  # the region the briefing is about; empty: the data's first home region
+    compare: str | None = None  # the month "since the last briefing"; None: the previous one
 
     @property
     def name(self) -> str:
@@ -75,52 +74,33 @@ class Job:
         # working folder is not this one), and its paths name this machine's files.
         for name in ("data_dir", "out_dir", "notebook"):
             object.__setattr__(self, name, Path(getattr(self, name)).resolve())
-        if not self.region:
-            object.__setattr__(self, "region", first_home_region(Path(self.data_dir)))
+        checked = check(self.request(), home_facts(self.data_dir), extra=dict(self.extra))
+        object.__setattr__(self, "region", checked.region or "")
         if self.region:  # empty: the data checks say why (no home region)
             _ = self.folder  # a name that cannot be a folder inside out_dir: refused here
-        owned = sorted(set(dict(self.extra)) & set(self.owned_parameters()))
-        if owned:
-            raise set_by_the_build(owned)
+
+    def request(self) -> Request:
+        return Request(
+            self.region or None,
+            self.period,
+            self.lang,
+            self.compare,
+            str(Path(self.data_dir).resolve()),
+        )
 
     def owned_parameters(self) -> dict[str, Any]:
         """The parameters the plan sets: they name the output folder and are hashed for it, so
         no extra parameter may replace them."""
-        return {
+        owned = {
             "period": self.period,
             "lang": self.lang,
             "region": self.region,
             "data_dir": str(Path(self.data_dir).resolve()),
         }
+        return owned if self.compare is None else {**owned, "compare": self.compare}
 
     def parameters(self) -> dict[str, Any]:
         return {**dict(self.extra), **self.owned_parameters()}
-
-
-def set_by_the_build(names: list[str]) -> ParameterError:
-    """The error for ``-p`` parameters that an option of ``briefing build`` sets."""
-    return ParameterError(
-        "; ".join(
-            f"{name} is set by the build ({OPTION_OF.get(name, '--' + name)}), not by -p NAME=VALUE"
-            for name in names
-        )
-    )
-
-
-def first_home_region(data_dir: Path) -> str:
-    """The region a briefing is about when none is named: the first with the role ``home`` in
-    meta/regions.csv (read with the csv module: planning a no-op build imports no pandas).
-    Empty when the file cannot tell; the data checks then report why."""
-    import csv
-
-    try:
-        with (data_dir / META_SUBDIR / "regions.csv").open(encoding="utf-8-sig") as handle:
-            for row in csv.DictReader(handle):
-                if (row.get("role") or "").strip() == "home":
-                    return (row.get("id") or "").strip()
-    except (OSError, UnicodeDecodeError, csv.Error):
-        pass
-    return ""
 
 
 @dataclass
@@ -138,78 +118,6 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return self.status != "failed"
-
-
-# --- parameters ---------------------------------------------------------------------------------
-
-
-def check_parameters(
-    notebook: Path,
-    parameters: dict[str, Any],
-    months: list[str],
-    latest: str | None = None,
-    regions: list[str] | None = None,
-) -> None:
-    """Reject unknown names, wrong types and values outside the data before any kernel starts
-    (papermill itself only warns about unknown names).
-
-    ``months`` are the months a briefing of the region can be as of (``Dataset.months``);
-    ``latest`` the latest month anything of the region refers to (``Dataset.latest_month``, the
-    default period), by default the last of ``months``: a period after it would show old figures
-    as current. ``regions`` are the regions a briefing can be about."""
-    import papermill as pm
-
-    declared = pm.inspect_notebook(str(notebook))
-    listing = ", ".join(f"{name} (default {spec['default']})" for name, spec in declared.items())
-    unknown = sorted(set(parameters) - set(declared))
-    if unknown:
-        raise ParameterError(
-            f"unknown parameter(s) {', '.join(unknown)} for {notebook.name}; "
-            f"its parameters: {listing}"
-        )
-    period, lang = parameters.get("period"), parameters.get("lang")
-    compare = parameters.get("compare")
-    if (period is not None or compare is not None) and not months:
-        raise ParameterError(
-            "the data has no months with a reported figure or an event: no briefing can be "
-            "built from it"
-        )
-    with_data = f"months with data: {', '.join(months)}"
-    if period is not None:
-        if not isinstance(period, str) or not is_month(period):
-            raise ParameterError(
-                f"period must be a month as YYYY-MM, got {period!r}; "
-                f"{notebook.name} parameters: {listing}"
-            )
-        if period < months[0]:
-            raise ParameterError(
-                f"period {period} has no data (earliest: {months[0]}); {with_data}"
-            )
-        last = max(months[-1], latest or months[-1])
-        if period > last:
-            raise ParameterError(
-                f"period {period} is after the latest month with data ({last}); {with_data}"
-            )
-    if compare is not None:
-        if not isinstance(compare, str) or not is_month(compare):
-            raise ParameterError(f"compare must be a month as YYYY-MM, got {compare!r}")
-        if period is not None and compare >= period:
-            raise ParameterError(f"compare ({compare}) must be before the period ({period})")
-        if compare < months[0]:
-            raise ParameterError(f"compare {compare} has no data (earliest: {months[0]})")
-    region = parameters.get("region")
-    if region is not None and regions is not None and region not in regions:
-        raise ParameterError(
-            f"no briefing for region {region!r}; regions (meta/regions.csv): {', '.join(regions)}"
-        )
-    data_dir = parameters.get("data_dir")
-    available = languages(Path(data_dir) if isinstance(data_dir, str) else None)
-    if lang is not None and lang not in available:
-        raise ParameterError(
-            f"no message catalogue for language {lang!r}; available: {', '.join(available)}"
-        )
-    if data_dir is not None and not (isinstance(data_dir, str) and Path(data_dir).is_dir()):
-        raise ParameterError(f"data_dir must be an existing folder, got {data_dir!r}")
 
 
 # --- one briefing -------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from report_utils.errors import ParameterError, Problem, display_path
+from report_utils.errors import Problem, display_path
 from report_utils.paths import MESSAGES_DIR
 
 DATA_MESSAGES = "messages"
@@ -31,11 +31,10 @@ def languages() -> list[str]:
 @cache
 def package(lang: str) -> dict[str, Any]:
     """The package's catalogue of a language."""
+    from report_utils.briefing.request import Facts, Request, check
+
+    check(Request(lang=lang), Facts(languages=tuple(languages())))  # a language it phrases
     path = MESSAGES_DIR / f"{lang}.yaml"
-    if not path.is_file():
-        raise ParameterError(
-            f"no message catalogue for language {lang!r}; available: {', '.join(languages())}"
-        )
     from report_utils.briefing.spec import load_yaml
 
     return load_yaml(path.read_text(encoding="utf-8"))[0]

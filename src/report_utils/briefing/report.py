@@ -23,10 +23,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from report_utils.briefing import catalogues, kinds, record, typst_markup
+from report_utils.briefing import catalogues, kinds, record, request, typst_markup
 from report_utils.briefing.figures import AsOf, Figure, Lineage
 from report_utils.briefing.kinds import Context, Section, Table
-from report_utils.briefing.kinds.changes import check_compare
 from report_utils.briefing.meaning import Meaning
 from report_utils.briefing.names import Names
 from report_utils.briefing.phrasing import (
@@ -35,6 +34,7 @@ from report_utils.briefing.phrasing import (
     indicator_units,
     template_values,
 )
+from report_utils.briefing.request import Request
 from report_utils.errors import DataValidationError, ParameterError, ReportError
 from report_utils.fonts import cjk_font
 from report_utils.limits import TimeLimitExceeded, briefing_time_limit, section_time_limit
@@ -99,15 +99,17 @@ class Briefing:
         compare: str | None = None,
         region: str | None = None,
     ):
-        catalogues.package(lang)  # unknown language: ParameterError before anything else
         cjk_font()  # no CJK font: MissingFontError naming the package, before any work
-        self.lang = lang
         self.data_dir = Path(data_dir) if data_dir else DATA_DIR
         # The checks `briefing build` ran before starting this kernel, run again for a notebook
         # opened by hand: a problem is reported at its file and line, not halfway through.
+        asked = request.check(
+            Request(region, period, lang, compare, None if data_dir is None else str(data_dir)),
+            request.facts_of(loaded(self.data_dir), catalogues.data_languages(self.data_dir)),
+        )
+        self.lang = lang
         self.dataset, self.spec = checked_data(self.data_dir, lang)
-        self.asof = AsOf(self.dataset, period, region)
-        check_compare(self.dataset, self.asof.month, compare, self.asof.home)
+        self.asof = AsOf(self.dataset, asked.period, asked.region)
         self.compare = compare  # the month "since the last briefing" compares with
         self.names = Names(self.dataset, lang)
         self.lineage = Lineage()
@@ -490,15 +492,21 @@ _SPECS: dict[tuple[str, str, str], Any] = {}
 _KEEP = 4
 
 
+def loaded(data_dir: Path) -> Any:
+    """The data folder's dataset, read and checked once per content of its input files."""
+    folder = (str(Path(data_dir).resolve()), content_key(data_dir))
+    if folder not in _DATASETS:
+        _remember(_DATASETS, folder, load_dataset(data_dir))
+    return _DATASETS[folder]
+
+
 def checked_data(data_dir: Path, lang: str) -> tuple[Any, Any]:
     """The data folder's dataset and its spec checked for ``lang``, read and checked once per
     content of the folder's input files (``tables.files.content_key``)."""
     from report_utils.briefing.checks import checked_spec
 
     folder = (str(Path(data_dir).resolve()), content_key(data_dir))
-    if folder not in _DATASETS:
-        _remember(_DATASETS, folder, load_dataset(data_dir))
-    dataset = _DATASETS[folder]
+    dataset = loaded(data_dir)
     if (*folder, lang) not in _SPECS:
         _remember(_SPECS, (*folder, lang), checked_spec(dataset, data_dir, [lang]))
     return dataset, _SPECS[(*folder, lang)]
