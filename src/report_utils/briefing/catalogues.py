@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from report_utils.errors import Problem, display_path
+from report_utils.errors import ParameterError, Problem, display_path
 from report_utils.paths import MESSAGES_DIR
 
 DATA_MESSAGES = "messages"
@@ -38,6 +38,16 @@ def package(lang: str) -> dict[str, Any]:
     from report_utils.briefing.spec import load_yaml
 
     return load_yaml(path.read_text(encoding="utf-8"))[0]
+
+
+def lookup(messages: dict[str, Any], key: str, lang: str) -> Any:
+    """The entry at a dotted ``key`` of a catalogue (``ParameterError`` naming it if absent)."""
+    node: Any = messages
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise ParameterError(f"no message {key!r} in the {lang} catalogues")
+        node = node[part]
+    return node
 
 
 def data_path(data_dir: Path, lang: str) -> Path:
