@@ -269,7 +269,7 @@ def test_a_parameters_file_sets_what_the_command_line_does_not(tmp_path, text, a
 
 @pytest.mark.e2e
 def test_a_parameters_file_builds_what_it_names(tmp_path):
-    from report_utils.batch.execute import read_manifest
+    from report_utils.batch.job import read_manifest
     from report_utils.tables.load import load_dataset
 
     months = load_dataset(DATA_DIR).months()

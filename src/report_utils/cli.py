@@ -169,7 +169,7 @@ def build(
 
     Briefings whose inputs are unchanged are skipped; a summary table lists every briefing."""
     from report_utils.batch import cleanup, runner
-    from report_utils.batch.execute import tools
+    from report_utils.batch.tools import tools
     from report_utils.briefing.request import OWNED
 
     source = click.get_current_context().get_parameter_source

@@ -112,7 +112,7 @@ def test_loose_options_are_refused(tmp_path, kernel_tripwire, args, message):
 def test_a_jobs_paths_are_resolved_where_it_is_made(tmp_path, monkeypatch):
     """A job travels to other processes and machines (a Dask worker works in a folder of its
     own): a relative --data names this machine's folder wherever the job is read."""
-    from report_utils.batch.execute import Job
+    from report_utils.batch.job import Job
 
     monkeypatch.chdir(DATA_DIR.parent)
     month = load_dataset(DATA_DIR).months()[-1]

@@ -15,7 +15,7 @@ from conftest import HOME, add_synthetic_source, synthetic_figure, synthetic_quo
 from filelock import FileLock
 
 from report_utils.batch import runner
-from report_utils.batch.execute import read_manifest
+from report_utils.batch.job import read_manifest
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 from report_utils.tables.load import load_dataset
 

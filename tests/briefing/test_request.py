@@ -13,6 +13,7 @@ from conftest import HOME
 from papermill.exceptions import PapermillExecutionError
 
 from report_utils.batch import execute, planner
+from report_utils.batch.job import Job
 from report_utils.briefing import catalogues, request
 from report_utils.briefing.request import Facts, Request, check
 from report_utils.cli import app
@@ -99,9 +100,9 @@ def test_a_job_and_the_notebook_say_what_check_says(tmp_path, case):
     refuses (the job's run fails with the message), as does the notebook run by papermill."""
     asked, _ = BAD[case]
     message = expected(asked)
-    job = dict(region=asked.region, compare=asked.compare, formats=("html",))
+    options = dict(region=asked.region, compare=asked.compare, formats=("html",))
     try:
-        made = execute.Job(DATA_DIR, tmp_path / "out", str(asked.period), str(asked.lang), **job)
+        made = Job(DATA_DIR, tmp_path / "out", str(asked.period), str(asked.lang), **options)
     except ParameterError as exc:
         assert str(exc) == message
     else:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from report_utils.batch import digests
-from report_utils.batch.execute import (
+from report_utils.batch.job import (
     FORMATS,
     MANIFEST,
     BuildResult,
