@@ -140,29 +140,11 @@ def _run_notebook(job: Job, executed: Path, result: BuildResult, failed_dir: Pat
                 execution_timeout=limits.cell_seconds(),
             )
             break
-        except CellTimeoutError:  # the kernel still runs the cell: it cannot be reused
-            kernel.close()
+        except (CellTimeoutError, DeadKernelError, PapermillExecutionError) as exc:
+            if not isinstance(exc, PapermillExecutionError):
+                kernel.close()  # it still runs the cell, or it died: it cannot be reused
             _keep_failed(executed, failed)
-            result.status = "failed"
-            result.error = (
-                f"{job.notebook.name} cell {_running_cell(failed)} took longer than "
-                f"{limits.cell_seconds()} s (the limit is "
-                f"{limits.CELL_ENV}, in seconds)"
-            )
-            return None
-        except PapermillExecutionError as exc:
-            _keep_failed(executed, failed)
-            result.status = "failed"
-            result.error = _describe(exc, failed, job.notebook.name)
-            return None
-        except DeadKernelError as exc:
-            kernel.close()
-            _keep_failed(executed, failed)
-            result.status = "failed"
-            result.error = (
-                f"the kernel died while running {job.notebook.name} cell "
-                f"{_running_cell(failed)}: {exc}"
-            )
+            result.status, result.error = "failed", _why(exc, failed, job.notebook.name)
             return None
         except _START_ERRORS as exc:
             kernel.close()
@@ -171,8 +153,7 @@ def _run_notebook(job: Job, executed: Path, result: BuildResult, failed_dir: Pat
             if attempt == 1 and not _any_cell_ran(executed):
                 continue  # the kernel did not start or answer (e.g. a port race): retry once
             _keep_failed(executed, failed)
-            result.status = "failed"
-            result.error = f"the kernel failed ({type(exc).__name__}): {exc}"
+            result.status, result.error = "failed", _why(exc, failed, job.notebook.name)
             return None
         finally:
             kernel.after_run()
@@ -280,6 +261,26 @@ def _running_cell(executed: Path) -> str:
         if cell.metadata.get("papermill", {}).get("start_time"):
             number = str(counted)
     return number
+
+
+def _why(exc: BaseException, failed: Path, notebook: str) -> str:
+    """Why a run failed: the cell that raised (``_describe``), ran too long or was running when
+    the kernel died (counted in the analyst's notebook, ``_running_cell``), or the kernel."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    from report_utils import limits
+
+    if isinstance(exc, PapermillExecutionError):
+        return _describe(exc, failed, notebook)
+    if isinstance(exc, CellTimeoutError):
+        return (
+            f"{notebook} cell {_running_cell(failed)} took longer than "
+            f"{limits.cell_seconds()} s (the limit is {limits.CELL_ENV}, in seconds)"
+        )
+    if isinstance(exc, DeadKernelError):
+        return f"the kernel died while running {notebook} cell {_running_cell(failed)}: {exc}"
+    return f"the kernel failed ({type(exc).__name__}): {exc}"
 
 
 def _describe(exc, executed: Path, notebook: str) -> str:

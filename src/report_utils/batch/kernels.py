@@ -34,13 +34,10 @@ from report_utils import environment
 from report_utils.batch import cleanup
 
 # Run before each briefing (not stored in the history, no output): a fresh namespace numbered
-# from 1, the working folder the kernel was started in (a notebook may change it), the imports
-# of every briefing already done.
-RESET = (
-    "get_ipython().reset(new_session=True)\n"
-    "import os as _os; _os.chdir({cwd!r}); del _os\n"
-    "import report_utils.briefing.report\n"
-)
+# from 1 and the working folder the kernel was started in (a notebook may change it). What the
+# notebook imports it imports itself (its first briefing loads the package; later ones find it
+# loaded): the kernel names no module of the package in code of its own.
+RESET = "get_ipython().reset(new_session=True)\nimport os as _os; _os.chdir({cwd!r}); del _os\n"
 READY_SECONDS = 120.0
 # No input history database: nothing of one briefing is kept for the next, nothing is written
 # to the home folder (a full disk there would fill the build's errors with IPython's).
