@@ -37,7 +37,7 @@ def test_related_figures_need_the_same_period(dataset):
 
 
 def test_period_before_the_data_is_rejected(dataset):
-    with pytest.raises(ParameterError, match="before the earliest data"):
+    with pytest.raises(ParameterError, match=r"period 2019-01 has no data \(earliest: "):
         AsOf(dataset, "2019-01")
     with pytest.raises(ParameterError, match="YYYY-MM"):
         AsOf(dataset, "2021-9")

@@ -29,11 +29,10 @@ def languages() -> list[str]:
 @cache
 def package(lang: str) -> dict[str, Any]:
     """The package's catalogue of a language."""
+    from report_utils.briefing.request import Facts, Request, check
+
+    check(Request(lang=lang), Facts(languages=tuple(languages())))  # a language it phrases
     path = MESSAGES_DIR / f"{lang}.yaml"
-    if not path.is_file():
-        raise ParameterError(
-            f"no message catalogue for language {lang!r}; available: {', '.join(languages())}"
-        )
     return load_yaml(path.read_text(encoding="utf-8"))[0]
 
 

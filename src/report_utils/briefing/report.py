@@ -22,13 +22,12 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from report_utils.briefing import catalogues, html, kinds, record
+from report_utils.briefing import catalogues, html, kinds, record, request
 from report_utils.briefing.amounts import indicator_units
-from report_utils.briefing.cache import checked_data
+from report_utils.briefing.cache import checked_data, loaded
 from report_utils.briefing.figures import AsOf, Figure, Lineage
 from report_utils.briefing.html import Block, Blocks
 from report_utils.briefing.kinds import Context, Section, Table
-from report_utils.briefing.kinds.changes import check_compare
 from report_utils.briefing.meaning import Meaning
 from report_utils.briefing.names import Names
 from report_utils.briefing.phrasing import (
@@ -36,6 +35,7 @@ from report_utils.briefing.phrasing import (
     Phrasebook,
     template_values,
 )
+from report_utils.briefing.request import Request
 from report_utils.briefing.spec import source_language
 from report_utils.errors import DataValidationError, ParameterError, ReportError
 from report_utils.fonts import cjk_font
@@ -59,16 +59,18 @@ class Briefing:
         compare: str | None = None,
         region: str | None = None,
     ):
+        cjk_font()  # no CJK font: MissingFontError naming the package, before any work
         self.data_dir = Path(data_dir) if data_dir else DATA_DIR
         lang = lang or source_language(self.data_dir)  # by default, the data's own language
-        catalogues.package(lang)  # unknown language: ParameterError before anything else
-        cjk_font()  # no CJK font: MissingFontError naming the package, before any work
-        self.lang = lang
         # The checks `briefing build` ran before starting this kernel, run again for a notebook
         # opened by hand: a problem is reported at its file and line, not halfway through.
+        asked = request.check(
+            Request(region, period, lang, compare, None if data_dir is None else str(data_dir)),
+            request.facts_of(loaded(self.data_dir), catalogues.data_languages(self.data_dir)),
+        )
+        self.lang = lang
         self.dataset, self.spec = checked_data(self.data_dir, lang)
-        self.asof = AsOf(self.dataset, period, region)
-        check_compare(self.dataset, self.asof.month, compare, self.asof.home)
+        self.asof = AsOf(self.dataset, asked.period, asked.region)
         self.compare = compare  # the month "since the last briefing" compares with
         self.names = Names(self.dataset, lang, self.spec.language)
         self.lineage = Lineage()
