@@ -16,8 +16,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from report_utils import __version__, environment
 from report_utils.errors import DataValidationError, ReportError
-from report_utils.paths import DATA_DIR, OUTPUTS_DIR
+from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR, OUTPUTS_DIR
 
 # Messages quote the user's data: no rich markup or emoji codes in them (":x:" in "root:x:0:0"
 # would print as an emoji); styles are set with Text objects where wanted.
@@ -33,7 +34,42 @@ data_option = click.option(
 )
 
 
+# Time limits a build takes as options: option, the environment variable ``environment`` reads
+# (the one owner: the option sets it for this process, its workers and kernels), what it limits.
+TIMEOUTS = (
+    ("--execution-timeout", environment.CELL_ENV, environment.CELL_DEFAULT, "a notebook cell"),
+    ("--section-timeout", environment.SECTION_ENV, environment.SECTION_DEFAULT, "a section"),
+    ("--pdf-timeout", environment.PDF_TIMEOUT, environment.DEFAULT_PDF_TIMEOUT, "a PDF"),
+)
+
+
+def timeout_options(command):
+    """The ``TIMEOUTS`` options, each setting its environment variable when given."""
+
+    def given(ctx: click.Context, param: click.Parameter, value: float | None) -> None:
+        if value is not None:
+            _seconds(ctx, param, value)
+            if value == 0:
+                raise click.BadParameter("0 is no time limit: give seconds above 0", ctx, param)
+            environment.set_seconds(TIMEOUTS_BY_NAME[param.name or ""], value)
+
+    for option, variable, default, what in reversed(TIMEOUTS):
+        command = click.option(
+            option,
+            type=float,
+            metavar="SECONDS",
+            expose_value=False,
+            callback=given,
+            help=f"Seconds {what} may take; default: ${variable}, else {default:g}.",
+        )(command)
+    return command
+
+
+TIMEOUTS_BY_NAME = {option.lstrip("-").replace("-", "_"): var for option, var, *_ in TIMEOUTS}
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="briefing")
 def app() -> None:
     """Build briefings from the indicator tables in data/."""
 
@@ -122,6 +158,14 @@ def validate(data: Path) -> None:
     callback=lambda ctx, param, value: _seconds(ctx, param, value),
     help="Seconds to wait for another build on the same output folder.",
 )
+@click.option(
+    "--notebook",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=BRIEFING_NOTEBOOK,
+    show_default=True,
+    help="The briefing notebook papermill runs.",
+)
+@timeout_options
 def build(
     data: Path,
     out_dir: Path,
@@ -138,6 +182,7 @@ def build(
     scheduler: str | None,
     local_cluster: int | None,
     wait: float,
+    notebook: Path,
 ) -> None:
     """Execute the briefing notebook and export HTML and PDF into OUT/<region>/<period>/<lang>/.
 
@@ -178,6 +223,7 @@ def build(
                 wait=wait,
                 scheduler=scheduler,
                 local_cluster=local_cluster or 0,
+                notebook=notebook,
                 on_plan=on_plan,
                 on_done=on_done,
                 notice=lambda message: err.print(message, markup=False),
@@ -214,16 +260,38 @@ def _parse_param(item: str) -> tuple[str, str]:
 def _progress():
     """``(on_plan, on_done)`` callbacks that show a progress bar on a terminal while a batch
     runs (its total known once planned)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
+    if not err.is_terminal:  # a log (make, CI): a line per briefing as it finishes
+        total = [0, 0]  # planned, finished
+
+        def plan_line(plan) -> None:
+            total[0] = len(plan.jobs)
+
+        def done_line(result) -> None:
+            total[1] += 1
+            line = f"[{total[1]}/{total[0]}] {result.name} {result.status} ({result.seconds:.1f} s)"
+            err.print(line, markup=False)
+
+        yield plan_line, done_line
+        return
     columns = (
         TextColumn("building"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
         TextColumn("{task.description}"),
     )
-    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+    with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("", total=None, visible=False)
 
         def on_plan(plan) -> None:
@@ -247,9 +315,18 @@ def _summary(results, index_error: str = "", left_out: dict[str, str] | None = N
     tally = [f"{n} {s}" for s, n in counts.items()]
     if left_out:
         tally.append(f"{len(left_out)} region(s) left out")
+    retried = [r for r in results if r.attempts > 1]
+    if retried:
+        tally.append(f"{len(retried)} retried")
     out.print(", ".join(tally), markup=False)
     for region, why in sorted(left_out.items()):
         out.print(f"{region} left out: {why}", markup=False)
+    for r in sorted(retried, key=lambda r: r.name):
+        # a kernel, worker process or Dask worker died while building it (the only retries)
+        out.print(
+            f"{r.name} retried: its kernel or worker died; {r.status} after {r.attempts} attempts",
+            markup=False,
+        )
     for r in failed:
         err.print(f"{r.name} failed: {r.error}", markup=False)
     if index_error:
@@ -316,7 +393,10 @@ def reconcile(data: Path, fmt: str) -> None:
             {**r, "figures": "; ".join(f"{f['reference']}={f['value']:g}" for f in r["figures"])}
             for r in records
         ]
-        csv_files.write(sys.stdout, RECONCILE_COLUMNS, rows, lineterminator="\n")
+        # as the CSVs in the PDF: a byte-order mark (Excel opens the Chinese as Chinese), CRLF
+        sys.stdout.flush()
+        sys.stdout.buffer.write(csv_files.excel_bytes(RECONCILE_COLUMNS, rows))
+        sys.stdout.buffer.flush()
     else:
         table = Table()
         for header in ("rule", "status", "reported", "recomputed", "tolerance"):
