@@ -247,3 +247,34 @@ def test_the_summary_says_which_briefings_were_retried(capsys):
     assert "2 built, 0 skipped, 0 failed, 1 retried" in printed
     assert "r/2021-11/zh retried: its kernel or worker died; built after 2 attempts" in printed
     assert not any(line.startswith("r/2021-12/zh retried") for line in printed)
+
+
+# dask and distributed as absent as in an install without the cluster extra (an import of them
+# fails), then the command
+WITHOUT_DASK = """
+import sys
+sys.modules.update(dask=None, distributed=None)
+from report_utils.cli import main
+sys.argv[0] = "briefing"
+main()
+"""
+
+
+@pytest.mark.e2e
+def test_a_local_build_needs_no_dask_and_a_cluster_build_says_what_to_install(tmp_path):
+    out = tmp_path / "out"
+    args = ("build", "--out", str(out), "--lang", "zh", "--format", "html")
+    local = subprocess.run(
+        [sys.executable, "-c", WITHOUT_DASK, *args], capture_output=True, text=True
+    )
+    assert local.returncode == 0, local.stderr
+    assert "1 built" in local.stdout
+    cluster = subprocess.run(
+        [sys.executable, "-c", WITHOUT_DASK, *args, "--local-cluster", "1", "--force"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert cluster.returncode == 1
+    assert cluster.stderr == (
+        "error: building on a Dask cluster needs dask: install the package's cluster extra "
+        "(pip install 'report_utils[cluster]')\n"
+    )

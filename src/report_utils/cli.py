@@ -194,6 +194,8 @@ def build(
     workers = jobs if jobs > 0 else runner.default_workers()
     if scheduler and local_cluster:
         raise click.UsageError("--scheduler and --local-cluster: one or the other")
+    if scheduler or local_cluster:
+        _cluster_extra()
     # Whatever this build creates outside its outputs goes into one folder that every exit path
     # removes (SIGTERM and SIGHUP included); it also removes what killed builds left there.
     cleanup.exit_on_signals()
@@ -241,6 +243,20 @@ def build(
     # An index that could not be written is reported after the summary, which says what
     # happened to each briefing.
     _summary(outcome.results, outcome.index_error, outcome.left_out)
+
+
+def _cluster_extra() -> None:
+    """dask and distributed, the ``cluster`` extra, are needed for a cluster build only."""
+    try:
+        import dask  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError as exc:
+        err.print(
+            f"error: building on a Dask cluster needs {exc.name or 'dask'}: install the "
+            "package's cluster extra (pip install 'report_utils[cluster]')",
+            markup=False,
+        )
+        raise SystemExit(1) from None
 
 
 def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
