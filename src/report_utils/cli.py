@@ -78,23 +78,9 @@ def app() -> None:
 @data_option
 def validate(data: Path) -> None:
     """Check every table of the data folder; print each problem as path:line: column: message."""
-    from report_utils.briefing.amounts import untranslated_units
-    from report_utils.briefing.checks import check_briefing
-    from report_utils.tables.load import validate as validate_data
-    from report_utils.tables.reconcile import check as check_rules
+    from report_utils.briefing.checks import validate as check_all
 
-    dataset, problems = validate_data(data)
-    if dataset is not None:
-        # rules/: errors in the rules, and a warning per rule that fails; the briefing spec and
-        # the sentences of every language; units the catalogues cannot say
-        problems = sorted(
-            {
-                *problems,
-                *check_rules(dataset)[1],
-                *check_briefing(dataset, data)[1],
-                *untranslated_units(dataset),
-            }
-        )
+    dataset, problems = check_all(data)
     for problem in problems:
         out.print(str(problem), markup=False)
     errors = [p for p in problems if p.severity == "error"]

@@ -65,6 +65,27 @@ def check_briefing(
     return spec, sorted(set(problems))
 
 
+def validate(data_dir: Path) -> tuple[Any, list[Problem]]:
+    """What ``briefing validate`` checks: the dataset (None when its tables have errors) and
+    every problem of the tables, the rules (``rules/``: errors, and a warning per rule that
+    fails), the spec, the sentences of every language and the units the catalogues cannot say."""
+    from report_utils.briefing.amounts import untranslated_units
+    from report_utils.tables.load import validate as validate_tables
+    from report_utils.tables.reconcile import check as check_rules
+
+    dataset, problems = validate_tables(data_dir)
+    if dataset is not None:
+        problems = sorted(
+            {
+                *problems,
+                *check_rules(dataset)[1],
+                *check_briefing(dataset, data_dir)[1],
+                *untranslated_units(dataset),
+            }
+        )
+    return dataset, problems
+
+
 def checked_spec(dataset: Any, data_dir: Path, langs: list[str]) -> Spec:
     """The spec, or ``DataValidationError`` listing every error (warnings do not stop it)."""
     spec, problems = check_briefing(dataset, data_dir, langs)

@@ -175,6 +175,18 @@ class Briefing:
             )
         )
 
+    def figures_table(self):
+        """The as-of figures as a pandas DataFrame, for an analyst (``frames``)."""
+        from report_utils.briefing import frames
+
+        return frames.figures_table(self)
+
+    def chart_figures(self):
+        """Each section's charts as matplotlib figures, by section id (``frames``)."""
+        from report_utils.briefing import frames
+
+        return frames.chart_figures(self)
+
     def build_section(self, section_id: str) -> Section | None:
         """The section as data: paragraphs with their figures, chart, table, sources."""
         spec = self._section_spec(section_id)
