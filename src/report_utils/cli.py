@@ -337,6 +337,108 @@ def _summary(results, index_error: str = "", left_out: dict[str, str] | None = N
         raise SystemExit(1)
 
 
+@app.command()
+@data_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=OUTPUTS_DIR,
+    show_default=True,
+    help="Output folder (the briefing goes where build puts it).",
+)
+@click.option("--region", help="Region the briefing is about; default: the first home region.")
+@click.option("--period", help="As-of month YYYY-MM; default: the region's latest.")
+@click.option("--lang", help="Language; default: zh, else the first the data has sentences for.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=4200, show_default=True, help="0: any free."
+)
+@click.option(
+    "--notebook",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=BRIEFING_NOTEBOOK,
+    show_default=True,
+    help="The briefing notebook papermill runs.",
+)
+def preview(
+    data: Path,
+    out_dir: Path,
+    region: str | None,
+    period: str | None,
+    lang: str | None,
+    port: int,
+    notebook: Path,
+) -> None:
+    """Build one briefing's HTML, serve it on localhost and build it again whenever the data
+    folder (tables, briefing.yml, messages/) or the notebook changes. Ctrl-C stops."""
+    from urllib.parse import quote
+
+    from report_utils import preview as live
+    from report_utils.batch import cleanup, runner
+    from report_utils.batch.execute import tools
+    from report_utils.briefing.catalogues import data_languages
+    from report_utils.briefing.names import SOURCE_LANG
+
+    if not data.is_dir():
+        err.print(f"error: data folder {data} is missing", markup=False)
+        raise SystemExit(1)
+    written = data_languages(data)
+    langs = [lang] if lang else [SOURCE_LANG] if SOURCE_LANG in written else written[:1]
+    builds = [0]  # how many builds landed: the page reloads when it changes
+    shown: list[str] = []
+
+    def build() -> None:
+        try:
+            outcome = runner.orchestrate(
+                data,
+                out_dir,
+                [period] if period else [],
+                langs,
+                ["html"],
+                regions=[region] if region else [],
+                all_regions=False,
+                workers=1,
+                notebook=notebook,
+            )
+        except DataValidationError as exc:
+            for problem in exc.problems:
+                err.print(str(problem), markup=False)
+            err.print("not built: the last good briefing is served", markup=False)
+            return
+        except ReportError as exc:
+            err.print(f"error: {exc}", markup=False)
+            return
+        for r in outcome.results[:1]:
+            if r.status == "failed":
+                err.print(f"{r.name} failed: {r.error}", markup=False)
+                continue
+            if r.status == "built":
+                builds[0] += 1
+                err.print(f"{r.name} built ({r.seconds:.1f} s)", markup=False)
+            page = quote(f"{Path(r.name).as_posix()}/briefing.html")
+            if not shown:
+                shown.append(page)
+                click.echo(f"serving http://127.0.0.1:{server.server_port}/{page}")
+
+    cleanup.exit_on_signals()
+    try:
+        cleanup.open_scratch()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        server = live.serve(out_dir, port, lambda: builds[0])
+        try:
+            live.watch(data, notebook, build)
+        finally:
+            server.shutdown()
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:  # the port is taken, the output folder cannot be made
+        err.print(f"error: {exc.strerror or exc}", markup=False)
+        raise SystemExit(1) from None
+    finally:
+        tools.end()
+        cleanup.close_scratch()
+
+
 RECONCILE_FORMATS = ("table", "csv", "json")
 RECONCILE_COLUMNS = (
     "id",
