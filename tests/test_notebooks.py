@@ -177,5 +177,22 @@ def test_the_briefing_hands_the_analyst_a_dataframe_and_figures(tmp_path):
     nbformat.write(nb, source)
     out = tmp_path / "executed.ipynb"
     pm.execute_notebook(str(source), str(out), kernel_name="python3", progress_bar=False)
-    last = nbformat.read(out, as_version=4).cells[-1]
-    assert "image/png" in _data(last.outputs)  # a chart a cell returns is shown as an image
+    executed = nbformat.read(out, as_version=4)
+    assert "image/png" in _data(executed.cells[-1].outputs)  # a chart is shown as an image
+    _cards_are_styled_in_a_notebook_front_end_only(executed)
+
+
+def _cards_are_styled_in_a_notebook_front_end_only(executed) -> None:
+    """nbconvert's own HTML (JupyterLab's look) carries the cards' rules of briefing.css; the
+    briefing's HTML has its whole CSS once, in its head, and no notebook-only output."""
+    from nbconvert import HTMLExporter
+
+    from report_utils.briefing.notebook_style import card_css
+    from report_utils.export.exporters import BriefingHTMLExporter
+
+    plain, _ = HTMLExporter(template_name="lab").from_notebook_node(executed)
+    assert ".card .big { font-size: 1.9em;" in card_css()
+    assert card_css() in plain
+    assert plain.index(card_css()) < plain.index('class="cards"')  # styled before shown
+    briefing, _ = BriefingHTMLExporter().from_notebook_node(executed)
+    assert briefing.count("<style") == 1 and card_css() not in briefing
