@@ -278,3 +278,28 @@ def test_a_local_build_needs_no_dask_and_a_cluster_build_says_what_to_install(tm
         "error: building on a Dask cluster needs dask: install the package's cluster extra "
         "(pip install 'report_utils[cluster]')\n"
     )
+
+
+@pytest.mark.e2e
+def test_a_worker_that_died_is_named_in_the_summary(tmp_path):
+    """A worker killed mid-briefing (SIGKILL from the notebook, on its first run only): the
+    briefing is retried and built, and the summary says so (the same attempts a Dask worker's
+    death counts: tests/batch/test_remote.py)."""
+    from conftest import worker_killing_notebook
+
+    from report_utils.tables.load import load_dataset
+
+    once, fine = load_dataset(DATA_DIR).months()[-2:]
+    notebook = worker_killing_notebook(tmp_path, tmp_path / "killed-once", once, "never")
+    result = run(
+        "build", "--out", str(tmp_path / "out"), "--notebook", str(notebook), "--lang", "zh",
+        "--format", "html", "--period", once, "--period", fine, "-j", "2",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "killed-once").exists()  # the worker was killed
+    assert "2 built, 0 skipped, 0 failed, 1 retried" in result.stdout
+    retried = [line for line in result.stdout.splitlines() if " retried: " in line]
+    assert (
+        len(retried) == 1
+        and f"/{once}/zh retried: its kernel or worker died; built" in (retried[0])
+    )
