@@ -1,4 +1,5 @@
-"""The ``briefing`` command: ``validate``, ``build`` and ``reconcile``.
+"""The ``briefing`` command: ``validate``, ``build``, ``preview`` and ``reconcile`` (what they
+print: ``console``; preview's watch and server: ``preview``).
 
 Written with click rather than typer: typer builds pydantic adapters for every option on every
 call, which alone costs a no-op ``briefing build`` about a tenth of a second.
@@ -8,22 +9,15 @@ Heavy modules (pandas, papermill, nbconvert) are imported inside the commands th
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from click.core import ParameterSource
 
-from report_utils import __version__, environment
+from report_utils import __version__, console, environment
+from report_utils.console import err, out
 from report_utils.errors import DataValidationError, ReportError
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR, OUTPUTS_DIR
-
-# Messages quote the user's data: no rich markup or emoji codes in them (":x:" in "root:x:0:0"
-# would print as an emoji); styles are set with Text objects where wanted.
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
-out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 data_option = click.option(
     "--data",
@@ -120,10 +114,34 @@ def validate(data: Path) -> None:
 @click.option(
     "--format", "fmt", default="html,pdf", show_default=True, help="Comma-separated: html,pdf."
 )
-@click.option("-j", "--jobs", type=int, default=0, help="Briefings built at once; default: cores.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Briefings built at once (1 or more); default: cores.",
+)
 @click.option("--force", is_flag=True, help="Rebuild even when up to date.")
 @click.option("--compare", help="Month to compare with (YYYY-MM); default: the previous one.")
 @click.option("-p", "--param", multiple=True, help="Extra notebook parameter NAME=VALUE.")
+@click.option(
+    "-f",
+    "--parameters",
+    "parameters_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE.yml",
+    help="Notebook parameters from a YAML file (papermill's -f, Quarto's --execute-params): "
+    "period, lang, region (one or a list), compare, data_dir and any other the notebook "
+    "declares. Options on the command line win.",
+)
+@click.option(
+    "--help-notebook",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, param, value: _help_notebook(ctx, value),
+    help="List the notebook's parameters and exit.",
+)
 @click.option(
     "--scheduler",
     metavar="ADDRESS",
@@ -161,10 +179,11 @@ def build(
     all_regions: bool,
     all_periods: bool,
     fmt: str,
-    jobs: int,
+    jobs: int | None,
     force: bool,
     compare: str | None,
     param: tuple[str, ...],
+    parameters_file: Path | None,
     scheduler: str | None,
     local_cluster: int | None,
     wait: float,
@@ -174,10 +193,13 @@ def build(
 
     Briefings whose inputs are unchanged are skipped; a summary table lists every briefing."""
     from report_utils.batch import cleanup, runner
-    from report_utils.batch.execute import set_by_the_build, tools
+    from report_utils.batch.tools import tools
+    from report_utils.briefing.request import OWNED
+
+    source = click.get_current_context().get_parameter_source
 
     formats = [f.strip() for f in fmt.split(",") if f.strip()]
-    workers = jobs if jobs > 0 else runner.default_workers()
+    workers = jobs or runner.default_workers()
     if scheduler and local_cluster:
         raise click.UsageError("--scheduler and --local-cluster: one or the other")
     if scheduler or local_cluster:
@@ -187,15 +209,18 @@ def build(
     cleanup.exit_on_signals()
     try:
         cleanup.open_scratch()
-        extra = dict(_parse_param(item) for item in param)
-        # --compare reaches the notebook as a parameter the plan does not own (the Job refuses
-        # those): it is refused from -p here, where the two are told apart.
-        if "compare" in extra:
-            raise set_by_the_build(["compare"])
-        if compare:
-            extra["compare"] = compare
+        given = _read_parameters(parameters_file) if parameters_file else {}
+        # What the command line does not set, the file does (null: the default).
+        if given.get("data_dir") is not None and source("data") == ParameterSource.DEFAULT:
+            data = Path(str(given["data_dir"]))
+        period = period or _several(given.get("period"))
+        lang = lang or _several(given.get("lang"))
+        region = region or _several(given.get("region"))
+        compare = compare or given.get("compare")
+        given = {name: value for name, value in given.items() if name not in OWNED}
+        extra = {**given, **dict(_parse_param(item) for item in param)}
 
-        with _progress() as (on_plan, on_done):
+        with console.progress() as (on_plan, on_done):
             outcome = runner.orchestrate(
                 data,
                 out_dir,
@@ -207,6 +232,7 @@ def build(
                 all_periods=all_periods,
                 force=force,
                 extra=extra,
+                compare=compare or None,
                 workers=workers,
                 wait=wait,
                 scheduler=scheduler,
@@ -228,7 +254,7 @@ def build(
         cleanup.close_scratch()
     # An index that could not be written is reported after the summary, which says what
     # happened to each briefing.
-    _summary(outcome.results, outcome.index_error, outcome.left_out)
+    console.summary(outcome.results, outcome.index_error, outcome.left_out)
 
 
 def _cluster_extra() -> None:
@@ -251,90 +277,58 @@ def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
     return value
 
 
+def _several(value: object) -> tuple:
+    """A parameter a file gives as one value or a list of them (``period``, ``lang``,
+    ``region``, which the command line repeats); null for the default."""
+    return tuple(v for v in (value if isinstance(value, list) else [value]) if v is not None)
+
+
+def _read_parameters(path: Path) -> dict[str, object]:
+    """The notebook parameters of a YAML file (read by the strict loader: duplicate keys and
+    syntax errors are problems at their line): a mapping of names to values, each a number, a
+    text, true/false or null, or a list of them."""
+    from report_utils.briefing.spec import read_yaml
+    from report_utils.errors import Problem, display_path
+
+    data, located, problems = read_yaml(path)
+    shown = display_path(path)
+    if not problems and not isinstance(data, dict):
+        problems = [Problem(shown, 1, "-", "a parameters file is a mapping of NAME: VALUE")]
+    for name, value in (data or {}).items() if not problems else ():
+        values = value if isinstance(value, list) else [value]
+        if not isinstance(name, str) or not name.isidentifier():
+            message = f"{name!r} is not a parameter name"
+        elif any(isinstance(v, dict | list) for v in values):
+            message = f"{name}: a value is a number, a text, true/false or null (or a list)"
+        else:
+            continue
+        problems.append(Problem(shown, located.line((name,)), "-", message))
+    if problems:
+        raise DataValidationError(problems)
+    return dict(data)
+
+
+def _help_notebook(ctx: click.Context, value: bool) -> None:
+    """``--help-notebook``: the notebook's parameters (papermill's ``--help-notebook``), with
+    the option that sets each one the build owns."""
+    if not value or ctx.resilient_parsing:
+        return
+    from report_utils.briefing.request import OWNED, declared, option
+    from report_utils.paths import BRIEFING_NOTEBOOK
+
+    out.print(f"Parameters of {BRIEFING_NOTEBOOK.name}:", markup=False)
+    for name, spec in declared(BRIEFING_NOTEBOOK).items():
+        how = option(name) if name in OWNED else f"-p {name}=VALUE"
+        out.print(f"  {name} ({how}; default {spec['default']}): {spec['help']}", markup=False)
+    out.print("Each can also be set in a file: -f FILE.yml (NAME: VALUE).", markup=False)
+    ctx.exit(0)
+
+
 def _parse_param(item: str) -> tuple[str, str]:
     name, sep, value = item.partition("=")
     if not sep or not name.strip():
         raise ReportError(f"--param expects NAME=VALUE, got {item!r}")
     return name.strip(), value
-
-
-@contextmanager
-def _progress():
-    """``(on_plan, on_done)`` callbacks that show a progress bar on a terminal while a batch
-    runs (its total known once planned)."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    if not err.is_terminal:  # a log (make, CI): a line per briefing as it finishes
-        total = [0, 0]  # planned, finished
-
-        def plan_line(plan) -> None:
-            total[0] = len(plan.jobs)
-
-        def done_line(result) -> None:
-            total[1] += 1
-            line = f"[{total[1]}/{total[0]}] {result.name} {result.status} ({result.seconds:.1f} s)"
-            err.print(line, markup=False)
-
-        yield plan_line, done_line
-        return
-    columns = (
-        TextColumn("building"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("left"),
-        TimeRemainingColumn(),
-        TextColumn("{task.description}"),
-    )
-    with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("", total=None, visible=False)
-
-        def on_plan(plan) -> None:
-            bar.update(task, total=len(plan.jobs), visible=bool(plan.jobs))
-
-        def on_done(result) -> None:
-            bar.update(task, advance=1, description=f"{result.name} {result.status}")
-
-        yield on_plan, on_done
-
-
-def _summary(results, index_error: str = "", left_out: dict[str, str] | None = None) -> None:
-    table = Table("briefing", "status", "seconds", "outputs")
-    for r in sorted(results, key=lambda r: r.name):
-        outputs = ", ".join(p.name for p in r.outputs) or "-"
-        table.add_row(r.name, r.status, f"{r.seconds:.1f}", outputs)
-    out.print(table)
-    failed = [r for r in results if r.status == "failed"]
-    counts = {s: sum(r.status == s for r in results) for s in ("built", "skipped", "failed")}
-    left_out = left_out or {}
-    tally = [f"{n} {s}" for s, n in counts.items()]
-    if left_out:
-        tally.append(f"{len(left_out)} region(s) left out")
-    retried = [r for r in results if r.attempts > 1]
-    if retried:
-        tally.append(f"{len(retried)} retried")
-    out.print(", ".join(tally), markup=False)
-    for region, why in sorted(left_out.items()):
-        out.print(f"{region} left out: {why}", markup=False)
-    for r in sorted(retried, key=lambda r: r.name):
-        # a kernel, worker process or Dask worker died while building it (the only retries)
-        out.print(
-            f"{r.name} retried: its kernel or worker died; {r.status} after {r.attempts} attempts",
-            markup=False,
-        )
-    for r in failed:
-        err.print(f"{r.name} failed: {r.error}", markup=False)
-    if index_error:
-        err.print(f"error: {index_error}", markup=False)
-    if failed or index_error:
-        raise SystemExit(1)
 
 
 @app.command()
@@ -371,91 +365,12 @@ def preview(
 ) -> None:
     """Build one briefing's HTML, serve it on localhost and build it again whenever the data
     folder (tables, briefing.yml, messages/) or the notebook changes. Ctrl-C stops."""
-    from urllib.parse import quote
-
     from report_utils import preview as live
-    from report_utils.batch import cleanup, runner
-    from report_utils.batch.execute import tools
-    from report_utils.briefing.catalogues import data_languages
-    from report_utils.briefing.names import SOURCE_LANG
 
     if not data.is_dir():
         err.print(f"error: data folder {data} is missing", markup=False)
         raise SystemExit(1)
-    written = data_languages(data)
-    langs = [lang] if lang else [SOURCE_LANG] if SOURCE_LANG in written else written[:1]
-    builds = [0]  # how many builds landed: the page reloads when it changes
-    shown: list[str] = []
-
-    def build() -> None:
-        try:
-            outcome = runner.orchestrate(
-                data,
-                out_dir,
-                [period] if period else [],
-                langs,
-                ["html"],
-                regions=[region] if region else [],
-                all_regions=False,
-                workers=1,
-                notebook=notebook,
-            )
-        except DataValidationError as exc:
-            for problem in exc.problems:
-                err.print(str(problem), markup=False)
-            err.print("not built: the last good briefing is served", markup=False)
-            return
-        except ReportError as exc:
-            err.print(f"error: {exc}", markup=False)
-            return
-        for r in outcome.results[:1]:
-            if r.status == "failed":
-                err.print(f"{r.name} failed: {r.error}", markup=False)
-                continue
-            if r.status == "built":
-                builds[0] += 1
-                err.print(f"{r.name} built ({r.seconds:.1f} s)", markup=False)
-            page = quote(f"{Path(r.name).as_posix()}/briefing.html")
-            if not shown:
-                shown.append(page)
-                click.echo(f"serving http://127.0.0.1:{server.server_port}/{page}")
-
-    cleanup.exit_on_signals()
-    try:
-        cleanup.open_scratch()
-        out_dir.mkdir(parents=True, exist_ok=True)
-        server = live.serve(out_dir, port, lambda: builds[0])
-        try:
-            live.watch(data, notebook, build)
-        finally:
-            server.shutdown()
-    except KeyboardInterrupt:
-        pass
-    except OSError as exc:  # the port is taken, the output folder cannot be made
-        err.print(f"error: {exc.strerror or exc}", markup=False)
-        raise SystemExit(1) from None
-    finally:
-        tools.end()
-        cleanup.close_scratch()
-
-
-RECONCILE_FORMATS = ("table", "csv", "json")
-RECONCILE_COLUMNS = (
-    "id",
-    "kind",
-    "status",
-    "checked",
-    "reported",
-    "recomputed",
-    "difference",
-    "tolerance",
-    "expression",
-    "figures",
-    "explanation_zh",
-    "explanation_en",
-    "path",
-    "line",
-)
+    live.run(data, out_dir, region, period, lang, port, notebook)
 
 
 @app.command()
@@ -463,7 +378,7 @@ RECONCILE_COLUMNS = (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(RECONCILE_FORMATS),
+    type=click.Choice(console.RECONCILE_FORMATS),
     default="table",
     show_default=True,
     help="Output format.",
@@ -473,10 +388,6 @@ def reconcile(data: Path, fmt: str) -> None:
 
     Lists every rule with its reported and recomputed value. Exit 0 even when some do not hold
     (this is a report); exit 1 when the data or the rules have errors."""
-    import json
-    import sys
-
-    from report_utils.export import csv_files
     from report_utils.tables.load import load_dataset
     from report_utils.tables.reconcile import reconcile as reconcile_rules
 
@@ -488,50 +399,7 @@ def reconcile(data: Path, fmt: str) -> None:
             err.print(str(problem), markup=False)
         err.print(f"{len(errors)} error(s)", markup=False)
         raise SystemExit(1) from None
-    records = [r.record() for r in results]
-    if fmt == "json":
-        text = json.dumps(_json_safe(records), ensure_ascii=False, indent=2, allow_nan=False)
-        sys.stdout.write(text + "\n")
-    elif fmt == "csv":
-        rows = [
-            {**r, "figures": "; ".join(f"{f['reference']}={f['value']:g}" for f in r["figures"])}
-            for r in records
-        ]
-        # as the CSVs in the PDF: a byte-order mark (Excel opens the Chinese as Chinese), CRLF
-        sys.stdout.flush()
-        sys.stdout.buffer.write(csv_files.excel_bytes(RECONCILE_COLUMNS, rows))
-        sys.stdout.buffer.flush()
-    else:
-        table = Table()
-        for header in ("rule", "status", "reported", "recomputed", "tolerance"):
-            right = header not in ("rule", "status")
-            table.add_column(header, overflow="fold", justify="right" if right else "left")
-        for r in results:
-            table.add_row(
-                r.id,
-                Text("ok") if r.ok else Text("mismatch", style="bold red"),
-                f"{r.reported:.{r.decimals}f}",
-                f"{r.recomputed:.6g}",
-                f"±{r.tolerance:g}",
-            )
-        out.print(table)
-        mismatches = [r for r in results if not r.ok]
-        ok = len(results) - len(mismatches)
-        out.print(f"{len(results)} rules: {ok} ok, {len(mismatches)} mismatch", markup=False)
-        for r in mismatches:
-            out.print(str(r.warning()), markup=False)
-
-
-def _json_safe(value: object) -> object:
-    """``value`` with every float that is not finite as None: JSON has no NaN or Infinity. (The
-    checks on the data should leave none; this keeps the output JSON whatever happens.)"""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    return value
+    console.reconcile_report(results, fmt)
 
 
 def main() -> None:

@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from report_utils.console import err
+from report_utils.errors import DataValidationError, ReportError
 from report_utils.paths import MESSAGES_DIR
 
 VERSION_PATH = "/.preview-version"
@@ -101,3 +103,78 @@ def watch(
                 seen = None
                 continue
         time.sleep(every)
+
+
+def run(
+    data: Path,
+    out_dir: Path,
+    region: str | None,
+    period: str | None,
+    lang: str | None,
+    port: int,
+    notebook: Path,
+) -> None:
+    """``briefing preview``: build, serve, watch, until a signal or Ctrl-C; the page's address
+    on stdout once it is first built, each build and problem on stderr."""
+    from urllib.parse import quote
+
+    from report_utils.batch import cleanup, runner
+    from report_utils.batch.tools import tools
+    from report_utils.briefing.catalogues import data_languages
+    from report_utils.briefing.names import SOURCE_LANG
+
+    written = data_languages(data)
+    langs = [lang] if lang else [SOURCE_LANG] if SOURCE_LANG in written else written[:1]
+    builds = [0]  # how many builds landed: the page reloads when it changes
+    shown: list[str] = []
+
+    def build() -> None:
+        try:
+            outcome = runner.orchestrate(
+                data,
+                out_dir,
+                [period] if period else [],
+                langs,
+                ["html"],
+                regions=[region] if region else [],
+                all_regions=False,
+                workers=1,
+                notebook=notebook,
+            )
+        except DataValidationError as exc:
+            for problem in exc.problems:
+                err.print(str(problem), markup=False)
+            err.print("not built: the last good briefing is served", markup=False)
+            return
+        except ReportError as exc:
+            err.print(f"error: {exc}", markup=False)
+            return
+        for r in outcome.results[:1]:
+            if r.status == "failed":
+                err.print(f"{r.name} failed: {r.error}", markup=False)
+                continue
+            if r.status == "built":
+                builds[0] += 1
+                err.print(f"{r.name} built ({r.seconds:.1f} s)", markup=False)
+            page = quote(f"{Path(r.name).as_posix()}/briefing.html")
+            if not shown:
+                shown.append(page)
+                print(f"serving http://127.0.0.1:{server.server_port}/{page}", flush=True)
+
+    cleanup.exit_on_signals()
+    try:
+        cleanup.open_scratch()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        server = serve(out_dir, port, lambda: builds[0])
+        try:
+            watch(data, notebook, build)
+        finally:
+            server.shutdown()
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:  # the port is taken, the output folder cannot be made
+        err.print(f"error: {exc.strerror or exc}", markup=False)
+        raise SystemExit(1) from None
+    finally:
+        tools.end()
+        cleanup.close_scratch()
