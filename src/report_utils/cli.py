@@ -343,7 +343,7 @@ def _parse_param(item: str) -> tuple[str, str]:
 )
 @click.option("--region", help="Region the briefing is about; default: the first home region.")
 @click.option("--period", help="As-of month YYYY-MM; default: the region's latest.")
-@click.option("--lang", help="Language; default: zh, else the first the data has sentences for.")
+@click.option("--lang", help="Language; default: the data's own (briefing.yml), else the first.")
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=4200, show_default=True, help="0: any free."
 )

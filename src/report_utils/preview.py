@@ -121,10 +121,11 @@ def run(
     from report_utils.batch import cleanup, runner
     from report_utils.batch.tools import tools
     from report_utils.briefing.catalogues import data_languages
-    from report_utils.briefing.names import SOURCE_LANG
+    from report_utils.briefing.spec import source_language
 
     written = data_languages(data)
-    langs = [lang] if lang else [SOURCE_LANG] if SOURCE_LANG in written else written[:1]
+    own = source_language(data)  # the data's own language first, as a briefing's default
+    langs = [lang] if lang else [own] if own in written else written[:1]
     builds = [0]  # how many builds landed: the page reloads when it changes
     shown: list[str] = []
 
