@@ -19,20 +19,25 @@ setup: system-deps $(STAMP) ## Install system packages (when missing) and the Py
 system-deps: ## Install the Debian packages the briefings need (fonts, poppler, Chromium)
 	@bash scripts/system-deps.sh $(APT_PACKAGES)
 
+# pip's hash-checking mode: every dependency pinned with its hash (scripts/lock.py writes the
+# locks), then the project itself, editable, without dependencies (an editable install cannot be
+# hashed).
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 # JupyterLab in an environment of its own, .venv-lab: its dependencies (jsonschema's format
 # checkers) make every nbformat validation several times slower (measured: 3.1-3.9 s against
 # 0.4-0.5 s for an empty notebook), so the build and test environment does without them.
 LAB_VENV := .venv-lab
-$(LAB_VENV)/.installed: pyproject.toml requirements.lock
+$(LAB_VENV)/.installed: pyproject.toml requirements-lab.lock
 	$(PYTHON) -m venv $(LAB_VENV)
 	$(LAB_VENV)/bin/pip install --quiet --upgrade pip
-	$(LAB_VENV)/bin/pip install --quiet -c requirements.lock -e '.[lab]'
+	$(LAB_VENV)/bin/pip install --quiet --require-hashes -r requirements-lab.lock
+	$(LAB_VENV)/bin/pip install --quiet --no-deps -e .
 	touch $@
 
 briefing: setup ## Build the default briefings into outputs/

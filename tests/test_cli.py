@@ -2,6 +2,7 @@ import csv
 import io
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -108,7 +109,8 @@ def test_reconcile_csv_neutralises_spreadsheet_formulas(data_copy):
     _rules_with_formulas(data_copy)
     result = run("reconcile", "--data", str(data_copy), "--format", "csv", cwd=data_copy.parent)
     assert result.returncode == 0, result.stderr
-    records = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    assert result.stdout.startswith("\ufeff")  # a byte-order mark, as the CSVs in the PDF
+    records = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff"), newline="")))
     by_id = {r["id"]: r for r in records}
     dangerous = ("=", "+", "-", "@", "\t", "\r")
     for record in records:
@@ -186,6 +188,121 @@ def test_reconcile_json_is_strict_json():
     result = run("reconcile", "--format", "json")
     assert result.returncode == 0, result.stderr
     assert _strict_json(result.stdout)
+
+
+# --- issue 21: the command as a Jupyter, papermill or Quarto user expects it ---------------------
+
+
+def test_version_is_the_installed_version():
+    from importlib.metadata import version
+
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"briefing, version {version('report_utils')}"
+
+
+def test_build_names_a_missing_data_folder(tmp_path):
+    missing = tmp_path / "nonexistent"
+    result = run("build", "--data", str(missing), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert result.stderr == f"error: data folder {missing} is missing\n"
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan"])
+def test_a_time_limit_must_be_seconds_above_zero(tmp_path, value):
+    result = run("build", "--section-timeout", value, "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "--section-timeout" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.e2e
+def test_a_log_gets_a_line_per_briefing_and_the_section_limit_is_an_option(tmp_path):
+    """Not on a terminal (make, CI): a line per finished briefing on stderr. --section-timeout
+    feeds the limit REPORT_UTILS_SECTION_TIMEOUT sets (one owner: environment.py)."""
+    out = tmp_path / "out"
+    command = ("build", "--out", str(out), "--lang", "zh", "--format", "html")
+    slow = run(*command, "--section-timeout", "0.0001")
+    assert slow.returncode == 1
+    lines = slow.stderr.splitlines()
+    assert re.fullmatch(r"\[1/1\] \S+/\d{4}-\d\d/zh failed \(\d+\.\d s\)", lines[0]), lines
+    assert "took longer than 0.0001 s" in slow.stderr
+    assert not list(out.rglob("briefing.html"))
+    fine = run(*command)  # the option was for that run only
+    assert fine.returncode == 0, fine.stderr
+    assert re.fullmatch(r"\[1/1\] \S+/\d{4}-\d\d/zh built \(\d+\.\d s\)\n", fine.stderr)
+    assert "1 built, 0 skipped, 0 failed" in fine.stdout
+
+
+def test_the_summary_says_which_briefings_were_retried(capsys):
+    from report_utils.batch.job import BuildResult
+    from report_utils.console import summary
+
+    results = [
+        BuildResult("r/2021-11/zh", Path("a"), "built", attempts=2),
+        BuildResult("r/2021-12/zh", Path("b"), "built"),
+    ]
+    summary(results)
+    printed = capsys.readouterr().out.splitlines()
+    assert "2 built, 0 skipped, 0 failed, 1 retried" in printed
+    assert "r/2021-11/zh retried: its kernel or worker died; built after 2 attempts" in printed
+    assert not any(line.startswith("r/2021-12/zh retried") for line in printed)
+
+
+# dask and distributed as absent as in an install without the cluster extra (an import of them
+# fails), then the command
+WITHOUT_DASK = """
+import sys
+sys.modules.update(dask=None, distributed=None)
+from report_utils.cli import main
+sys.argv[0] = "briefing"
+main()
+"""
+
+
+@pytest.mark.e2e
+def test_a_local_build_needs_no_dask_and_a_cluster_build_says_what_to_install(tmp_path):
+    out = tmp_path / "out"
+    args = ("build", "--out", str(out), "--lang", "zh", "--format", "html")
+    local = subprocess.run(
+        [sys.executable, "-c", WITHOUT_DASK, *args], capture_output=True, text=True
+    )
+    assert local.returncode == 0, local.stderr
+    assert "1 built" in local.stdout
+    cluster = subprocess.run(
+        [sys.executable, "-c", WITHOUT_DASK, *args, "--local-cluster", "1", "--force"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert cluster.returncode == 1
+    assert cluster.stderr == (
+        "error: building on a Dask cluster needs dask: install the package's cluster extra "
+        "(pip install 'report_utils[cluster]')\n"
+    )
+
+
+@pytest.mark.e2e
+def test_a_worker_that_died_is_named_in_the_summary(tmp_path):
+    """A worker killed mid-briefing (SIGKILL from the notebook, on its first run only): the
+    briefing is retried and built, and the summary says so (the same attempts a Dask worker's
+    death counts: tests/batch/test_remote.py)."""
+    from conftest import worker_killing_notebook
+
+    from report_utils.tables.load import load_dataset
+
+    once, fine = load_dataset(DATA_DIR).months()[-2:]
+    notebook = worker_killing_notebook(tmp_path, tmp_path / "killed-once", once, "never")
+    result = run(
+        "build", "--out", str(tmp_path / "out"), "--notebook", str(notebook), "--lang", "zh",
+        "--format", "html", "--period", once, "--period", fine, "-j", "2",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "killed-once").exists()  # the worker was killed
+    assert "2 built, 0 skipped, 0 failed, 1 retried" in result.stdout
+    retried = [line for line in result.stdout.splitlines() if " retried: " in line]
+    assert (
+        len(retried) == 1
+        and f"/{once}/zh retried: its kernel or worker died; built" in (retried[0])
+    )
 
 
 # --- notebook parameters: -f FILE.yml, --help-notebook, -j, misspelt names -------------------

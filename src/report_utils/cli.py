@@ -1,4 +1,5 @@
-"""The ``briefing`` command: ``validate``, ``build`` and ``reconcile``.
+"""The ``briefing`` command: ``validate``, ``build``, ``preview`` and ``reconcile`` (what they
+print: ``console``; preview's watch and server: ``preview``).
 
 Written with click rather than typer: typer builds pydantic adapters for every option on every
 call, which alone costs a no-op ``briefing build`` about a tenth of a second.
@@ -8,22 +9,15 @@ Heavy modules (pandas, papermill, nbconvert) are imported inside the commands th
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from click.core import ParameterSource
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
+from report_utils import __version__, console, environment
+from report_utils.console import err, out
 from report_utils.errors import DataValidationError, ReportError
-from report_utils.paths import DATA_DIR, OUTPUTS_DIR
-
-# Messages quote the user's data: no rich markup or emoji codes in them (":x:" in "root:x:0:0"
-# would print as an emoji); styles are set with Text objects where wanted.
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
-out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR, OUTPUTS_DIR
 
 data_option = click.option(
     "--data",
@@ -34,7 +28,42 @@ data_option = click.option(
 )
 
 
+# Time limits a build takes as options: option, the environment variable ``environment`` reads
+# (the one owner: the option sets it for this process, its workers and kernels), what it limits.
+TIMEOUTS = (
+    ("--execution-timeout", environment.CELL_ENV, environment.CELL_DEFAULT, "a notebook cell"),
+    ("--section-timeout", environment.SECTION_ENV, environment.SECTION_DEFAULT, "a section"),
+    ("--pdf-timeout", environment.PDF_TIMEOUT, environment.DEFAULT_PDF_TIMEOUT, "a PDF"),
+)
+
+
+def timeout_options(command):
+    """The ``TIMEOUTS`` options, each setting its environment variable when given."""
+
+    def given(ctx: click.Context, param: click.Parameter, value: float | None) -> None:
+        if value is not None:
+            _seconds(ctx, param, value)
+            if value == 0:
+                raise click.BadParameter("0 is no time limit: give seconds above 0", ctx, param)
+            environment.set_seconds(TIMEOUTS_BY_NAME[param.name or ""], value)
+
+    for option, variable, default, what in reversed(TIMEOUTS):
+        command = click.option(
+            option,
+            type=float,
+            metavar="SECONDS",
+            expose_value=False,
+            callback=given,
+            help=f"Seconds {what} may take; default: ${variable}, else {default:g}.",
+        )(command)
+    return command
+
+
+TIMEOUTS_BY_NAME = {option.lstrip("-").replace("-", "_"): var for option, var, *_ in TIMEOUTS}
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="briefing")
 def app() -> None:
     """Build briefings from the indicator tables in data/."""
 
@@ -43,23 +72,9 @@ def app() -> None:
 @data_option
 def validate(data: Path) -> None:
     """Check every table of the data folder; print each problem as path:line: column: message."""
-    from report_utils.briefing.amounts import untranslated_units
-    from report_utils.briefing.checks import check_briefing
-    from report_utils.tables.load import validate as validate_data
-    from report_utils.tables.reconcile import check as check_rules
+    from report_utils.briefing.checks import validate as check_all
 
-    dataset, problems = validate_data(data)
-    if dataset is not None:
-        # rules/: errors in the rules, and a warning per rule that fails; the briefing spec and
-        # the sentences of every language; units the catalogues cannot say
-        problems = sorted(
-            {
-                *problems,
-                *check_rules(dataset)[1],
-                *check_briefing(dataset, data)[1],
-                *untranslated_units(dataset),
-            }
-        )
+    dataset, problems = check_all(data)
     for problem in problems:
         out.print(str(problem), markup=False)
     errors = [p for p in problems if p.severity == "error"]
@@ -147,6 +162,14 @@ def validate(data: Path) -> None:
     callback=lambda ctx, param, value: _seconds(ctx, param, value),
     help="Seconds to wait for another build on the same output folder.",
 )
+@click.option(
+    "--notebook",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=BRIEFING_NOTEBOOK,
+    show_default=True,
+    help="The briefing notebook papermill runs.",
+)
+@timeout_options
 def build(
     data: Path,
     out_dir: Path,
@@ -164,6 +187,7 @@ def build(
     scheduler: str | None,
     local_cluster: int | None,
     wait: float,
+    notebook: Path,
 ) -> None:
     """Execute the briefing notebook and export HTML and PDF into OUT/<region>/<period>/<lang>/.
 
@@ -178,6 +202,8 @@ def build(
     workers = jobs or runner.default_workers()
     if scheduler and local_cluster:
         raise click.UsageError("--scheduler and --local-cluster: one or the other")
+    if scheduler or local_cluster:
+        _cluster_extra()
     # Whatever this build creates outside its outputs goes into one folder that every exit path
     # removes (SIGTERM and SIGHUP included); it also removes what killed builds left there.
     cleanup.exit_on_signals()
@@ -194,7 +220,7 @@ def build(
         given = {name: value for name, value in given.items() if name not in OWNED}
         extra = {**given, **dict(_parse_param(item) for item in param)}
 
-        with _progress() as (on_plan, on_done):
+        with console.progress() as (on_plan, on_done):
             outcome = runner.orchestrate(
                 data,
                 out_dir,
@@ -211,6 +237,7 @@ def build(
                 wait=wait,
                 scheduler=scheduler,
                 local_cluster=local_cluster or 0,
+                notebook=notebook,
                 on_plan=on_plan,
                 on_done=on_done,
                 notice=lambda message: err.print(message, markup=False),
@@ -227,7 +254,21 @@ def build(
         cleanup.close_scratch()
     # An index that could not be written is reported after the summary, which says what
     # happened to each briefing.
-    _summary(outcome.results, outcome.index_error, outcome.left_out)
+    console.summary(outcome.results, outcome.index_error, outcome.left_out)
+
+
+def _cluster_extra() -> None:
+    """dask and distributed, the ``cluster`` extra, are needed for a cluster build only."""
+    try:
+        import dask  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError as exc:
+        err.print(
+            f"error: building on a Dask cluster needs {exc.name or 'dask'}: install the "
+            "package's cluster extra (pip install 'report_utils[cluster]')",
+            markup=False,
+        )
+        raise SystemExit(1) from None
 
 
 def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -290,71 +331,46 @@ def _parse_param(item: str) -> tuple[str, str]:
     return name.strip(), value
 
 
-@contextmanager
-def _progress():
-    """``(on_plan, on_done)`` callbacks that show a progress bar on a terminal while a batch
-    runs (its total known once planned)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = (
-        TextColumn("building"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-    )
-    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
-        task = bar.add_task("", total=None, visible=False)
-
-        def on_plan(plan) -> None:
-            bar.update(task, total=len(plan.jobs), visible=bool(plan.jobs))
-
-        def on_done(result) -> None:
-            bar.update(task, advance=1, description=f"{result.name} {result.status}")
-
-        yield on_plan, on_done
-
-
-def _summary(results, index_error: str = "", left_out: dict[str, str] | None = None) -> None:
-    table = Table("briefing", "status", "seconds", "outputs")
-    for r in sorted(results, key=lambda r: r.name):
-        outputs = ", ".join(p.name for p in r.outputs) or "-"
-        table.add_row(r.name, r.status, f"{r.seconds:.1f}", outputs)
-    out.print(table)
-    failed = [r for r in results if r.status == "failed"]
-    counts = {s: sum(r.status == s for r in results) for s in ("built", "skipped", "failed")}
-    left_out = left_out or {}
-    tally = [f"{n} {s}" for s, n in counts.items()]
-    if left_out:
-        tally.append(f"{len(left_out)} region(s) left out")
-    out.print(", ".join(tally), markup=False)
-    for region, why in sorted(left_out.items()):
-        out.print(f"{region} left out: {why}", markup=False)
-    for r in failed:
-        err.print(f"{r.name} failed: {r.error}", markup=False)
-    if index_error:
-        err.print(f"error: {index_error}", markup=False)
-    if failed or index_error:
-        raise SystemExit(1)
-
-
-RECONCILE_FORMATS = ("table", "csv", "json")
-RECONCILE_COLUMNS = (
-    "id",
-    "kind",
-    "status",
-    "checked",
-    "reported",
-    "recomputed",
-    "difference",
-    "tolerance",
-    "expression",
-    "figures",
-    "explanation_zh",
-    "explanation_en",
-    "path",
-    "line",
+@app.command()
+@data_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=OUTPUTS_DIR,
+    show_default=True,
+    help="Output folder (the briefing goes where build puts it).",
 )
+@click.option("--region", help="Region the briefing is about; default: the first home region.")
+@click.option("--period", help="As-of month YYYY-MM; default: the region's latest.")
+@click.option("--lang", help="Language; default: the data's own (briefing.yml), else the first.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=4200, show_default=True, help="0: any free."
+)
+@click.option(
+    "--notebook",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=BRIEFING_NOTEBOOK,
+    show_default=True,
+    help="The briefing notebook papermill runs.",
+)
+def preview(
+    data: Path,
+    out_dir: Path,
+    region: str | None,
+    period: str | None,
+    lang: str | None,
+    port: int,
+    notebook: Path,
+) -> None:
+    """Build one briefing's HTML, serve it on localhost and build it again whenever the data
+    folder (tables, briefing.yml, messages/) or the notebook changes. Ctrl-C stops."""
+    from report_utils import preview as live
+
+    if not data.is_dir():
+        err.print(f"error: data folder {data} is missing", markup=False)
+        raise SystemExit(1)
+    live.run(data, out_dir, region, period, lang, port, notebook)
 
 
 @app.command()
@@ -362,7 +378,7 @@ RECONCILE_COLUMNS = (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(RECONCILE_FORMATS),
+    type=click.Choice(console.RECONCILE_FORMATS),
     default="table",
     show_default=True,
     help="Output format.",
@@ -372,10 +388,6 @@ def reconcile(data: Path, fmt: str) -> None:
 
     Lists every rule with its reported and recomputed value. Exit 0 even when some do not hold
     (this is a report); exit 1 when the data or the rules have errors."""
-    import json
-    import sys
-
-    from report_utils.export import csv_files
     from report_utils.tables.load import load_dataset
     from report_utils.tables.reconcile import reconcile as reconcile_rules
 
@@ -387,43 +399,7 @@ def reconcile(data: Path, fmt: str) -> None:
             err.print(str(problem), markup=False)
         err.print(f"{len(errors)} error(s)", markup=False)
         raise SystemExit(1) from None
-    records = [r.record() for r in results]
-    if fmt == "json":
-        text = json.dumps(_json_safe(records), ensure_ascii=False, indent=2, allow_nan=False)
-        sys.stdout.write(text + "\n")
-    elif fmt == "csv":
-        rows = [
-            {**r, "figures": "; ".join(f"{f['reference']}={f['value']:g}" for f in r["figures"])}
-            for r in records
-        ]
-        csv_files.write(sys.stdout, RECONCILE_COLUMNS, rows, lineterminator="\n")
-    else:
-        table = Table()
-        for header in ("rule", "status", "reported", "recomputed", "tolerance"):
-            right = header not in ("rule", "status")
-            table.add_column(header, overflow="fold", justify="right" if right else "left")
-        for r in results:
-            table.add_row(
-                r.id, Text("ok") if r.ok else Text("mismatch", style="bold red"), *r.shown()
-            )
-        out.print(table)
-        mismatches = [r for r in results if not r.ok]
-        ok = len(results) - len(mismatches)
-        out.print(f"{len(results)} rules: {ok} ok, {len(mismatches)} mismatch", markup=False)
-        for r in mismatches:
-            out.print(str(r.warning()), markup=False)
-
-
-def _json_safe(value: object) -> object:
-    """``value`` with every float that is not finite as None: JSON has no NaN or Infinity. (The
-    checks on the data should leave none; this keeps the output JSON whatever happens.)"""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    return value
+    console.reconcile_report(results, fmt)
 
 
 def main() -> None:

@@ -68,6 +68,14 @@ def seconds(name: str, default: float) -> float:
     return found
 
 
+def set_seconds(name: str, value: float) -> None:
+    """Set the time limit ``name`` for this process and the workers and kernels it starts (a
+    command-line option's way in: ``seconds`` stays the one reader)."""
+    if not (math.isfinite(value) and value > 0):
+        raise ReportError(f"{name} must be a number of seconds above 0, got {value!r}")
+    os.environ[name] = repr(float(value))
+
+
 def pdf_timeout() -> float:
     """Seconds a PDF may take (``REPORT_UTILS_PDF_TIMEOUT``, default 60)."""
     return seconds(PDF_TIMEOUT, DEFAULT_PDF_TIMEOUT)

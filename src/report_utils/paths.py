@@ -2,7 +2,10 @@
 
 The root is the repository checkout (``src/report_utils`` lives two levels below it). The
 environment variable ``REPORT_UTILS_ROOT`` overrides it, for an installed copy of the package
-that should work on another checkout.
+that should work on another checkout. A copy installed without ``-e`` has no checkout: its root
+is the folder the command runs in (``data/`` and ``outputs/`` there, as ``quarto render`` or
+``papermill`` take paths), and its briefing notebook the one installed with it
+(``share/report_utils/notebooks/``, the wheel's data files) unless that folder has its own.
 """
 
 from __future__ import annotations
@@ -15,12 +18,37 @@ from pathlib import Path
 from report_utils.errors import UnsafePathError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_ROOT = Path(os.environ.get("REPORT_UTILS_ROOT", PACKAGE_DIR.parents[1])).resolve()
+CHECKOUT = PACKAGE_DIR.parents[1]
+# An editable install or a run from the source tree: the checkout (it has the project file).
+IS_CHECKOUT = (CHECKOUT / "pyproject.toml").is_file() and (CHECKOUT / "notebooks").is_dir()
+PROJECT_ROOT = Path(
+    os.environ.get("REPORT_UTILS_ROOT") or (CHECKOUT if IS_CHECKOUT else Path.cwd())
+).resolve()
 
 DATA_DIR = PROJECT_ROOT / "data"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 OUTPUTS_DIR = PROJECT_ROOT / "outputs"
-BRIEFING_NOTEBOOK = NOTEBOOKS_DIR / "briefing.ipynb"
+# Where pip puts the notebooks of a non-editable install (pyproject's data-files).
+INSTALLED_NOTEBOOKS = ("share", "report_utils", "notebooks")
+
+
+def notebook(name: str) -> Path:
+    """The notebook ``name`` of the project's ``notebooks/``, else the copy installed with the
+    package (in the environment's or the user's data folder), else the project's (missing)."""
+    import site
+    import sys
+
+    own = NOTEBOOKS_DIR / name
+    if own.is_file():
+        return own
+    for prefix in (sys.prefix, site.USER_BASE or ""):
+        installed = Path(prefix, *INSTALLED_NOTEBOOKS, name)
+        if prefix and installed.is_file():
+            return installed
+    return own
+
+
+BRIEFING_NOTEBOOK = notebook("briefing.ipynb")
 
 # Package data, one folder per stage that reads it.
 MESSAGES_DIR = PACKAGE_DIR / "briefing" / "messages"

@@ -308,3 +308,60 @@ def test_every_region_builds_but_the_ones_without_figures_yet(data_copy: Path, t
     assert {job.region for job in plan.jobs} == {"贵州省"}
     with pytest.raises(ParameterError, match="region '遵义市' has no figures yet"):
         runner.plan(data_copy, tmp_path / "out2", [], ["zh"], ["html"], regions=["遵义市"])
+
+
+# --- issue 21: one run of validate reports every problem; names come with "did you mean" ------
+
+
+def _validate(data: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "report_utils", "validate", "--data", str(data)],
+        capture_output=True, text=True, cwd=data.parent,
+    )  # fmt: skip
+
+
+def test_a_misspelt_template_variable_gets_did_you_mean(data_copy: Path):
+    zh = data_copy / "messages" / "zh.yml"
+    replace_once(zh, 'title: "{{ region }}工业经济简报"', 'title: "{{ regoin }}工业经济简报"')
+    [problem] = problems_of(data_copy, ["zh"])
+    assert problem.endswith(
+        f"data/messages/zh.yml:{line_of(zh, 'regoin')}: briefing.title: template variable "
+        "'regoin' is not provided (did you mean 'region'?); it is given: as_of, region, scope "
+        "and the functions amt, mark, month_abbrs, month_names, ordinal, period, phrase, val, "
+        "where"
+    )
+
+
+def test_validate_reports_a_table_a_quote_a_template_and_a_yaml_error_in_one_run(data_copy: Path):
+    """The issue's four rounds: a bad cell hid a quote not in its source, which hid a template
+    variable nothing provides and a YAML error in another language's catalogue."""
+    figures = data_copy / "figures" / "guizhou-industry-2021.csv"
+    replace_once(figures, ",11.7,%,", ",eleven,%,")
+    events = data_copy / "events" / "guizhou-industry-2021.csv"
+    replace_once(events, "在贵阳召开。", "在贵阳召开。（不在原文中）")
+    zh = data_copy / "messages" / "zh.yml"
+    replace_once(zh, 'title: "{{ region }}工业经济简报"', 'title: "{{ regoin }}工业经济简报"')
+    en = data_copy / "messages" / "en.yml"
+    replace_once(en, "\nheadlines:\n", "\nheadlines: [unclosed\n")
+    result = _validate(data_copy)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    found = {line.split(":")[0]: line for line in lines}
+    assert "expected a number: 'eleven'" in found["data/figures/guizhou-industry-2021.csv"]
+    assert "not found word for word" in found["data/events/guizhou-industry-2021.csv"]
+    assert "'regoin' is not provided (did you mean 'region'?)" in found["data/messages/zh.yml"]
+    assert ": YAML: " in found["data/messages/en.yml"]
+    assert result.stderr == "4 error(s)\n"
+
+
+def test_a_misspelt_indicator_in_a_table_gets_did_you_mean(data_copy: Path):
+    figures = data_copy / "figures" / "guizhou-industry-2021.csv"
+    replace_once(
+        figures, "\nind_va_growth,贵州省,2021-01,2021-09,", "\nind_va_grwth,贵州省,2021-01,2021-09,"
+    )
+    result = _validate(data_copy)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        "data/figures/guizhou-industry-2021.csv:2: indicator: unknown indicator id (see "
+        "meta/indicators.csv): 'ind_va_grwth' (did you mean 'ind_va_growth'?)"
+    )

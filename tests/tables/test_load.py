@@ -40,11 +40,6 @@ PROJECTS_INTRODUCED = "projects_introduced,贵州省,2021-01,2021-11,2578,"  # l
 FAI = "fai_growth,贵州省,2021-01,2021-09,-9.4,%,"  # line 41 (derived)
 
 
-def _indicator_ids() -> str:
-    with (SHIPPED / "meta" / "indicators.csv").open(encoding="utf-8", newline="") as handle:
-        return ", ".join(row["id"] for row in csv.DictReader(handle))
-
-
 # --- helpers that break one thing in the copy ---------------------------------------------------
 
 
@@ -112,6 +107,14 @@ def unknown_indicator(data: Path) -> None:
 
 def unknown_region(data: Path) -> None:
     replace_once(data, FIGURES, TAX, TAX.replace(",贵州省,", ",贵州,"))
+
+
+def far_indicator(data: Path) -> None:
+    replace_once(data, FIGURES, TAX, TAX.replace("ind_tax_growth", "zzz"))
+
+
+def far_region(data: Path) -> None:
+    replace_once(data, FIGURES, TAX, TAX.replace(",贵州省,", ",Mars,"))
 
 
 def month_13(data: Path) -> None:
@@ -194,18 +197,32 @@ ERROR_CASES = [
     pytest.param(
         unknown_indicator,
         [
-            f"{FIGURES}:11: indicator: unknown indicator id (see meta/indicators.csv); "
-            f"expected one of: {_indicator_ids()}: 'ind_taxx_growth'"
+            # the near miss, not every id (issue 21)
+            f"{FIGURES}:11: indicator: unknown indicator id (see meta/indicators.csv): "
+            "'ind_taxx_growth' (did you mean 'ind_tax_growth'?)"
         ],
         id="unknown-indicator",
     ),
     pytest.param(
         unknown_region,
         [
-            f"{FIGURES}:11: region: unknown region (see meta/regions.csv); "
-            "expected one of: 贵州省, 全国: '贵州'"
+            f"{FIGURES}:11: region: unknown region (see meta/regions.csv): '贵州' "
+            "(did you mean '贵州省'?)"
         ],
         id="unknown-region",
+    ),
+    pytest.param(
+        far_indicator,  # no near miss among many ids: the table to look in, not all of them
+        [f"{FIGURES}:11: indicator: unknown indicator id (see meta/indicators.csv): 'zzz'"],
+        id="unknown-indicator-far",
+    ),
+    pytest.param(
+        far_region,  # no near miss among a few: each of them
+        [
+            f"{FIGURES}:11: region: unknown region (see meta/regions.csv); "
+            "expected one of: 贵州省, 全国: 'Mars'"
+        ],
+        id="unknown-region-far",
     ),
     pytest.param(
         month_13,

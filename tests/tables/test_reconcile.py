@@ -438,7 +438,7 @@ def test_cli_json(results: dict[str, RuleResult]) -> None:
 def test_cli_csv() -> None:
     result = run("reconcile", "--format", "csv")
     assert result.returncode == 0, result.stderr
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
     assert [row["id"] for row in rows] == [row["id"] for row in rule_rows()]
     assert {row["id"] for row in rows if row["status"] == "mismatch"} == set(PROJECT_RATES)
     started = next(row for row in rows if row["id"] == "projects-started-rate")

@@ -86,6 +86,8 @@ def plan(
     for fmt in formats:
         if fmt not in FORMATS:
             raise ParameterError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+    if not data_dir.is_dir():
+        raise ParameterError(f"data folder {data_dir} is missing")
     langs = langs or languages(data_dir)
     if not langs:
         raise ParameterError(

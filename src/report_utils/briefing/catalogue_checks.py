@@ -102,7 +102,7 @@ def catalogue_problems(spec: Spec, data_dir: Path, lang: str, dataset: Any) -> l
         if not found:
             tried[key] = allowed
     problems += _unused_keys(spec, data, located, shown)
-    if not overridden:  # else every sentence would fail on the wrong type
+    if not overridden and dataset is not None:  # else every sentence would fail on the wrong type
         own = {*trials.overriding_templates(data), *tried}
         sentences = {k: (_value(merged, k), k in own) for k in [*own, *defaults]}
         problems += trials.sentence_problems(
@@ -246,14 +246,16 @@ def _template_problems(
             )
         known = allowed | TEMPLATE_GLOBALS | BRIEFING_VALUES
         for variable in sorted(meta.find_undeclared_variables(parsed) - known):
-            offered = ", ".join(sorted(allowed)) or "no slots"
+            # the near miss among everything the template has, then what that is
+            given = [*sorted(allowed), *sorted(BRIEFING_VALUES)]
             problems.append(
                 Problem(
                     shown,
                     line,
                     key,
-                    f"template variable {variable!r} is not provided{suggest(variable, allowed)}; "
-                    f"it is given: {offered}",
+                    f"template variable {variable!r} is not provided{suggest(variable, known)}; "
+                    f"it is given: {', '.join(given)} and the functions "
+                    f"{', '.join(sorted(TEMPLATE_GLOBALS))}",
                 )
             )
     return problems

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import matplotlib as mpl
@@ -45,6 +45,8 @@ class Chart:
     alt: str
     width_px: int
     height_px: int
+    # The matplotlib figure drawn, for an analyst in the notebook (``Briefing.chart_figures``).
+    figure: MplFigure | None = field(default=None, compare=False, repr=False)
 
     def data_uri(self) -> str:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
@@ -195,7 +197,7 @@ def bar_chart(
     with mpl.rc_context(house_rc(fonts)):
         fig = draw_bars(bars, title, axis_label, palette, wrap_width)
         png, w, h = _render(fig)
-    return Chart(png, alt, w, h)
+    return Chart(png, alt, w, h, fig)
 
 
 def draw_bars(
@@ -322,7 +324,7 @@ def line_chart(
     with mpl.rc_context(house_rc(fonts)):
         fig = draw_lines(points, title, axis_label, palette, invert)
         png, w, h = _render(fig)
-    return Chart(png, alt, w, h)
+    return Chart(png, alt, w, h, fig)
 
 
 def draw_lines(
@@ -435,4 +437,4 @@ def timeline_chart(
         ax.set_ylabel("")
         ax.set_title(title)
         png, w, h = _render(fig)
-    return Chart(png, alt, w, h)
+    return Chart(png, alt, w, h, fig)

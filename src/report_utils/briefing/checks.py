@@ -43,7 +43,9 @@ def check_briefing(
     dataset: Any, data_dir: Path, langs: list[str] | None = None
 ) -> tuple[Spec | None, list[Problem]]:
     """The spec and every problem of the spec and the catalogues of ``langs`` (default: every
-    language the data folder has sentences for)."""
+    language the data folder has sentences for). ``dataset`` None (its tables have errors):
+    what can be checked without them, the spec's structure and the catalogues' syntax, keys and
+    template variables, not the ids the spec names, the sentences' trials or what is shown."""
     spec, located, problems = read_spec(data_dir)
     if spec is None:
         return None, problems
@@ -67,8 +69,33 @@ def check_briefing(
             problems.append(Problem(path, 0, "-", f"no sentences for language {lang!r}"))
             continue
         problems += catalogue_problems(spec, data_dir, lang, dataset)
-    problems += _unshown(spec, dataset)
+    if dataset is not None:
+        problems += _unshown(spec, dataset)
     return spec, sorted(set(problems))
+
+
+def validate(data_dir: Path) -> tuple[Any, list[Problem]]:
+    """What ``briefing validate`` checks: the dataset (None when its tables have errors) and
+    every problem of the tables, the rules (``rules/``: errors, and a warning per rule that
+    fails), the spec, the sentences of every language and the units the catalogues cannot say."""
+    from report_utils.briefing.amounts import untranslated_units
+    from report_utils.tables.load import validate as validate_tables
+    from report_utils.tables.reconcile import check as check_rules
+
+    dataset, problems = validate_tables(data_dir)
+    if not Path(data_dir).is_dir():
+        return None, problems
+    if dataset is None:  # the spec and the sentences as far as they go without the tables
+        return None, sorted({*problems, *check_briefing(None, data_dir)[1]})
+    problems = sorted(
+        {
+            *problems,
+            *check_rules(dataset)[1],
+            *check_briefing(dataset, data_dir)[1],
+            *untranslated_units(dataset),
+        }
+    )
+    return dataset, problems
 
 
 def checked_spec(dataset: Any, data_dir: Path, langs: list[str]) -> Spec:
@@ -83,10 +110,17 @@ def checked_spec(dataset: Any, data_dir: Path, langs: list[str]) -> Spec:
 # --- the spec -----------------------------------------------------------------------------------
 
 
+class _Unchecked(frozenset):
+    """The ids of a table that has errors: every id counts as known (no check, no noise)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
 def _spec_problems(spec: Spec, located: Located, dataset: Any, shown: str) -> list[Problem]:
     problems: list[Problem] = []
-    indicators = set(dataset.indicators.index)
-    regions = set(dataset.regions.index)
+    indicators = set(dataset.indicators.index) if dataset is not None else _Unchecked()
+    regions = set(dataset.regions.index) if dataset is not None else _Unchecked()
 
     def at(path: tuple[Any, ...], column: str, message: str) -> None:
         problems.append(Problem(shown, located.line(path), column, message))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from report_utils.briefing import catalogues, html, kinds, record, request
+from report_utils.briefing import catalogues, frames, html, kinds, notebook_style, record, request
 from report_utils.briefing.amounts import indicator_units
 from report_utils.briefing.cache import checked_data, loaded
 from report_utils.briefing.figures import AsOf, Figure, Lineage
@@ -162,6 +162,7 @@ class Briefing:
 
     def headlines(self) -> Block:
         """Page 1: the headline cards and the key messages."""
+        notebook_style.show()  # the cards' style, for a notebook front end only
         p = self.phrases
         cards = self.headline_cards()
         body = (
@@ -178,6 +179,14 @@ class Briefing:
                 p.text("briefing.headlines"), body, p.text("briefing.key_messages"), points
             )
         )
+
+    def figures_table(self):
+        """The as-of figures as a pandas DataFrame, for an analyst (``frames``)."""
+        return frames.figures_table(self)
+
+    def chart_figures(self):
+        """Each section's charts as matplotlib figures, by section id (``frames``)."""
+        return frames.chart_figures(self)
 
     def build_section(self, section_id: str) -> Section | None:
         """The section as data: paragraphs with their figures, chart, table, sources."""

@@ -72,13 +72,18 @@ def regex(pattern: re.Pattern[str], message: str) -> pa.Check:
     return check(lambda s: s.map(lambda v: v == "" or bool(pattern.match(v))), message)
 
 
+# Joins an id check's message and the ids it allows (``one_of``); a problem names the near miss
+# instead of them when there is one (``reading``).
+ONE_OF = "; expected one of: "
+
+
 def one_of(values: Iterable[str] | None, what: str) -> list[pa.Check]:
     """Value must be one of ``values``; no check when ``values`` is None (its table is broken)."""
     if values is None:
         return []
     allowed = tuple(values)
     shown = ", ".join(v for v in allowed if v) or "(none defined)"
-    return check(lambda s: s.isin(allowed) | (s == ""), f"unknown {what}; expected one of: {shown}")
+    return check(lambda s: s.isin(allowed) | (s == ""), f"unknown {what}{ONE_OF}{shown}")
 
 
 def when(pattern: re.Pattern[str], test, message: str) -> pa.Check:

@@ -180,16 +180,23 @@ def validate(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
         for frame, found in ((events, p5), (projects, p6), (cases, p7)):
             if clean(found):
                 problems += fact_rules.home_by_default(frame, regions)
-    if not problems or all(x.severity != "error" for x in problems):
+    if clean(p3):
+        # Quotes of every table that read cleanly, whatever else has errors (one run of
+        # validate reports a bad cell and a quote that is not in its source together); the
+        # figures once their numbers are read (clean indicators and figures).
         sources = sources.set_index("id")
+
+        def readable(frame: pd.DataFrame, *found: list[Problem]) -> pd.DataFrame:
+            return frame if clean(*found) else frame.iloc[0:0]
+
         problems += check_quotes(
             SimpleNamespace(
                 data_dir=data_dir,
                 sources=sources,
-                figures=figures,
-                events=events,
-                projects=projects,
-                cases=cases,
+                figures=readable(figures, p1, p4),
+                events=readable(events, p5),
+                projects=readable(projects, p6),
+                cases=readable(cases, p7),
             )
         )
     if any(x.severity == "error" for x in problems):

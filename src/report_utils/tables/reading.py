@@ -15,19 +15,22 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from report_utils.errors import Problem, display_path, quoted
+from report_utils.errors import Problem, display_path, quoted, suggest
 from report_utils.tables import files, spreadsheets
 from report_utils.tables.cells import (
     CHECK_COLUMNS,
     EXPLAINED,
     LENGTH_CHECKS,
     NUMBER_COLUMNS,
+    ONE_OF,
     normalize_number,
 )
 
 LINE = "_line"
 HEADER_LINE = "header_line"
 FILE = "_file"
+# An unknown id without a near miss lists the ids allowed up to this many (then: see the table).
+LISTED_IDS = 12
 
 
 # GB18030 text is taken for Chinese only when at least this share of its non-ASCII characters
@@ -196,6 +199,11 @@ def _problem(case, frame: pd.DataFrame, shown: str) -> Problem:
     if check in EXPLAINED:
         why = EXPLAINED[check](value)
         return Problem(shown, line, case.column, f"{check} ({why}): {quoted(value)}")
+    if ONE_OF in check and isinstance(value, str):  # an unknown id: "did you mean" the near
+        head, _, listed = check.partition(ONE_OF)  # miss, else every id when they are few
+        hint = suggest(value, listed.split(", "))
+        if hint or listed.count(", ") >= LISTED_IDS:
+            return Problem(shown, line, case.column, f"{head}: {quoted(value)}{hint}")
     shown_value = f": {quoted(value)}" if isinstance(value, str) and value else ""
     return Problem(shown, line, case.column, f"{check}{shown_value}")
 
