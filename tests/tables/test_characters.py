@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from report_utils.tables import schema
+from report_utils.tables import cells
 from report_utils.tables.characters import BIDI_CONTROLS, WHITESPACE_CONTROLS, disallowed
 from report_utils.tables.load import validate
 
@@ -62,7 +62,7 @@ def test_a_title_with_a_control_or_bidi_character_is_refused_at_its_cell(
     title = f"全省大会{character}在贵阳召开"
     _edit_first(data_dir, EVENTS, title_zh=title)
     (shown,) = errors(data_dir)
-    assert shown.startswith(f"{EVENTS}:2: title_zh: {schema.CHARACTER_CHECK} ({named} at ")
+    assert shown.startswith(f"{EVENTS}:2: title_zh: {cells.CHARACTER_CHECK} ({named} at ")
     assert "\n" not in shown and character not in shown  # the message itself is printable
 
 

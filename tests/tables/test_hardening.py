@@ -30,7 +30,7 @@ from openpyxl.styles import Font
 
 from report_utils.batch import digests, runner
 from report_utils.errors import DataValidationError, Problem
-from report_utils.tables import schema, spreadsheets
+from report_utils.tables import cells, schema, spreadsheets
 from report_utils.tables.load import FILE, LINE, validate
 from report_utils.tables.reconcile import read_rules
 
@@ -103,14 +103,14 @@ def test_a_4000_character_event_title_is_refused_at_its_line(data_dir: Path) -> 
     assert len(shown) == 1, shown
     prefix = f"{EVENTS}:{line}: title_zh: "
     assert shown[0].startswith(prefix), shown
-    limit = schema.TEXT_LIMITS["title_zh"]
+    limit = cells.TEXT_LIMITS["title_zh"]
     assert shown[0] == f"{prefix}longer than {limit} characters (4000): '{title[:60]}…'"
     assert len(shown[0]) < 300  # the message quotes the start of the cell, not all of it
     refused_before_any_kernel(data_dir)
 
 
 def test_a_title_just_within_its_limit_is_read(data_dir: Path) -> None:
-    limit = schema.TEXT_LIMITS["title_en"]
+    limit = cells.TEXT_LIMITS["title_en"]
     edit(data_dir, EVENTS, EVENT, title_en="x" * limit)
     assert errors(data_dir) == []
     edit(data_dir, EVENTS, EVENT, title_en="x" * (limit + 1))
@@ -171,7 +171,7 @@ def test_every_text_column_of_every_schema_has_a_limit() -> None:
     for table in schemas:
         for name, column in table.columns.items():
             names = [check.name or "" for check in column.checks]
-            if name in schema.NUMBER_COLUMNS.get(table.name, ()):  # bounded by their digits
+            if name in cells.NUMBER_COLUMNS.get(table.name, ()):  # bounded by their digits
                 assert any("at most 15 digits" in n for n in names), (table.name, name)
             else:
                 assert any(n.startswith("longer than") for n in names), (table.name, name)

@@ -1,6 +1,6 @@
 """Rules between the rows of the metadata tables (``meta/indicators.csv``, ``meta/regions.csv``),
-checked by validate once each table is clean. Rows come as ``load._rows`` makes them: objects with
-the row's cells, ``file`` and ``line``.
+checked by validate once each table is clean. Rows come as ``fact_rules.rows`` makes them:
+objects with the row's cells, ``file`` and ``line``.
 
 - An indicator's ``of`` (what a change or gap is a difference of) is another known indicator, of a
   kind that has changes (not itself a change or gap); only a change or gap has one. A gap's

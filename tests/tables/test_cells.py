@@ -1,4 +1,4 @@
-"""``schema.normalize_number``: spreadsheet spellings of a number made plain, anything else kept."""
+"""``cells.normalize_number``: spreadsheet spellings of a number made plain, anything else kept."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from report_utils.tables.schema import normalize_number
+from report_utils.tables.cells import normalize_number
 
 PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d+)?|\.\d+)$")
 FULL_WIDTH = str.maketrans("0123456789.-", "０１２３４５６７８９．－")
