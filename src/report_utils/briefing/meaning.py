@@ -234,6 +234,7 @@ class Meaning:
         )
         return self.book.render(
             "phrase.item",
+            f=f,
             name=subject,
             stated=self.stated(f),
             kind=kind,

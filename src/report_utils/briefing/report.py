@@ -44,6 +44,9 @@ from report_utils.tables.asof import known_by
 from report_utils.tables.formula import REF_RE
 from report_utils.tables.periods import Period
 
+# The release facts a data set's catalogue may give (``release.<fact>``).
+RELEASE = ("issuer", "date", "contact", "nature")
+
 
 class SectionError(ReportError):
     """A section could not be built; the message names it."""
@@ -89,6 +92,7 @@ class Briefing:
         )
         self.shown_sources: set[str] = set()
         self.shown_rows: list[tuple[str, int]] = []  # rows shown that are not figures
+        self.left_out: list[str] = []  # what sections left out and why (the appendix says)
 
     @property
     def region(self) -> str:
@@ -104,13 +108,29 @@ class Briefing:
 
     # --- blocks -------------------------------------------------------------------------
 
-    def title(self) -> Block:
+    def release_facts(self) -> dict[str, str]:
+        """Who issues the briefing, when, whom to ask, and what its figures are: the analyst's
+        words (``release`` in the data's catalogue); each is "" where the data gives none."""
         p = self.phrases
+        facts = {
+            k: str(p.message(f"release.{k}")) if p.has(f"release.{k}") else "" for k in RELEASE
+        }
+        if facts["date"]:
+            facts["date"] = p.date_text(facts["date"])
+        return facts
+
+    def title(self) -> Block:
+        """The title, the as-of month and the release facts; the facts also go to the PDF's
+        metadata (``record.RELEASE_MIMETYPE``: its author and description)."""
+        p = self.phrases
+        facts = self.release_facts()
+        subtitle = p.render("briefing.subtitle", as_of=p.month(self.asof.month))
+        lines = [p.render("briefing.release", **facts)] if any(facts.values()) else []
         return Block(
-            html.title(
-                p.text("briefing.title"),
-                p.render("briefing.subtitle", as_of=p.month(self.asof.month)),
-            )
+            html.title(p.text("briefing.title"), subtitle, lines),
+            data={
+                record.RELEASE_MIMETYPE: {"author": facts["issuer"], "description": facts["nature"]}
+            },
         )
 
     def headline_cards(self) -> list[Paragraph]:
@@ -218,6 +238,7 @@ class Briefing:
             return Block(html.omitted_section(section_id, self._omitted(title)))
         self.shown_sources |= built.sources
         self.shown_rows += built.rows
+        self.left_out += built.notes
         for figure in built.chart_figures:  # a chart prints its values: they are shown too
             self.lineage.ref(figure)
         paragraphs = [
@@ -269,6 +290,7 @@ class Briefing:
                 html.joined(entries),
                 p.message("briefing.appendix_columns"),
                 html.joined(rows),
+                [p.render("briefing.left_out", note=n) for n in self.left_out],
             ),
             data={
                 record.MIMETYPE: record.record(
@@ -323,9 +345,12 @@ class Briefing:
         """What a figure is, for the appendix: indicator (region, period), or subject: measure."""
         p, names = self.phrases, self.names
         if f.table in ("figures", "computed"):
+            # a rate is named as a rate (规模以上工业增加值增速), not as the level it grows
             return p.text(
                 "briefing.appendix_change" if f.table == "computed" else "briefing.appendix_what",
-                name=names.indicator(f.indicator),
+                name=self.meaning.subject(f.indicator).striptags()
+                if f.table == "figures"
+                else names.indicator(f.indicator),
                 region=names.region(f.region),
                 when=p.period_text(f),
             )

@@ -9,6 +9,7 @@ from report_utils.briefing.kinds import (
     events,
     figures,
     indicators,
+    notes,
     projects,
     series,
 )
@@ -24,4 +25,4 @@ from report_utils.briefing.kinds.registry import (
 )
 
 __all__ = ["KINDS", "Context", "Kind", "Section", "Table", "build", "register", "resolve"]
-PROVIDED = (cases, changes, counts, events, figures, indicators, projects, series)
+PROVIDED = (cases, changes, counts, events, figures, indicators, notes, projects, series)
