@@ -275,9 +275,9 @@ def test_ranks_with_ordinals_en(en, n, ordinal):
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (2, "up 2 places from the first half"),
-        (1, "up 1 place from the first half"),
-        (-3, "down 3 places from the first half"),
+        (2, "up two places from the first half"),  # under ten: in words
+        (1, "up one place from the first half"),
+        (-3, "down three places from the first half"),
         (0, "unchanged from the first half"),
     ],
 )
@@ -327,7 +327,7 @@ def test_wan_and_yi_units_read_as_a_release_in_english_states_them(en):
     assert text(en.amt(case(10, "万吨/年"))) == "100,000 tonnes a year"
     assert text(en.amt(case(58000, "吨/年"))) == "58,000 tonnes a year"
     assert text(en.amt(case(1, "吨/年"))) == "1 tonne a year"
-    assert text(en.amt(case(3.3, "倍", 1))) == "3.3-fold"
+    assert text(en.amt(case(3.3, "倍", 1))) == "3.3 times"  # 翻了3.3倍: not "3.3-fold"
     assert text(en.amt(case(118, "个"))) == "118"  # counts are bare: the measure names them
     # the link carries the English number; the lineage keeps the table's figure
     html = en.amt(case(909.72, "亿元", 2))
@@ -339,7 +339,7 @@ def test_numbers_are_grouped_but_never_changed_en(en):
     assert en.number(fig(2578, "个", 0)) == "2,578"
     assert en.number(fig(41.18, decimals=2)) == "41.18"
     assert en.number(fig(12.0, decimals=0)) == "12"
-    assert en.number(fig(-1234.5)) == "-1,234.5"
+    assert en.number(fig(-1234.5)) == "\u22121,234.5"  # the minus sign, not a hyphen
     assert en.number(fig(-1234.5), abs=True) == "1,234.5"
     assert text(en.amt(fig(1000, indicator="case-y", table="cases"))) == "1,000.0%"
 
