@@ -133,8 +133,11 @@ def test_an_improved_rank_moved_up(tmp_path):
     places = int(old.value - new.value)
     assert f"前移{places}位，由第{int(old.value)}位（推算）升至第{int(new.value)}位" in zh
     assert "回落" not in zh and "后移" not in zh
-    en = text(Briefing(period="2021-09", lang="en").section("changes"))
-    assert f"up {places} places from Jan–Jun 2021" in en and "fell" not in en
+    en_brief = Briefing(period="2021-09", lang="en")
+    en = text(en_brief.section("changes"))
+    words = en_brief.phrases.message("number.words")  # under ten: in words
+    assert f"rose from {int(old.value)}th (derived) to {int(new.value)}th" in en
+    assert f"up {words[places]} places from Jan–Jun 2021" in en and "fell" not in en
 
 
 def test_year_on_year_changes_say_so(tmp_path):
