@@ -196,3 +196,14 @@ def test_numbers_under_ten_in_words_in_english(built: Path):
     text = html_text(built, "2021-09", "en")
     assert "six of the ten kept their gross-output growth in double digits" in text
     assert "up two places" in text and "up 2 places" not in text
+
+
+@pytest.mark.parametrize(("period", "lang"), SIX)
+def test_the_appendix_names_a_rate_as_a_rate(built: Path, period: str, lang: str):
+    """"规模以上工业增加值 11.7%" read as a level: the appendix names the growth rate."""
+    text = html_text(built, period, lang)
+    if lang == "zh":
+        assert "规模以上工业增加值（贵州省，2021年1—9月）" not in text
+        assert "规模以上工业增加值增速（贵州省，2021年1—9月）" in text
+    else:
+        assert "Growth of value added of industrial enterprises above designated size (" in text
