@@ -200,7 +200,7 @@ def test_numbers_under_ten_in_words_in_english(built: Path):
 
 @pytest.mark.parametrize(("period", "lang"), SIX)
 def test_the_appendix_names_a_rate_as_a_rate(built: Path, period: str, lang: str):
-    """"规模以上工业增加值 11.7%" read as a level: the appendix names the growth rate."""
+    """ "规模以上工业增加值 11.7%" read as a level: the appendix names the growth rate."""
     text = html_text(built, period, lang)
     if lang == "zh":
         assert "规模以上工业增加值（贵州省，2021年1—9月）" not in text

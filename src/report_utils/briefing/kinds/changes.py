@@ -35,6 +35,7 @@ from report_utils.briefing.figures import AsOf, Figure
 from report_utils.briefing.kinds.registry import Context, Section, register
 from report_utils.briefing.meaning import Meaning, Move
 from report_utils.briefing.phrasing import Paragraph, name
+from report_utils.briefing.sandbox import lower_first
 from report_utils.tables import asof
 
 KEYS = (
@@ -166,7 +167,8 @@ def build(ctx: Context) -> Section:
                         when=Markup('<span class="period date">{}</span>').format(
                             book.date_text(ev["date_start"], ev["date_end"])
                         ),
-                        title=name(ctx.names.localized(ev, "title")),
+                        # inside the sentence "Events since …: the …; CATL …"
+                        title=name(lower_first(ctx.names.localized(ev, "title"))),
                     )
                     for _, ev in events.iterrows()
                 ],
