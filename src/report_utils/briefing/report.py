@@ -22,7 +22,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from report_utils.briefing import catalogues, html, kinds, record, request
+from report_utils.briefing import catalogues, html, kinds, record, release, request
 from report_utils.briefing.amounts import indicator_units
 from report_utils.briefing.cache import checked_data, loaded
 from report_utils.briefing.figures import AsOf, Figure, Lineage
@@ -44,9 +44,6 @@ from report_utils.paths import DATA_DIR
 from report_utils.tables.asof import known_by
 from report_utils.tables.formula import REF_RE
 from report_utils.tables.periods import Period
-
-# The release facts a data set's catalogue may give (``release.<fact>``).
-RELEASE = ("issuer", "date", "contact", "nature")
 
 
 class SectionError(ReportError):
@@ -112,29 +109,16 @@ class Briefing:
 
     # --- blocks -------------------------------------------------------------------------
 
-    def release_facts(self) -> dict[str, str]:
-        """Who issues the briefing, when, whom to ask, and what its figures are: the analyst's
-        words (``release`` in the data's catalogue); each is "" where the data gives none."""
-        p = self.phrases
-        facts = {
-            k: str(p.message(f"release.{k}")) if p.has(f"release.{k}") else "" for k in RELEASE
-        }
-        if facts["date"]:
-            facts["date"] = p.date_text(facts["date"])
-        return facts
-
     def title(self) -> Block:
         """The title, the as-of month and the release facts; the facts also go to the PDF's
         metadata (``record.RELEASE_MIMETYPE``: its author and description)."""
         p = self.phrases
-        facts = self.release_facts()
+        facts = release.facts(p)
         subtitle = p.render("briefing.subtitle", as_of=p.month(self.asof.month))
         lines = [p.render("briefing.release", **facts)] if any(facts.values()) else []
         return Block(
             html.title(p.text("briefing.title"), subtitle, lines),
-            data={
-                record.RELEASE_MIMETYPE: {"author": facts["issuer"], "description": facts["nature"]}
-            },
+            data={record.RELEASE_MIMETYPE: release.metadata(facts)},
         )
 
     def headline_cards(self) -> list[Paragraph]:
