@@ -77,7 +77,7 @@ def test_wan_and_yi_units_read_as_a_release_in_english_states_them(en):
     assert text(en.amt(case(10, "万吨/年"))) == "100,000 tonnes a year"
     assert text(en.amt(case(58000, "吨/年"))) == "58,000 tonnes a year"
     assert text(en.amt(case(1, "吨/年"))) == "1 tonne a year"
-    assert text(en.amt(case(3.3, "倍", 1))) == "3.3-fold"
+    assert text(en.amt(case(3.3, "倍", 1))) == "3.3 times"  # 翻了3.3倍: not "3.3-fold"
     assert text(en.amt(case(118, "个"))) == "118"  # counts are bare: the measure names them
     # the link carries the English number; the lineage keeps the table's figure
     html = en.amt(case(909.72, "亿元", 2))
@@ -89,7 +89,7 @@ def test_numbers_are_grouped_but_never_changed_en(en):
     assert en.number(fig(2578, "个", 0)) == "2,578"
     assert en.number(fig(41.18, decimals=2)) == "41.18"
     assert en.number(fig(12.0, decimals=0)) == "12"
-    assert en.number(fig(-1234.5)) == "-1,234.5"
+    assert en.number(fig(-1234.5)) == "\u22121,234.5"  # the minus sign, not a hyphen
     assert en.number(fig(-1234.5), abs=True) == "1,234.5"
     assert text(en.amt(fig(1000, indicator="case-y", table="cases"))) == "1,000.0%"
 

@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 
 from report_utils.briefing.figures import AsOf, Lineage
-from report_utils.briefing.phrasing import Phrasebook, languages
+from report_utils.briefing.kinds.changes import last_briefing
+from report_utils.briefing.phrasing import Phrasebook, catalogue, languages
 from report_utils.paths import DATA_DIR
-from report_utils.tables.asof import previous_month
 from report_utils.tables.load import load_dataset
 from report_utils.tables.periods import Period
 
@@ -34,6 +34,7 @@ pytestmark = pytest.mark.e2e
 
 # Elements whose digits are not figures: labels of periods and dates, units, names.
 EXEMPT = {"period", "date", "unit", "name"}
+WORDS = catalogue("en")["number"]["words"]  # the English catalogue's numbers in words
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +170,7 @@ def test_every_number_in_the_text_is_a_traced_figure(briefing):
         linked += len(figures)
         for a in figures:
             assert a.attrs["href"] == f"#ref-{a.attrs['data-ref']}"
-            assert re.fullmatch(r"-?[\d,]+(\.\d+)?", a.text()), a.text()
+            assert a.text() in WORDS or re.fullmatch(r"-?[\d,]+(\.\d+)?", a.text()), a.text()
     assert linked > 30
 
 
@@ -213,8 +214,11 @@ def test_linked_numbers_match_the_appendix(briefing):
     for a in briefing.dom.find_all("a", "fig"):
         value = briefing.cells(a.attrs["data-ref"])[2]
         [number] = [n.text() for n in value.find_all("span", "number")]
-        # the text shows a negative figure by its size, in words ("down 9.4%", "下降9.4%")
-        assert a.text() in (number, number.removeprefix("-")), (a.attrs["data-ref"], a.text())
+        # the text shows a negative figure by its size, in words ("down 9.4%", "下降9.4%"),
+        # and a whole number under ten in words where a release would ("up two places")
+        size = number.removeprefix("-").removeprefix("\u2212")
+        spelled = WORDS[int(size)] if size.isdigit() and int(size) < len(WORDS) else None
+        assert a.text() in (number, size, spelled), (a.attrs["data-ref"], a.text())
 
 
 def test_paragraphs_declare_their_lineage(briefing):
@@ -228,9 +232,9 @@ def test_period_labels_in_the_text_are_periods_of_its_figures(briefing):
     text shows (as the appendix spells it), the as-of month of the briefing, or the base a
     change is measured against (比2021年上半年), which is the period of a figure in the data."""
     as_of = briefing.dom.find_all("p", "subtitle")[0].find_all("span", "period")[0].text()
-    # "Since <month>": the previous month with data, which the changes section compares with.
+    # The month of the last briefing, which the changes section compares with.
     dataset = load_dataset(DATA_DIR)
-    previous = previous_month(dataset, dataset.latest_month())
+    previous = last_briefing(AsOf(dataset, dataset.latest_month()))
     book = Phrasebook(briefing.lang, Lineage(), {})
     since = book.month_text(previous) if previous else None
     events = dataset.events
@@ -382,7 +386,7 @@ def test_english_pdf_phrases_built_from_the_tables(english_pdf, asof):
         f"In {ytd(va.period)}, value added of industrial enterprises",
         f"up {va.number()}% year on year",
         f"ranked {ordinal(int(rank.value))} nationally, "
-        f"up {move.number()} places from {ytd(before.period)}",
+        f"up {WORDS[int(move.value)]} places from {ytd(before.period)}",  # under ten: words
         f"{share.number()}% of the province's GDP, {change.number()} percentage points higher "
         "than a year earlier",
         f"down {fai.number(absolute=True)}% (derived) year on year",

@@ -38,11 +38,11 @@ def add_figures(data: Path, *rows: str) -> None:
 def test_an_unchanged_figure_is_said_to_be_unchanged(data_copy: Path):
     add_figures(data_copy, "ind_va_growth,贵州省,2021-01,2021-11,11.7,%,,reported,")
     zh = text(Briefing(data_dir=data_copy, period="2021-11").section("changes"))
-    assert "2021年1—11月规模以上工业增加值增速比2021年1—9月持平，为11.7%" in zh
+    assert "2021年1—11月，规模以上工业增加值增速比2021年1—9月持平，为11.7%" in zh
     assert "降至11.7%" not in zh and "升至11.7%" not in zh
     en = text(Briefing(data_dir=data_copy, period="2021-11", lang="en").section("changes"))
-    assert "in Jan–Nov 2021: up 11.7%, unchanged from Jan–Sep 2021;" in en
-    assert "unchanged from Jan–Sep 2021 (was" not in en
+    assert "industrial enterprises above designated size was 11.7%, unchanged from Jan–Sep" in en
+    assert "rose from 11.7%" not in en and "fell from 11.7%" not in en
 
 
 def test_a_reported_change_is_measured_from_the_period_it_is_the_change_from(data_copy: Path):
@@ -60,18 +60,25 @@ def test_a_reported_change_is_measured_from_the_period_it_is_the_change_from(dat
 
 def test_a_rate_named_as_a_rate_is_stated_as_its_level():
     """规模以上工业增加值两年平均增速 is not "同比增长" (it is not year on year) nor "增速增速"."""
-    zh = text(Briefing(period="2021-09").section("changes"))
-    assert "规模以上工业增加值两年平均增速为7.1%" in zh
-    assert "两年平均增速同比" not in zh and "增速增速" not in zh
-    en = text(Briefing(period="2021-09", lang="en").section("changes"))
-    assert "Two-year average growth of above-size industrial value added: 7.1%" in en
-    assert "Growth of two-year" not in en
+    brief = Briefing(period="2021-09")
+    two_year = brief.asof.latest("ind_va_growth_2yr")
+    zh = Markup(brief.meaning.item(two_year)).striptags()
+    assert zh == "规模以上工业增加值两年平均增速为7.1%"
+    en_brief = Briefing(period="2021-09", lang="en")
+    en = Markup(en_brief.meaning.item(two_year, inner=False)).striptags()
+    assert en == "Two-year average growth of above-size industrial value added was 7.1%"
 
 
-def test_a_change_worked_out_from_approximate_figures_is_approximate(data_copy: Path):
+def test_a_change_worked_out_from_approximate_figures_is_not_stated(data_copy: Path):
+    """80%左右 then 82%左右: neither is known to a stated precision, so no change is stated;
+    both figures are, and the record says why."""
     add_figures(data_copy, "zone_output_share,贵州省,2021-01,2021-11,82,%,左右,reported,")
-    zh = text(Briefing(data_dir=data_copy, period="2021-11").section("changes"))
-    assert "开发区占规模以上工业总产值比重比2021年1—9月提高约2个百分点（推算）" in zh
+    brief = Briefing(data_dir=data_copy, period="2021-11")
+    zh = text(brief.section("changes"))
+    assert "开发区占规模以上工业总产值比重为82%左右（2021年1—9月为80%左右）" in zh
+    assert "提高约2个百分点" not in zh and "提高2个百分点" not in zh
+    notes = brief.build_section("changes").notes
+    assert any("开发区占规模以上工业总产值比重" in n and "约数" in n for n in notes)
 
 
 def test_an_autonomous_prefecture_is_in_its_own_words(data_copy: Path):

@@ -251,9 +251,9 @@ def test_ranks_with_ordinals_en(en, n, ordinal):
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (2, "up 2 places from the first half"),
-        (1, "up 1 place from the first half"),
-        (-3, "down 3 places from the first half"),
+        (2, "up two places from the first half"),  # under ten: in words
+        (1, "up one place from the first half"),
+        (-3, "down three places from the first half"),
         (0, "unchanged from the first half"),
     ],
 )

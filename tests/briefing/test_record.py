@@ -3,6 +3,9 @@ rows it used."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from conftest import synthetic_figure
 from IPython.core.formatters import DisplayFormatter
 
 from report_utils.briefing.record import MIMETYPE
@@ -17,9 +20,18 @@ def _record(brief: Briefing) -> dict:
     return data[MIMETYPE]
 
 
-def test_a_figure_worked_out_here_cites_the_rows_it_is_worked_out_from():
-    # "since the last briefing" works out changes from two figures of the tables
-    brief = Briefing(lang="en", period="2021-12", compare="2021-09")
+def test_a_figure_worked_out_here_cites_the_rows_it_is_worked_out_from(data_copy: Path):
+    # "since the last briefing" works out changes from two figures of the tables: with a
+    # SYNTHETIC rank for 1—8月 (13), the move to 12 in 1—9月 is one place (ranks are exact)
+    path = data_copy / "figures" / "zz-synthetic.csv"
+    path.write_text(
+        "indicator,region,period_start,period_end,value,unit,qualifier,status,formula,source,"
+        "quote\n"
+        + synthetic_figure(data_copy, "ind_va_growth_rank,贵州省,2021-01,2021-08,13,位,,reported,")
+        + "\n",
+        encoding="utf-8",
+    )
+    brief = Briefing(data_dir=data_copy, lang="en", period="2021-09")
     record = _record(brief)
     assert [r["ref"] for r in record["lineage"]] == [
         f"F{i}" for i in range(1, len(brief.lineage.figures) + 1)

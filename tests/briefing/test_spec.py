@@ -48,7 +48,7 @@ def test_a_section_called_no_stays_no(data_copy: Path):
     assert problems_of(data_copy, ["zh"]) == []
     from report_utils.briefing.spec import read_spec
 
-    assert read_spec(data_copy)[0].sections[0].id == "no"
+    assert "no" in [s.id for s in read_spec(data_copy)[0].sections]
 
 
 @pytest.mark.parametrize("command", ["validate", "build"])
@@ -78,12 +78,15 @@ def test_anchors_and_aliases_are_refused(data_copy: Path):
 
 def test_ten_thousand_sections_are_refused_up_front_with_the_limit(data_copy: Path):
     spec = data_copy / "briefing.yml"
+    from report_utils.briefing.spec import read_spec
+
     many = "".join(f"  - id: s{i}\n    kind: changes\n" for i in range(10_000))
+    shipped = len(read_spec(data_copy)[0].sections)
     spec.write_text(spec.read_text(encoding="utf-8") + many, encoding="utf-8")
     [problem] = problems_of(data_copy)
     assert problem.endswith(
         f"briefing.yml:{line_of(spec, 'sections:')}: sections: a briefing takes at most "
-        f"{MAX_SECTIONS} sections; this one has 10010"
+        f"{MAX_SECTIONS} sections; this one has {10_000 + shipped}"
     )
 
 

@@ -76,16 +76,22 @@ class Amounts:
         unit, entry = self._unit_entry(figure)
         text = figure.number(absolute=abs)
         if entry is None:
-            return "", self._grouped(text), unit
+            return "", self._signed(self._grouped(text)), unit
         if isinstance(entry, str):
-            return "", self._grouped(text), entry
+            return "", self._signed(self._grouped(text)), entry
         prefix, suffix = entry.get("currency", ""), ""
         if "scale" in entry:
             text, suffix = self._rescaled(text, entry)
         shown = self._grouped(text)
         if "one" in entry:
             suffix = (entry["one"] if shown == "1" else entry["other"]) + suffix
-        return prefix, shown, suffix
+        return prefix, self._signed(shown), suffix
+
+    def _signed(self, shown: str) -> str:
+        """A negative number with the language's minus sign (``number.minus``: U+2212 in a
+        release's tables, not the ASCII hyphen of the data file)."""
+        minus = self.messages.get("number", {}).get("minus", "-")
+        return minus + shown[1:] if shown.startswith("-") else shown
 
     def _message(self, name: str) -> Any:
         return catalogues.lookup(self.messages, f"number.{name}", self.lang)

@@ -73,10 +73,12 @@ def joined(parts: Iterable[Markup]) -> Markup:
     return Markup("").join(parts)
 
 
-def title(heading: str, subtitle: Markup) -> Markup:
+def title(heading: str, subtitle: Markup, lines: Iterable[Markup] = ()) -> Markup:
+    """The title, the as-of line and the release facts (each a line under it)."""
+    more = joined(Markup('<p class="subtitle">{}</p>').format(line) for line in lines)
     return Markup(
-        '<header class="briefing-title"><h1>{}</h1><p class="subtitle">{}</p></header>'
-    ).format(heading, subtitle)
+        '<header class="briefing-title"><h1>{}</h1><p class="subtitle">{}</p>{}</header>'
+    ).format(heading, subtitle, more)
 
 
 def card(
@@ -180,15 +182,22 @@ def appendix_row(number: int, what: str, value: Markup, status: str, quotes: Mar
 
 
 def sources(
-    heading: str, intro: str, entries: Markup, columns: Iterable[str], rows: Markup
+    heading: str,
+    intro: str,
+    entries: Markup,
+    columns: Iterable[str],
+    rows: Markup,
+    left_out: Iterable[Markup] = (),
 ) -> Markup:
-    """The sources block: the sources cited, then the appendix table (one row per figure)."""
+    """The sources block: the sources cited, the appendix table (one row per figure), then what
+    the briefing left out and why (a change its figures' precision does not support)."""
     head = joined(Markup("<th>{}</th>").format(c) for c in columns)
+    notes = joined(Markup("<p>{}</p>").format(n) for n in left_out)
     return Markup(
         '<section class="sources" id="sources"><h2>{}</h2><p>{}</p><ul>{}</ul>'
         '<table class="appendix"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>'
-        "</section>"
-    ).format(heading, intro, entries, head, rows)
+        "{}</section>"
+    ).format(heading, intro, entries, head, rows, notes)
 
 
 def analyst(heading: str, note: str, table_: Table | None) -> Markup:

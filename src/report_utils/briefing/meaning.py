@@ -21,6 +21,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from report_utils.briefing import precision
 from report_utils.briefing.figures import AsOf, Figure, direction
 from report_utils.briefing.names import Names
 from report_utils.tables.formula import reference
@@ -57,12 +58,13 @@ class Move:
 
     old: Figure
     new: Figure
-    change: Figure
+    change: Figure | None  # None: worked out, but its inputs' precision does not support it
     base: str  # YEAR_EARLIER or PREVIOUS
+    omitted: precision.Verdict | None = None  # why the change is not stated
 
     @property
     def worked_out(self) -> bool:
-        return self.change.table == "computed"
+        return self.change is None or self.change.table == "computed"
 
 
 class Meaning:
@@ -223,15 +225,24 @@ class Meaning:
             return self.book.phrase("share", f)
         return self.book.phrase(PHRASE_OF_KIND.get(kind, "amount"), f)
 
-    def item(self, f: Figure) -> Markup:
-        """A figure with what it is: 规模以上工业增加值同比增长11.7%."""
+    def item(self, f: Figure, inner: bool = True) -> Markup:
+        """A figure with what it is, as a clause: 规模以上工业增加值同比增长11.7%; "industrial
+        investment was up 20.7% year on year" (``inner``: inside a sentence, after its start)."""
         kind = self.kind(f.indicator)
         subject = (
-            self.subject(self.of(f.indicator))
+            self.subject(self.of(f.indicator)).striptags()
             if kind in (CHANGE, GAP)
             else self.names.indicator(f.indicator)
         )
-        return self.book.render("phrase.item", name=subject, stated=self.stated(f))
+        return self.book.render(
+            "phrase.item",
+            f=f,
+            name=subject,
+            stated=self.stated(f),
+            kind=kind,
+            named=kind == GROWTH and self.named_rate(f.indicator),
+            inner=inner,
+        )
 
     # --- comparable figures ----------------------------------------------------------------
 
@@ -240,8 +251,22 @@ class Meaning:
         base = comparable(old, new, self.view)
         if base is None or self.kind(new.indicator) in (CHANGE, GAP):
             return None
-        change = self.reported_change(old, new, base) or self.worked_out(old, new)
-        return Move(old, new, change, base)
+        reported = self.reported_change(old, new, base)
+        if reported is not None:
+            return Move(old, new, reported, base)
+        verdict = self.precision(old, new)
+        if not verdict.stated:
+            return Move(old, new, None, base, verdict)
+        return Move(old, new, self.worked_out(old, new), base)
+
+    def precision(self, old: Figure, new: Figure) -> precision.Verdict:
+        """Whether the precision of two published figures supports the change between them
+        (``briefing.precision``, the one rule)."""
+        kind = self.kind(new.indicator)
+        return precision.judge(
+            precision.written(old.number(), kind, old.qualifier),
+            precision.written(new.number(), kind, new.qualifier),
+        )
 
     def reported_change(self, old: Figure, new: Figure, base: str) -> Figure | None:
         """A change indicator of ``new``'s, against the same base, for the same period, when

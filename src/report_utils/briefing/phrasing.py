@@ -199,7 +199,7 @@ class Phrasebook:
         """The figure's unit in this language, as it follows the number (with its space)."""
         return self.amounts.parts(figure)[2]
 
-    def val(self, figure: Figure, abs: bool = False) -> Markup:
+    def val(self, figure: Figure, abs: bool = False, spell: bool = False) -> Markup:
         figure = _present(figure)
         ref = self.lineage.ref(figure)
         for used in self._recorders:
@@ -216,8 +216,19 @@ class Phrasebook:
             cls=" derived" if figure.derived else "",
             ref=ref,
             title=_plain(title),
-            number=self.number(figure, abs),
+            number=self.spelled(figure) if spell else self.number(figure, abs),
         )
+
+    def spelled(self, figure: Figure) -> str:
+        """A whole number under ten in words where the language writes it so in a release
+        (``number.words``: "six of them", "up two places"); else its digits. Only where a
+        sentence asks (``amt(f, spell=True)``): tables, charts and the appendix keep digits."""
+        words = self.messages.get("number", {}).get("words")
+        shown, n = self.number(figure, abs=True), abs(figure.value)
+        # only a number shown as the table writes it (not 5亿元 shown as CNY 500 million)
+        if words and shown == figure.number(absolute=True) and shown.isdigit() and n < len(words):
+            return str(words[int(n)])
+        return shown
 
     def mark(self, figure: Figure) -> Markup:
         """The derived mark (（推算）, (derived)) when the figure is derived, else nothing."""
@@ -228,10 +239,13 @@ class Phrasebook:
             _plain(title), self.amounts.derived_mark(figure)
         )
 
-    def amt(self, figure: Figure, abs: bool = False, unit: bool = True) -> Markup:
+    def amt(
+        self, figure: Figure, abs: bool = False, unit: bool = True, spell: bool = False
+    ) -> Markup:
         """Number with qualifier and unit, marked when derived: 约160亿元, 80%左右, 6.4%（推算）.
 
-        ``unit=False`` leaves the unit out, for sentences that name the counted thing.
+        ``unit=False`` leaves the unit out, for sentences that name the counted thing;
+        ``spell=True`` writes a whole number under ten in words where the language does.
         """
         figure = _present(figure)
         shown = self.amount(figure, abs)
@@ -240,7 +254,12 @@ class Phrasebook:
             for words in (shown.prefix, shown.suffix)
         )
         return Markup("{}{}{}{}{}{}").format(
-            shown.before, lead, self.val(figure, abs=abs), units, shown.after, self.mark(figure)
+            shown.before,
+            lead,
+            self.val(figure, abs=abs, spell=spell),
+            units,
+            shown.after,
+            self.mark(figure),
         )
 
     def plain_amount(self, figure: Figure, unit: bool = True, mark: bool = True) -> str:

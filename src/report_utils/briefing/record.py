@@ -17,6 +17,9 @@ from report_utils.briefing.phrasing import Phrasebook
 from report_utils.tables.load import rows_as_written
 
 MIMETYPE = "application/vnd.report-utils.record+json"
+# The title block's release facts (who issues the briefing, what its figures are), carried to
+# the exporters for the PDF's metadata (author, description).
+RELEASE_MIMETYPE = "application/vnd.report-utils.release+json"
 
 # The columns of a lineage row, in the order the attached CSV has them.
 LINEAGE_COLUMNS = (

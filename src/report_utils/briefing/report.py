@@ -22,7 +22,16 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from report_utils.briefing import catalogues, frames, html, kinds, notebook_style, record, request
+from report_utils.briefing import (
+    catalogues,
+    frames,
+    html,
+    kinds,
+    notebook_style,
+    record,
+    release,
+    request,
+)
 from report_utils.briefing.amounts import indicator_units
 from report_utils.briefing.cache import checked_data, loaded
 from report_utils.briefing.figures import AsOf, Figure, Lineage
@@ -93,6 +102,7 @@ class Briefing:
         )
         self.shown_sources: set[str] = set()
         self.shown_rows: list[tuple[str, int]] = []  # rows shown that are not figures
+        self.left_out: list[str] = []  # what sections left out and why (the appendix says)
 
     @property
     def region(self) -> str:
@@ -109,12 +119,15 @@ class Briefing:
     # --- blocks -------------------------------------------------------------------------
 
     def title(self) -> Block:
+        """The title, the as-of month and the release facts; the facts also go to the PDF's
+        metadata (``record.RELEASE_MIMETYPE``: its author and description)."""
         p = self.phrases
+        facts = release.facts(p)
+        subtitle = p.render("briefing.subtitle", as_of=p.month(self.asof.month))
+        lines = [p.render("briefing.release", **facts)] if any(facts.values()) else []
         return Block(
-            html.title(
-                p.text("briefing.title"),
-                p.render("briefing.subtitle", as_of=p.month(self.asof.month)),
-            )
+            html.title(p.text("briefing.title"), subtitle, lines),
+            data={record.RELEASE_MIMETYPE: release.metadata(facts)},
         )
 
     def headline_cards(self) -> list[Paragraph]:
@@ -231,6 +244,7 @@ class Briefing:
             return Block(html.omitted_section(section_id, self._omitted(title)))
         self.shown_sources |= built.sources
         self.shown_rows += built.rows
+        self.left_out += built.notes
         for figure in built.chart_figures:  # a chart prints its values: they are shown too
             self.lineage.ref(figure)
         paragraphs = [
@@ -282,6 +296,7 @@ class Briefing:
                 html.joined(entries),
                 p.message("briefing.appendix_columns"),
                 html.joined(rows),
+                [p.render("briefing.left_out", note=n) for n in self.left_out],
             ),
             data={
                 record.MIMETYPE: record.record(
@@ -334,9 +349,12 @@ class Briefing:
         """What a figure is, for the appendix: indicator (region, period), or subject: measure."""
         p, names = self.phrases, self.names
         if f.table in ("figures", "computed"):
+            # a rate is named as a rate (规模以上工业增加值增速), not as the level it grows
             return p.text(
                 "briefing.appendix_change" if f.table == "computed" else "briefing.appendix_what",
-                name=names.indicator(f.indicator),
+                name=self.meaning.subject(f.indicator).striptags()
+                if f.table == "figures"
+                else names.indicator(f.indicator),
                 region=names.region(f.region),
                 when=p.period_text(f),
             )

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from traitlets import default
 
-from report_utils.briefing import typst_markup
+from report_utils.briefing import record, typst_markup
 from report_utils.briefing.spec import source_language
 from report_utils.errors import ReportError
 from report_utils.export.attachments import attachments, files_date
@@ -74,7 +74,19 @@ def _briefing_resources(nb, resources: dict[str, Any] | None) -> dict[str, Any]:
         data_dir = Path(params.get("data_dir") or DATA_DIR)
         resources["briefing_lang"] = params.get("lang") or source_language(data_dir)
     resources.setdefault("briefing_title", _first_heading(nb))
+    resources.setdefault("briefing_release", _release(nb))
     return resources
+
+
+def _release(nb) -> dict[str, str]:
+    """The release facts the title block carries for the PDF's metadata (author: who issues
+    the briefing; description: what its figures are); empty where the data gives none."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            found = output.get("data", {}).get(record.RELEASE_MIMETYPE)
+            if isinstance(found, dict):
+                return {k: str(found.get(k) or "") for k in ("author", "description")}
+    return {"author": "", "description": ""}
 
 
 def _first_heading(nb) -> str:

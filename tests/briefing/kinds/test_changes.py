@@ -74,14 +74,17 @@ def test_moves_compare_the_same_indicator_and_consecutive_periods(multi_period):
 def test_a_faster_growth_rate_is_said_to_speed_up(multi_period):
     zh = text(Briefing(data_dir=multi_period, period="2022-06").section("changes"))
     assert (
-        "2022年上半年规模以上工业增加值增速比2022年1—3月加快0.3个百分点（推算），"
+        "2022年上半年，规模以上工业增加值增速比2022年1—3月加快0.3个百分点（推算），"
         f"由{SERIES['2022-01', '2022-03']}%升至{SERIES['2022-01', '2022-06']}%"
     ) in zh
+    assert "与上期简报（数据截至2022年3月）相比" in zh  # which briefing it compares with
     en = text(Briefing(data_dir=multi_period, period="2022-06", lang="en").section("changes"))
     assert (
-        f"in Jan–Jun 2022: up {SERIES['2022-01', '2022-06']}%, 0.3 percentage points (derived) "
-        f"faster than in Jan–Mar 2022 (was up {SERIES['2022-01', '2022-03']}%)"
+        f"In Jan–Jun 2022, growth of value added of industrial enterprises above designated size "
+        f"rose from {SERIES['2022-01', '2022-03']}% to {SERIES['2022-01', '2022-06']}%, "
+        "0.3 percentage points (derived) faster than in Jan–Mar 2022"
     ) in en
+    assert "(was" not in en
 
 
 def test_cumulative_periods_of_different_years_are_not_a_move(multi_period):
@@ -96,7 +99,7 @@ def test_cumulative_periods_of_different_years_are_not_a_move(multi_period):
     zh = text(brief.section("changes"))
     september = brief.asof.at("ind_va_growth", Period("2021-01", "2021-09"))
     assert f"由{september.number()}%" not in zh
-    assert "2022年上半年规模以上工业增加值增速比2022年1—3月加快" in zh
+    assert "2022年上半年，规模以上工业增加值增速比2022年1—3月加快" in zh
     assert "月规模以上工业增加值增速比2021年1—9月" not in zh  # (十大…增加值 may)
     with pytest.raises(
         ParameterError, match=r"compare \(2022-06\) must be before the period \(2022-03\)"
@@ -130,8 +133,11 @@ def test_an_improved_rank_moved_up(tmp_path):
     places = int(old.value - new.value)
     assert f"前移{places}位，由第{int(old.value)}位（推算）升至第{int(new.value)}位" in zh
     assert "回落" not in zh and "后移" not in zh
-    en = text(Briefing(period="2021-09", lang="en").section("changes"))
-    assert f"up {places} places from Jan–Jun 2021" in en and "fell" not in en
+    en_brief = Briefing(period="2021-09", lang="en")
+    en = text(en_brief.section("changes"))
+    words = en_brief.phrases.message("number.words")  # under ten: in words
+    assert f"rose from {int(old.value)}th (derived) to {int(new.value)}th" in en
+    assert f"up {words[places]} places from Jan–Jun 2021" in en and "fell" not in en
 
 
 def test_year_on_year_changes_say_so(tmp_path):
@@ -147,17 +153,35 @@ def test_year_on_year_changes_say_so(tmp_path):
 
 
 def test_growth_rates_are_stated_as_growth_not_levels():
-    """A new growth figure reads 同比增长11.7% / up 11.7% year on year, a negative one 同比下降
-    / down, never "11.7%" or "-9.4%" after the name."""
-    brief = Briefing(period="2021-09")
-    va = brief.asof.latest("ind_va_growth")
-    fai = brief.asof.latest("fai_growth")
+    """A new growth figure reads 同比增长20.7% / up 20.7% year on year, a negative one 同比下降
+    / down, never "20.7%" or "-9.4%" after the name."""
+    brief = Briefing(period="2021-11")
+    inv = brief.asof.latest("ind_inv_growth")
     zh = text(brief.section("changes"))
-    assert f"规模以上工业增加值同比增长{va.number()}%" in zh
-    assert f"固定资产投资同比下降{fai.number(absolute=True)}%（推算）" in zh
+    assert f"工业投资同比增长{inv.number()}%" in zh
+    fai = brief.asof.latest("fai_growth")
+    assert (
+        Markup(brief.meaning.item(fai)).striptags()
+        == f"固定资产投资同比下降{fai.number(absolute=True)}%（推算）"
+    )
+    en_brief = Briefing(period="2021-11", lang="en")
+    en = text(en_brief.section("changes"))
+    assert f"industrial investment was up {inv.number()}% year on year" in en
+    assert Markup(en_brief.meaning.item(fai)).striptags() == (
+        f"fixed-asset investment was down {fai.number(absolute=True)}% (derived) year on year"
+    )
+
+
+def test_the_first_release_names_each_base_not_a_briefing_that_does_not_exist():
+    """2021-09 is the data's first release: there is no earlier briefing, so nothing is said to
+    have changed "since" one (the issue: "2021年8月以来" with no August briefing); each change
+    names its own base, and no "new figures" list repeats the main-indicators table."""
+    zh = text(Briefing(period="2021-09").section("changes"))
+    assert "以来" not in zh and "上期简报（" not in zh and "新发布的数据" not in zh
+    assert "比上年同期提高0.8个百分点" in zh and "比2021年上半年前移2位" in zh
     en = text(Briefing(period="2021-09", lang="en").section("changes"))
-    assert f"Fixed-asset investment: down {fai.number(absolute=True)}% (derived) year on year" in en
-    assert f": {fai.number()}%" not in en
+    assert "Since" not in en and "since" not in en and "Newly published" not in en
+    assert "0.8 percentage points higher than a year earlier" in en
 
 
 def test_first_month_has_nothing_to_compare():

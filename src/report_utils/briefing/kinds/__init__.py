@@ -8,6 +8,8 @@ from report_utils.briefing.kinds import (
     counts,
     events,
     figures,
+    indicators,
+    notes,
     projects,
     series,
 )
@@ -23,4 +25,4 @@ from report_utils.briefing.kinds.registry import (
 )
 
 __all__ = ["KINDS", "Context", "Kind", "Section", "Table", "build", "register", "resolve"]
-PROVIDED = (cases, changes, counts, events, figures, projects, series)
+PROVIDED = (cases, changes, counts, events, figures, indicators, notes, projects, series)

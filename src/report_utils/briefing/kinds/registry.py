@@ -51,6 +51,9 @@ class Section:
     # Rows the section shows that are not figures (an event, a project), as (file, line):
     # a PDF carries every row its briefing used (``briefing.record``).
     rows: list[tuple[str, int]] = field(default_factory=list)
+    # For the analyst's record, not the leader's page: what the section left out and why (a
+    # change whose inputs' precision does not support it), as plain sentences.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def figures(self) -> list[Figure]:
