@@ -31,6 +31,8 @@ INDEX_TEMPLATES_DIR = PACKAGE_DIR / "batch" / "templates"
 META_SUBDIR = "meta"
 FACT_TABLES = ("figures", "events", "projects", "cases")
 META_TABLES = ("indicators", "regions", "sources")
+# Metadata a data folder may leave out: its units then are the package's (see tables.units).
+OPTIONAL_META_TABLES = ("units",)
 
 
 # --- paths computed from data --------------------------------------------------------------------

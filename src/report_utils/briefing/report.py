@@ -106,7 +106,9 @@ class Briefing:
         # The checks `briefing build` ran before starting this kernel, run again for a notebook
         # opened by hand: a problem is reported at its file and line, not halfway through.
         self.dataset, self.spec = checked_data(self.data_dir, lang)
-        self.asof = AsOf(self.dataset, period, region)
+        self.asof = AsOf(
+            self.dataset, period, region, rule=self.spec.as_of, max_age=self.spec.max_age
+        )
         check_compare(self.dataset, self.asof.month, compare, self.asof.home)
         self.compare = compare  # the month "since the last briefing" compares with
         self.names = Names(self.dataset, lang)
@@ -199,7 +201,8 @@ class Briefing:
         (``sections.<id>.summary``); a section with no figure as of the month has none."""
         p, messages = self.phrases, []
         for section_id in self.spec.summary:
-            found = kinds.resolve(self._section_spec(section_id).slots(), self.asof)
+            section = self._section_spec(section_id)
+            found = kinds.resolve(section.slots(), self.asof, section.max_age)
             if next(iter(found.values()), None) is None:
                 continue
             try:
@@ -335,7 +338,7 @@ class Briefing:
                         title=title,
                         original=s["title_zh"] if s["title_zh"] != title else "",
                         authors=self.names.localized(s, "authors"),
-                        published=p.date_text(s["published"]) if s["published"] else "",
+                        published=_published(p, s["published"]),
                     )
                 )
             )
@@ -535,3 +538,11 @@ def _table(table: Table) -> Markup:
 
 
 __all__ = ["Block", "Blocks", "Briefing", "DataValidationError", "SectionError"]
+
+
+def _published(p: Phrasebook, published: str) -> str:
+    """A source's publication date as the language writes it: a day, or the month when that is
+    all the source says (2022-03); empty when not known."""
+    if not published:
+        return ""
+    return p.month_text(published) if len(published) == 7 else p.date_text(published)

@@ -3,7 +3,8 @@
 Standard library only, on purpose: a no-op ``briefing build`` hashes these files to decide that
 nothing changed, without importing pandas (see ``build.digests``).
 
-The inputs are ``meta/<table>.csv`` for each metadata table, and every ``.csv`` and ``.xlsx``
+The inputs are ``meta/<table>.csv`` for each metadata table (``meta/units.csv`` when there is
+one), and every ``.csv`` and ``.xlsx``
 file directly inside ``figures/``, ``events/``, ``projects/``, ``cases/`` and ``rules/`` (with the
 ``.xls`` and ``.ods`` files there, so that reading can report them); the briefing spec
 ``briefing.yml`` and its sentences ``messages/<lang>.yml``; and the source texts the quotes are
@@ -22,7 +23,7 @@ import json
 import os
 from pathlib import Path
 
-from report_utils.paths import FACT_TABLES, META_SUBDIR, META_TABLES
+from report_utils.paths import FACT_TABLES, META_SUBDIR, META_TABLES, OPTIONAL_META_TABLES
 
 RULES_SUBDIR = "rules"
 TABLE_SUFFIXES = (".csv", ".xlsx")
@@ -40,6 +41,9 @@ def table_files(data_dir: Path, table: str) -> list[Path]:
     data_dir = Path(data_dir)
     if table in META_TABLES:
         return [data_dir / META_SUBDIR / f"{table}.csv"]
+    if table in OPTIONAL_META_TABLES:
+        path = data_dir / META_SUBDIR / f"{table}.csv"
+        return [path] if path.exists() or path.is_symlink() else []
     folder = data_dir / table
     if not folder.is_dir():
         return []
@@ -60,7 +64,7 @@ def input_files(data_dir: Path) -> list[Path]:
     """Every input file of the data folder (metadata, facts, rules, the spec, its sentences,
     the source texts), sorted by path."""
     data_dir = Path(data_dir)
-    tables = (*META_TABLES, *FACT_TABLES, RULES_SUBDIR)
+    tables = (*META_TABLES, *OPTIONAL_META_TABLES, *FACT_TABLES, RULES_SUBDIR)
     files = [p for table in tables for p in table_files(data_dir, table)]
     if (data_dir / SPEC).exists():
         files.append(data_dir / SPEC)

@@ -69,7 +69,7 @@ def found_changes(
     since = compare or asof.previous_month(view.dataset, view.month, view.home)
     if since is None:
         return None, [], []
-    then = AsOf(view.dataset, since, view.home)
+    then = AsOf(view.dataset, since, view.home, rule=view.rule, max_age=view.max_age)
     moves, new = [], []
     for indicator in view.indicators():
         now_f, then_f = view.latest(indicator), then.latest(indicator)
@@ -151,7 +151,7 @@ def _move(ctx: Context, move: Move) -> Markup:
     kind = meaning.kind(indicator)
     way = meaning.direction(move)  # a rank that moved up went down in number
     if move.worked_out:
-        frame = meaning.frame(move.base, move.old, kind, way)
+        frame = meaning.frame(move.base, move.old, kind, way, move.new.period.year - 1)
         change = book.phrase("change", move.change, of_kind=kind, direction=way, frame=frame)
     else:
         change = book.phrase("change", move.change)
