@@ -42,8 +42,8 @@ def app() -> None:
 @data_option
 def validate(data: Path) -> None:
     """Check every table of the data folder; print each problem as path:line: column: message."""
+    from report_utils.briefing.amounts import untranslated_units
     from report_utils.briefing.checks import check_briefing
-    from report_utils.briefing.phrasing import untranslated_units
     from report_utils.tables.load import validate as validate_data
     from report_utils.tables.reconcile import check as check_rules
 

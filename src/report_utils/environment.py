@@ -10,7 +10,7 @@ Checked: ``SOURCE_DATE_EPOCH`` (the date the PDF's embedded files carry),
 given), and the settings folders a kernel uses, ``IPYTHONDIR`` and ``MPLCONFIGDIR`` (IPython
 fails to start on a folder it cannot make; an empty one is the working folder).
 Not checked, with reasons: ``REPORT_UTILS_SCRATCH`` is set by the build for its own workers and
-kernels, and one that names no folder is ignored (``build.cleanup``); ``TMPDIR`` is Python's
+kernels, and one that names no folder is ignored (``named_scratch``); ``TMPDIR`` is Python's
 (``tempfile`` skips an unusable one, and ``cleanup`` says which folder it could not write);
 ``XDG_CONFIG_HOME`` and ``XDG_CACHE_HOME`` are only asked whether matplotlib can write there,
 and when it cannot the build gives it a folder of its own.
@@ -33,6 +33,7 @@ SECTION_ENV, SECTION_DEFAULT = "REPORT_UTILS_SECTION_TIMEOUT", 60.0
 BRIEFING_ENV, BRIEFING_DEFAULT = "REPORT_UTILS_BRIEFING_TIMEOUT", 300.0
 CELL_ENV, CELL_DEFAULT = "REPORT_UTILS_CELL_TIMEOUT", 600.0
 ROOT = "REPORT_UTILS_ROOT"
+SCRATCH = "REPORT_UTILS_SCRATCH"  # set by a build for its workers and kernels (batch.cleanup)
 KERNEL_FOLDERS = ("IPYTHONDIR", "MPLCONFIGDIR")
 LATEST_DATE = 253402300799  # 9999-12-31T23:59:59Z: the last a PDF date can say
 
@@ -121,3 +122,11 @@ def check() -> None:
     check_root()
     check_kernel()
     pdf_timeout()
+
+
+def named_scratch() -> Path | None:
+    """The build's scratch folder when this process runs in a build (its workers, kernels and
+    printer children inherit ``REPORT_UTILS_SCRATCH``), else None; one that names no folder is
+    ignored."""
+    named = os.environ.get(SCRATCH)
+    return Path(named) if named and Path(named).is_dir() else None

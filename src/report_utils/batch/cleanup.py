@@ -27,9 +27,10 @@ import threading
 import time
 from pathlib import Path
 
+from report_utils.environment import SCRATCH as ENV
+from report_utils.environment import named_scratch
 from report_utils.errors import ReportError
 
-ENV = "REPORT_UTILS_SCRATCH"
 # A name no one else gives a folder: the sweep removes those of them whose build is gone (a
 # plain "briefing-" once matched a test's own folder of that name, which a build then removed).
 PREFIX = "report-utils-scratch-"
@@ -42,10 +43,7 @@ _owned: tuple[Path, int] | None = None  # (folder, descriptor holding its lock)
 def scratch() -> Path:
     """This build's scratch folder: the one the environment names (in a worker or a kernel of
     the build), else one this process opens now and removes at exit."""
-    named = os.environ.get(ENV)
-    if named and Path(named).is_dir():
-        return Path(named)
-    return open_scratch()
+    return named_scratch() or open_scratch()
 
 
 _opening = threading.Lock()

@@ -159,9 +159,9 @@ def plan(
 
     # Something may need building: check everything before any kernel starts.
     from report_utils.batch.execute import check_parameters
+    from report_utils.briefing.amounts import untranslated_units
     from report_utils.briefing.catalogues import package
     from report_utils.briefing.checks import check_briefing
-    from report_utils.briefing.phrasing import untranslated_units
     from report_utils.fonts import require_fonts
 
     dataset = dataset or _dataset(data_dir)

@@ -41,6 +41,16 @@ def package(lang: str) -> dict[str, Any]:
     return load_yaml(path.read_text(encoding="utf-8"))[0]
 
 
+def lookup(messages: dict[str, Any], key: str, lang: str) -> Any:
+    """The entry at a dotted ``key`` of a catalogue (``ParameterError`` naming it if absent)."""
+    node: Any = messages
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise ParameterError(f"no message {key!r} in the {lang} catalogues")
+        node = node[part]
+    return node
+
+
 def data_path(data_dir: Path, lang: str) -> Path:
     return Path(data_dir) / DATA_MESSAGES / f"{lang}{DATA_SUFFIX}"
 

@@ -2,7 +2,8 @@
 
 All words live in the language's message catalogue (``messages/<lang>.yaml``); this module only
 chooses among them and fills in figures. Every number is rendered by ``amt``/``val``, which tag it
-with its lineage reference, so the text never holds a number that did not come from a table.
+with its lineage reference, so the text never holds a number that did not come from a table;
+the parts of an amount (qualifier, unit, number, derived mark) are ``amounts``'.
 
 HTML the phrasebook writes, and what the lineage test relies on:
 
@@ -18,14 +19,14 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from report_utils.briefing import catalogues, sandbox
+from report_utils.briefing.amounts import Amount, Amounts
 from report_utils.briefing.figures import Figure, Lineage, direction
-from report_utils.errors import ParameterError, Problem
+from report_utils.errors import ParameterError
 from report_utils.tables.periods import Period
 
 
@@ -37,49 +38,6 @@ def languages() -> list[str]:
 def catalogue(lang: str) -> dict[str, Any]:
     """The package's catalogue of a language (``ParameterError`` for an unknown language)."""
     return catalogues.package(lang)
-
-
-def indicator_units(indicators, lang: str) -> dict[str, str]:
-    """Each indicator's unit in ``lang`` as meta/indicators.csv gives it (``unit_<lang>``, else
-    ``unit``); indicators without one are left out (their figures' own unit applies)."""
-    units = indicators[f"unit_{lang}"] if f"unit_{lang}" in indicators else indicators["unit"]
-    return {str(k): str(v) for k, v in units.items() if v}
-
-
-def untranslated_units(dataset, langs: list[str] | None = None) -> list[Problem]:
-    """Units in the data that a catalogue cannot say, one problem per table cell: found by
-    ``briefing validate`` and before a build starts a kernel, not halfway through a notebook.
-
-    A figure's unit is its indicator's ``unit_<lang>`` (else ``unit``) in meta/indicators.csv; a
-    case's is ``unit`` and a project's ``capacity_unit``. The data's own language (no ``units``
-    table in its catalogue) writes units as the tables do."""
-    from report_utils.tables.load import FILE, LINE
-
-    problems: list[Problem] = []
-    for lang in langs or languages():
-        table = catalogue(lang).get("units")
-        if table is None:
-            continue
-        where = f"no translation in messages/{lang}.yaml (units)"
-        indicators = dataset.indicators
-        names = indicator_units(indicators, lang)
-        column = f"unit_{lang}" if f"unit_{lang}" in indicators else "unit"
-        for indicator in sorted(set(dataset.figures["indicator"])):
-            row = indicators.loc[indicator]
-            unit = names.get(indicator) or row["unit"]
-            if unit not in table:
-                problems.append(
-                    Problem(row[FILE], int(row[LINE]), column, f"unit {unit!r} has {where}")
-                )
-        for frame, column in ((dataset.cases, "unit"), (dataset.projects, "capacity_unit")):
-            for _, row in frame.iterrows():
-                if row[column] and row[column] not in table:
-                    problems.append(
-                        Problem(
-                            row[FILE], int(row[LINE]), column, f"unit {row[column]!r} has {where}"
-                        )
-                    )
-    return sorted(set(problems))
 
 
 # Names every template can use besides its own values (the checks read this list).
@@ -159,7 +117,8 @@ class Phrasebook:
         self.messages = messages if messages is not None else catalogue(lang)
         self.lineage = lineage
         self.source_titles = source_titles
-        self.unit_names = dict(unit_names or {})
+        self.amounts = Amounts(lang, self.messages, unit_names or {})
+        self.unit_names = self.amounts.unit_names
         self.readable_formula = readable_formula or (lambda formula: formula)
         self.meaning = meaning
         self.context = dict(context or {})
@@ -168,12 +127,7 @@ class Phrasebook:
     # --- lookup ---------------------------------------------------------------------------
 
     def message(self, key: str) -> Any:
-        node: Any = self.messages
-        for part in key.split("."):
-            if not isinstance(node, dict) or part not in node:
-                raise ParameterError(f"no message {key!r} in the {self.lang} catalogues")
-            node = node[part]
-        return node
+        return catalogues.lookup(self.messages, key, self.lang)
 
     @property
     def fonts(self) -> tuple[str, ...]:
@@ -233,77 +187,17 @@ class Phrasebook:
 
     # --- numbers --------------------------------------------------------------------------
 
+    def amount(self, figure: Figure, abs: bool = False) -> Amount:
+        """The parts of the figure's displayed amount (``amounts``)."""
+        return self.amounts.amount(figure, abs)
+
     def number(self, figure: Figure, abs: bool = False) -> str:
-        """The figure's number as this language shows it: the digits of the table, grouped in
-        thousands where the language does (``number.thousands_sep``); never rounded. A unit
-        with a ``scale`` (亿元 in English) shows the same amount in the language's magnitude:
-        909.72亿元 is CNY 90.972 billion, every digit kept (the decimal point moves)."""
-        return self.parts(figure, abs)[1]
+        """The figure's number as this language shows it (``amounts.Amounts.parts``)."""
+        return self.amounts.parts(figure, abs)[1]
 
     def unit(self, figure: Figure) -> str:
         """The figure's unit in this language, as it follows the number (with its space)."""
-        return self.parts(figure)[2]
-
-    def _unit_entry(self, figure: Figure) -> tuple[str, Any]:
-        """The unit as the data writes it, and its entry in the catalogue's ``units`` (None in
-        the data's own language, which writes units as the tables do)."""
-        unit = (self.unit_names.get(figure.indicator) if figure.table == "figures" else "") or (
-            figure.unit
-        )
-        table = self.messages.get("units")
-        if table is None:
-            return unit, None
-        if unit not in table:
-            raise ParameterError(
-                f"unit {unit!r} has no translation in messages/{self.lang}.yaml (units)"
-            )
-        return unit, table[unit]
-
-    def parts(self, figure: Figure, abs: bool = False) -> tuple[str, str, str]:
-        """(before the number, the number, after it) for the figure's unit."""
-        unit, entry = self._unit_entry(figure)
-        text = figure.number(absolute=abs)
-        if entry is None:
-            return "", self._grouped(text), unit
-        if isinstance(entry, str):
-            return "", self._grouped(text), entry
-        prefix, suffix = entry.get("currency", ""), ""
-        if "scale" in entry:
-            text, suffix = self._rescaled(text, entry)
-        shown = self._grouped(text)
-        if "one" in entry:
-            suffix = (entry["one"] if shown == "1" else entry["other"]) + suffix
-        return prefix, shown, suffix
-
-    def _rescaled(self, text: str, entry: dict[str, Any]) -> tuple[str, str]:
-        """The number times the unit's scale, in the largest of the language's magnitudes it
-        reaches (for an amount of money), exactly: Decimal arithmetic moves the decimal point
-        and drops no digit."""
-        value = Decimal(text) * Decimal(str(entry["scale"]))
-        word = ""
-        if entry.get("magnitudes", False):
-            for size, name in self.message("number.magnitudes"):
-                if abs(value) >= Decimal(str(size)):
-                    value, word = value / Decimal(str(size)), name
-                    break
-        digits = format(value.normalize(), "f")
-        return ("0" if digits in ("-0", "") else digits), word
-
-    def _grouped(self, text: str) -> str:
-        sep = self.messages.get("number", {}).get("thousands_sep", "")
-        if not sep:
-            return text
-        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
-        whole, dot, fraction = digits.partition(".")
-        grouped = f"{int(whole):,}".replace(",", sep)
-        return f"{sign}{grouped}{dot}{fraction}"
-
-    def qualifier(self, figure: Figure) -> tuple[str, str]:
-        """The words before and after the number for the figure's qualifier (约, 左右, ...)."""
-        if not figure.qualifier:
-            return "", ""
-        before, after = self.message("number.qualifiers")[figure.qualifier]
-        return before, after
+        return self.amounts.parts(figure)[2]
 
     def val(self, figure: Figure, abs: bool = False) -> Markup:
         figure = _present(figure)
@@ -331,7 +225,7 @@ class Phrasebook:
             return Markup("")
         title = self.render("number.derived_title", formula=self.readable_formula(figure.formula))
         return Markup('<span class="derived-mark" title="{}">{}</span>').format(
-            _plain(title), self.message("number.derived_mark")
+            _plain(title), self.amounts.derived_mark(figure)
         )
 
     def amt(self, figure: Figure, abs: bool = False, unit: bool = True) -> Markup:
@@ -340,22 +234,18 @@ class Phrasebook:
         ``unit=False`` leaves the unit out, for sentences that name the counted thing.
         """
         figure = _present(figure)
-        before, after = self.qualifier(figure)
-        prefix, _, suffix = self.parts(figure, abs)
-        lead = Markup('<span class="unit">{}</span>').format(prefix) if unit and prefix else ""
-        units = Markup('<span class="unit">{}</span>').format(suffix) if unit and suffix else ""
+        shown = self.amount(figure, abs)
+        lead, units = (
+            Markup('<span class="unit">{}</span>').format(words) if unit and words else ""
+            for words in (shown.prefix, shown.suffix)
+        )
         return Markup("{}{}{}{}{}{}").format(
-            before, lead, self.val(figure, abs=abs), units, after, self.mark(figure)
+            shown.before, lead, self.val(figure, abs=abs), units, shown.after, self.mark(figure)
         )
 
     def plain_amount(self, figure: Figure, unit: bool = True, mark: bool = True) -> str:
-        """``amt`` as plain text, without recording lineage (chart labels, appendix)."""
-        before, after = self.qualifier(figure)
-        prefix, number, suffix = self.parts(figure)
-        if not unit:
-            prefix = suffix = ""
-        derived = self.message("number.derived_mark") if mark and figure.derived else ""
-        return f"{before}{prefix}{number}{suffix}{after}{derived}"
+        """``amt`` as plain text, without recording lineage (chart labels)."""
+        return self.amount(figure).text(unit=unit, mark=mark)
 
     def ordinal(self, figure: Figure) -> str:
         """The ordinal suffix of a whole number (st, nd, rd, th; nothing in Chinese).

@@ -48,13 +48,11 @@ def record(
         cited = f.inputs or (f,)  # a figure worked out here: the rows it is worked out from
         for c in cited:
             used.setdefault(c.file, set()).add(c.line)
-        before, after = phrases.qualifier(f)
-        prefix, shown, suffix = phrases.parts(f)
         lineage_rows.append(
             {
                 "ref": f"F{number}",
                 "figure": describe(f),  # plain text, as the appendix writes it
-                "shown": f"{before}{prefix}{shown}{suffix}{after}",
+                "shown": phrases.amount(f).text(mark=False),  # the status says it is derived
                 "value": f.number(),
                 "unit": f.unit,
                 "status": f.status,

@@ -10,21 +10,23 @@ The notebook holds a parameters cell and then::
     brief.analyst_notes()
 
 What the headlines and sections show comes from the spec beside the data (``spec``), their words
-from the catalogues (``catalogues``). Each block is an object with ``_repr_html_`` (and its
-Typst twin in ``_repr_mimebundle_``); the nbconvert templates show these outputs and nothing else
-(no code, no prompts, no reprs).
+from the catalogues (``catalogues``). This module gathers what each block says; ``html`` lays it
+out (each block an ``html.Block``: HTML with its Typst twin) and ``cache`` keeps the checked data
+of a folder for the next briefing of a warm kernel.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from report_utils.briefing import catalogues, kinds, record, typst_markup
+from report_utils.briefing import catalogues, html, kinds, record
+from report_utils.briefing.amounts import indicator_units
+from report_utils.briefing.cache import checked_data
 from report_utils.briefing.figures import AsOf, Figure, Lineage
+from report_utils.briefing.html import Block, Blocks
 from report_utils.briefing.kinds import Context, Section, Table
 from report_utils.briefing.kinds.changes import check_compare
 from report_utils.briefing.meaning import Meaning
@@ -32,7 +34,6 @@ from report_utils.briefing.names import Names
 from report_utils.briefing.phrasing import (
     Paragraph,
     Phrasebook,
-    indicator_units,
     template_values,
 )
 from report_utils.errors import DataValidationError, ParameterError, ReportError
@@ -40,54 +41,12 @@ from report_utils.fonts import cjk_font
 from report_utils.limits import TimeLimitExceeded, briefing_time_limit, section_time_limit
 from report_utils.paths import DATA_DIR
 from report_utils.tables.asof import known_by
-from report_utils.tables.files import content_key
 from report_utils.tables.formula import REF_RE
-from report_utils.tables.load import load_dataset
 from report_utils.tables.periods import Period
 
 
 class SectionError(ReportError):
     """A section could not be built; the message names it."""
-
-
-class Block:
-    """A piece of the briefing: HTML for the notebook and the HTML export, the same content as
-    Typst for the PDF export (``typst_markup.MIMETYPE``, converted from the HTML), plain text
-    for reprs, and optionally data for the exporters under a type of its own
-    (``record.MIMETYPE``)."""
-
-    def __init__(self, html: Markup, data: dict[str, object] | None = None):
-        self.html = Markup(html)
-        self.data = data or {}
-
-    def _repr_html_(self) -> str:
-        return str(self.html)
-
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
-        # IPython adds the HTML and plain text of the methods here.
-        return {typst_markup.MIMETYPE: typst_markup.to_typst(self.html), **self.data}
-
-    def __repr__(self) -> str:
-        return self.html.striptags()
-
-
-class Blocks:
-    """Several blocks shown one after another, each as its own output of the cell."""
-
-    def __init__(self, blocks: list[Block]):
-        self.blocks = blocks
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        for block in self.blocks:
-            display(block)
-
-    def __repr__(self) -> str:
-        return "\n\n".join(map(repr, self.blocks))
-
-    def __iter__(self):
-        return iter(self.blocks)
 
 
 class Briefing:
@@ -150,9 +109,7 @@ class Briefing:
     def title(self) -> Block:
         p = self.phrases
         return Block(
-            Markup(
-                '<header class="briefing-title"><h1>{}</h1><p class="subtitle">{}</p></header>'
-            ).format(
+            html.title(
                 p.text("briefing.title"),
                 p.render("briefing.subtitle", as_of=p.month(self.asof.month)),
             )
@@ -181,19 +138,8 @@ class Briefing:
             self.shown_sources.update(f.source for f in found.values() if f is not None)
             older = latest_release is not None and main.period.end < latest_release
             when = p.render("briefing.older", when=p.period(main)) if older else p.period(main)
-            html = Markup(
-                '<div class="card" data-refs="{}"><div class="big">{}</div>'
-                '<div class="label">{}</div><div class="period{}">{}</div>'
-                '<div class="comparison">{}</div></div>'
-            ).format(
-                _refs(self.lineage, used),
-                big,
-                label,
-                " older" if older else "",
-                when,
-                comparison,
-            )
-            cards.append(Paragraph(html, used))
+            card = html.card(html.refs(self.lineage, used), big, label, older, when, comparison)
+            cards.append(Paragraph(card, used))
         return cards
 
     def key_messages(self) -> list[Paragraph]:
@@ -218,27 +164,18 @@ class Briefing:
         p = self.phrases
         cards = self.headline_cards()
         body = (
-            Markup("").join(c.html for c in cards)
+            html.joined(c.html for c in cards)
             if cards
             else self._omitted(p.text("briefing.headlines"))
         )
-        points = Markup("").join(
-            Markup('<li class="key" data-refs="{}">{}</li>').format(
-                _refs(self.lineage, m.figures), m.html
-            )
+        points = html.joined(
+            html.key_message(html.refs(self.lineage, m.figures), m.html)
             for m in self.key_messages()
         )
-        summary = (
-            Markup('<h2>{}</h2><ul class="key-messages">{}</ul>').format(
-                p.text("briefing.key_messages"), points
-            )
-            if points
-            else ""
-        )
         return Block(
-            Markup(
-                '<section class="headlines"><h2>{}</h2><div class="cards">{}</div>{}</section>'
-            ).format(p.text("briefing.headlines"), body, summary)
+            html.headlines(
+                p.text("briefing.headlines"), body, p.text("briefing.key_messages"), points
+            )
         )
 
     def build_section(self, section_id: str) -> Section | None:
@@ -281,45 +218,30 @@ class Briefing:
             spec = self._section_spec(section_id)
             key = f"sections.{spec.id}.title"
             title = p.text(key if p.has(key) else f"kinds.{spec.kind}.title")
-            return Block(
-                Markup('<section class="section omitted" id="sec-{}">{}</section>').format(
-                    section_id, self._omitted(title)
-                )
-            )
+            return Block(html.omitted_section(section_id, self._omitted(title)))
         self.shown_sources |= built.sources
         self.shown_rows += built.rows
         for figure in built.chart_figures:  # a chart prints its values: they are shown too
             self.lineage.ref(figure)
-        parts = [Markup("<h2>{}</h2>").format(built.title)]
-        parts += [
-            Markup('<p class="narrative" data-refs="{}">{}</p>').format(
-                _refs(self.lineage, par.figures), par.html
-            )
+        paragraphs = [
+            html.narrative(html.refs(self.lineage, par.figures), par.html)
             for par in built.paragraphs
         ]
-        note = self._source_note(built)
-        for chart, kind in ((built.chart, "chart"), (built.series, "chart series")):
-            if chart is not None:
-                parts.append(
-                    Markup(
-                        '<figure class="{}"><img src="{}" alt="{}" width="{}" height="{}">'
-                        "<figcaption>{}</figcaption></figure>"
-                    ).format(
-                        kind,
-                        chart.data_uri(),
-                        chart.alt,
-                        chart.width_px // 2,
-                        chart.height_px // 2,
-                        note,
-                    )
-                )
-        if built.table is not None:
-            parts.append(_table(built.table))
-        if built.chart is None and built.series is None and built.sources:
-            parts.append(Markup('<p class="source-note">{}</p>').format(note))
+        charts = [
+            (chart, kind)
+            for chart, kind in ((built.chart, "chart"), (built.series, "chart series"))
+            if chart is not None
+        ]
+        loose_note = not charts and bool(built.sources)
         return Block(
-            Markup('<section class="section" id="sec-{}">{}</section>').format(
-                section_id, Markup("").join(parts)
+            html.section(
+                section_id,
+                built.title,
+                paragraphs,
+                charts,
+                self._source_note(built),
+                built.table,
+                loose_note,
             )
         )
 
@@ -331,7 +253,7 @@ class Briefing:
             s = self.dataset.sources.loc[sid]
             title = self.names.localized(s, "title")
             entries.append(
-                Markup("<li>{}</li>").format(
+                html.source_entry(
                     p.render(
                         "briefing.source_entry",
                         publisher=self.names.localized(s, "publisher"),
@@ -343,20 +265,13 @@ class Briefing:
                 )
             )
         rows = [self._appendix_row(i, f) for i, f in enumerate(self.lineage.figures, start=1)]
-        head = Markup("").join(
-            Markup("<th>{}</th>").format(c) for c in p.message("briefing.appendix_columns")
-        )
         return Block(
-            Markup(
-                '<section class="sources" id="sources"><h2>{}</h2><p>{}</p><ul>{}</ul>'
-                '<table class="appendix"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>'
-                "</section>"
-            ).format(
+            html.sources(
                 p.text("briefing.sources_title"),
                 p.text("briefing.sources_intro"),
-                Markup("").join(entries),
-                head,
-                Markup("").join(rows),
+                html.joined(entries),
+                p.message("briefing.appendix_columns"),
+                html.joined(rows),
             ),
             data={
                 record.MIMETYPE: record.record(
@@ -387,18 +302,14 @@ class Briefing:
         note = p.text("analyst.intro")
         if rows and all(r[-1] == p.text("analyst.ok") for r in rows):
             note += " " + p.text("analyst.all_ok")
-        table = _table(Table(p.message("analyst.columns"), rows, "analyst")) if rows else ""
-        return Block(
-            Markup('<section class="analyst" id="analyst"><h2>{}</h2><p>{}</p>{}</section>').format(
-                p.text("analyst.title"), note, table
-            )
-        )
+        table = Table(p.message("analyst.columns"), rows, "analyst") if rows else None
+        return Block(html.analyst(p.text("analyst.title"), note, table))
 
     # --- helpers ------------------------------------------------------------------------
 
     def _omitted(self, title: str) -> Markup:
         p = self.phrases
-        return Markup('<p class="omitted-note">{}</p>').format(
+        return html.omitted_note(
             p.render("briefing.omitted", section=title, as_of=p.month(self.asof.month))
         )
 
@@ -409,7 +320,7 @@ class Briefing:
         )
         derived = any(f.derived for f in built.figures)
         note = p.text("briefing.source_note", sources=refs, derived=derived)
-        return Markup('<span class="source-note">{}</span>').format(note)
+        return html.source_note(note)
 
     def describe(self, f: Figure) -> str:
         """What a figure is, for the appendix: indicator (region, period), or subject: measure."""
@@ -442,26 +353,17 @@ class Briefing:
             if f.derived
             else p.text("briefing.reported")
         )
-        before, after = p.qualifier(f)
-        prefix, shown, suffix = p.parts(f)
-        # data-value: the number as the table writes it (the text may show it in other units)
-        value = Markup(
-            '<strong>{}{}<span class="number" data-value="{}">{}</span>{}{}</strong>'
-        ).format(before, prefix, f.number(), shown, suffix, after)
+        value = html.appendix_value(p.amount(f), f.number())
         # A figure worked out here cites the rows it is worked out from.
         cited = f.inputs or (f,)
         quotes = Markup("<br>").join(
-            Markup('{}<br><span class="row-ref">{}</span>').format(
-                p.text("briefing.appendix_quote", quote=display_quote(c.quote)),
+            html.appendix_quote(
+                p.text("briefing.appendix_quote", quote=html.display_quote(c.quote)),
                 f"{self._relative(c.file)}:{c.line}",
             )
             for c in cited
         )
-        return Markup(
-            '<tr id="ref-F{n}"><td>F{n}</td><td>{what}</td>'
-            '<td class="value">{value}<br><span class="status">{status}</span></td>'
-            "<td>{quotes}</td></tr>"
-        ).format(n=number, what=self.describe(f), value=value, status=status, quotes=quotes)
+        return html.appendix_row(number, self.describe(f), value, status, quotes)
 
     def _readable(self, formula: str) -> str:
         """A formula with each reference spelled as name (region, period)."""
@@ -483,58 +385,6 @@ class Briefing:
             return str(path.relative_to(self.data_dir.resolve()))
         except ValueError:
             return path.name
-
-
-# Loaded and checked data folders, by folder and content (a warm kernel builds one briefing
-# after another, mostly from the same data); the last few are kept. Nothing a briefing does
-# changes a dataset or a spec: a test builds the same briefing alone and after others.
-_DATASETS: dict[tuple[str, str], Any] = {}
-_SPECS: dict[tuple[str, str, str], Any] = {}
-_KEEP = 4
-
-
-def checked_data(data_dir: Path, lang: str) -> tuple[Any, Any]:
-    """The data folder's dataset and its spec checked for ``lang``, read and checked once per
-    content of the folder's input files (``tables.files.content_key``)."""
-    from report_utils.briefing.checks import checked_spec
-
-    folder = (str(Path(data_dir).resolve()), content_key(data_dir))
-    if folder not in _DATASETS:
-        _remember(_DATASETS, folder, load_dataset(data_dir))
-    dataset = _DATASETS[folder]
-    if (*folder, lang) not in _SPECS:
-        _remember(_SPECS, (*folder, lang), checked_spec(dataset, data_dir, [lang]))
-    return dataset, _SPECS[(*folder, lang)]
-
-
-def _remember(cache: dict, key: tuple, value: Any) -> None:
-    while len(cache) >= _KEEP:
-        cache.pop(next(iter(cache)))
-    cache[key] = value
-
-
-def _refs(lineage: Lineage, figures: list[Figure]) -> str:
-    """The lineage references (F1 F2 ...) of figures, as an attribute value."""
-    return " ".join(lineage.ref(f) for f in figures)
-
-
-def display_quote(quote: str) -> str:
-    """A quote as the reader should see it: the source's ** bold markers dropped."""
-    return quote.replace("**", "")
-
-
-def _table(table: Table) -> Markup:
-    head = Markup("").join(Markup("<th>{}</th>").format(c) for c in table.columns)
-    body = Markup("").join(
-        Markup("<tr>{}</tr>").format(
-            Markup("").join(Markup("<td>{}</td>").format(escape(c)) for c in row)
-        )
-        for row in table.rows
-    )
-    # Every table has a header row: a screen reader (and the PDF's tags) name cells by it.
-    return Markup(
-        '<table class="data {}"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>'
-    ).format(table.kind, head, body)
 
 
 __all__ = ["Block", "Blocks", "Briefing", "DataValidationError", "SectionError"]

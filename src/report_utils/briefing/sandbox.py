@@ -13,34 +13,27 @@ well-kept base (no ``_`` attributes, no mutation of lists and dicts, calls check
 - filters: only the ones on an allow-list (no ``safe``: a sentence cannot mark text as markup);
 - the catalogue's literal text is text: ``<``, ``>`` and ``&`` written in a sentence are escaped
   (the helpers still return their own markup, and values are escaped as always);
-- bounds: every range and list, every text built (``~``, ``+``, ``*``) and the rendered sentence;
-  the loop iterations and calls of one sentence, with the sentences it renders through
-  ``phrase()``; integers; how deeply sentences render sentences.
+- bounds (``sentence_bounds``): every range and list, every text built (``~``, ``+``, ``*``) and
+  the rendered sentence; the loop iterations and calls of one sentence, with the sentences it
+  renders through ``phrase()``; integers; how deeply sentences render sentences.
 
 Anything out of bounds raises ``SentenceError`` naming the bound.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextvars import ContextVar
-from dataclasses import dataclass, fields, is_dataclass
+from collections.abc import Callable
+from dataclasses import fields, is_dataclass
 from functools import cache, wraps
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes, pass_eval_context
+from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.filters import FILTERS as JINJA_FILTERS
-from jinja2.runtime import LoopContext, markup_join
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from report_utils.errors import ParameterError
-
-MAX_TEXT = 100_000  # characters of a rendered sentence, and of any text built inside one
-MAX_ITEMS = 10_000  # items of a range or of a list built inside a sentence
-MAX_STEPS = 100_000  # loop iterations and calls of one sentence, with those it renders
-MAX_DEPTH = 20  # sentences rendering sentences (phrase() inside a phrase ...)
-MAX_INT_BITS = 128  # integers a sentence computes stay below 2**128
+from report_utils.briefing import sentence_bounds as bounds
 
 # Filters a sentence may use: none returns markup from text, none grows text past its input.
 ALLOWED_FILTERS = frozenset(
@@ -99,120 +92,6 @@ _TAGS = {
 }
 
 
-class SentenceError(ParameterError):
-    """A sentence does what no sentence may (out of bounds, or outside the sandbox)."""
-
-
-@dataclass
-class _Budget:
-    steps: int = 0
-    depth: int = 0
-
-    def step(self) -> None:
-        self.steps += 1
-        if self.steps > MAX_STEPS:
-            raise SentenceError(
-                f"the sentence takes more than {MAX_STEPS:,} loop steps and calls "
-                "(with the sentences it renders)"
-            )
-
-
-_BUDGET: ContextVar[_Budget | None] = ContextVar("sentence_budget", default=None)
-
-
-def _budget() -> _Budget:
-    # A template rendered outside ``render`` (never by the package) still counts.
-    return _BUDGET.get() or _Budget()
-
-
-def _check_text(size: int) -> None:
-    if size > MAX_TEXT:
-        raise SentenceError(f"the sentence builds text longer than {MAX_TEXT:,} characters")
-
-
-def _check_items(size: int) -> None:
-    if size > MAX_ITEMS:
-        raise SentenceError(f"the sentence builds a list or range of more than {MAX_ITEMS:,} items")
-
-
-def _check_int(value: Any) -> Any:
-    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-        raise SentenceError(f"the sentence computes an integer of more than {MAX_INT_BITS} bits")
-    return value
-
-
-def _sized(value: Any) -> int | None:
-    return len(value) if isinstance(value, (str, list, tuple)) else None
-
-
-def _bounded_range(*args: int) -> range:
-    found = range(*args)
-    _check_items(len(found))
-    return found
-
-
-def _power(left: Any, right: Any) -> Any:
-    if (
-        isinstance(left, int)
-        and isinstance(right, int)
-        and right > 0
-        and max(abs(left), 1).bit_length() * right > MAX_INT_BITS + right
-    ):
-        _check_int(1 << (MAX_INT_BITS + 1))
-    return left**right
-
-
-def _times(left: Any, right: Any) -> Any:
-    for seq, n in ((left, right), (right, left)):
-        size = _sized(seq)
-        if size is not None and isinstance(n, int):
-            (_check_text if isinstance(seq, str) else _check_items)(size * max(n, 0))
-    if (
-        isinstance(left, int)
-        and isinstance(right, int)
-        and left.bit_length() + right.bit_length() > MAX_INT_BITS + 1
-    ):
-        _check_int(1 << (MAX_INT_BITS + 1))
-    return left * right
-
-
-def _plus(left: Any, right: Any) -> Any:
-    a, b = _sized(left), _sized(right)
-    if a is not None and b is not None:
-        (_check_text if isinstance(left, str) else _check_items)(a + b)
-    return left + right
-
-
-def _modulo(left: Any, right: Any) -> Any:
-    if isinstance(left, str):
-        raise SentenceError("text formatting with % is not available in a sentence")
-    return left % right
-
-
-def _concat(items: Iterable[Any]) -> Any:
-    """``a ~ b``: ``markup_join`` of Jinja's, after checking the length of the result."""
-    parts = [str(item) if not hasattr(item, "__html__") else item for item in items]
-    _check_text(sum(len(part) for part in parts))
-    return markup_join(parts)
-
-
-def _loop_items(value: Any) -> Iterator[Any]:
-    """What a ``{% for %}`` goes over, one budget step per item."""
-    budget = _budget()
-    for item in value:
-        budget.step()
-        yield item
-
-
-@pass_eval_context
-def _join(eval_ctx: Any, value: Iterable[Any], d: str = "", attribute: Any = None) -> Any:
-    """Jinja's ``join``, after checking the length of the result."""
-    items = list(value)
-    _check_items(len(items))
-    _check_text(sum(len(str(i)) for i in items) + len(str(d)) * max(len(items) - 1, 0))
-    return JINJA_FILTERS["join"](eval_ctx, items, d, attribute)
-
-
 def lower_first(text: object) -> str:
     """A name inside an English sentence: "Fixed-asset investment" → "fixed-asset investment";
     a leading acronym ("CATL ...") is left as it is. The one filter the package adds."""
@@ -248,9 +127,9 @@ _KEEPS_MARKUP = frozenset({"e", "escape", "default", "d", "string"})
 
 def _safe_filters() -> dict[str, Any]:
     found = {name: JINJA_FILTERS[name] for name in ALLOWED_FILTERS}
-    found.update({"join": _join, "lower_first": lower_first})
+    found.update({"join": bounds.join, "lower_first": lower_first})
     found = {n: f if n in _KEEPS_MARKUP else _on_text(f) for n, f in found.items()}
-    return {**found, _ITEMS: _loop_items, _CONCAT: _concat, _TEXT: as_text}
+    return {**found, _ITEMS: bounds.loop_items, _CONCAT: bounds.concat, _TEXT: as_text}
 
 
 class CatalogueEnvironment(ImmutableSandboxedEnvironment):
@@ -261,9 +140,14 @@ class CatalogueEnvironment(ImmutableSandboxedEnvironment):
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=False)
         self.globals.clear()
-        self.globals["range"] = _bounded_range
+        self.globals["range"] = bounds.bounded_range
         self.filters = _safe_filters()
-        self.binop_table = {"*": _times, "**": _power, "+": _plus, "%": _modulo}
+        self.binop_table = {
+            "*": bounds.times,
+            "**": bounds.power,
+            "+": bounds.plus,
+            "%": bounds.modulo,
+        }
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if attr.startswith("_") or not super().is_safe_attribute(obj, attr, value):
@@ -283,10 +167,10 @@ class CatalogueEnvironment(ImmutableSandboxedEnvironment):
         return as_text(found) if isinstance(obj, Markup) else found
 
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
-        return _check_int(self.binop_table[operator_](left, right))
+        return bounds.check_int(self.binop_table[operator_](left, right))
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        _budget().step()
+        bounds.current_budget().step()
         return super().call(__context, __obj, *args, **kwargs)
 
 
@@ -384,22 +268,10 @@ def render(text: str, values: dict[str, Any]) -> Markup:
     """A sentence rendered as HTML within the bounds; sentences it renders (through a helper)
     share its budget of steps."""
     template = compiled(text)
-    outer = _BUDGET.get()
-    budget = outer or _Budget()
-    token = _BUDGET.set(budget) if outer is None else None
-    budget.depth += 1
-    try:
-        if budget.depth > MAX_DEPTH:
-            raise SentenceError(
-                f"sentences render sentences more than {MAX_DEPTH} deep (does a phrase use itself?)"
-            )
+    with bounds.sentence_budget():
         parts, size = [], 0
         for chunk in template.generate(**values):
             size += len(chunk)
-            _check_text(size)
+            bounds.check_text(size)
             parts.append(chunk)
         return Markup("".join(parts))
-    finally:
-        budget.depth -= 1
-        if token is not None:
-            _BUDGET.reset(token)

@@ -25,14 +25,10 @@ from jinja2 import meta, nodes
 from markupsafe import Markup
 
 from report_utils.briefing import sandbox
+from report_utils.briefing.amounts import indicator_units
 from report_utils.briefing.figures import Figure, Lineage, direction
 from report_utils.briefing.meaning import KINDS_OF_PHRASE
-from report_utils.briefing.phrasing import (
-    TEMPLATE_GLOBALS,
-    Missing,
-    Phrasebook,
-    indicator_units,
-)
+from report_utils.briefing.phrasing import TEMPLATE_GLOBALS, Missing, Phrasebook
 from report_utils.briefing.spec import Located, Slot
 from report_utils.errors import Problem
 from report_utils.tables.periods import Period

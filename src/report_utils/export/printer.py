@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import os
 import select
 import shutil
 import signal
@@ -36,7 +35,7 @@ from functools import cache
 from pathlib import Path
 
 from report_utils.environment import PDF_TIMEOUT as TIMEOUT_ENV
-from report_utils.environment import pdf_timeout
+from report_utils.environment import named_scratch, pdf_timeout
 from report_utils.errors import ReportError
 from report_utils.paths import MESSAGES_DIR
 
@@ -142,12 +141,10 @@ def _said(problem) -> str:
 
 
 def _scratch() -> str | None:
-    """The build's scratch folder when this runs in a build (``build.cleanup``: removed however
-    the build ends), else the system's temporary folder."""
-    from report_utils.batch.cleanup import ENV
-
-    folder = os.environ.get(ENV)
-    return folder if folder and Path(folder).is_dir() else None
+    """The build's scratch folder when this runs in a build (``batch.cleanup`` removes it however
+    the build ends), else None: the system's temporary folder."""
+    folder = named_scratch()
+    return str(folder) if folder else None
 
 
 class Printer:

@@ -1,0 +1,172 @@
+"""A figure's amount as a language shows it: the one formatter of a displayed amount.
+
+An amount is its qualifier (约, 左右, about), the unit's words before the number (a currency),
+the number at the table's precision (grouped and rescaled as the language writes it, never
+rounded), the unit after it, and the derived mark (（推算）, (derived)) when it is worked out.
+``Amounts.amount`` assembles these parts once; the sentences and cards (``Phrasebook.amt``), the
+chart labels (``Amount.text``), the appendix (``html.appendix_value``) and the lineage record
+(``record``) each lay out the same parts.
+
+Every word comes from the language's catalogue: ``units`` (absent in the data's own language,
+which writes units as the tables do), ``number.thousands_sep``, ``number.magnitudes``,
+``number.qualifiers`` and ``number.derived_mark``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from report_utils.briefing import catalogues
+from report_utils.briefing.figures import Figure
+from report_utils.errors import ParameterError, Problem
+
+
+@dataclass(frozen=True)
+class Amount:
+    """The parts of a displayed amount, in reading order."""
+
+    before: str  # the qualifier's words before the number (约, about)
+    prefix: str  # the unit's words before the number (CNY)
+    number: str  # the number as the language shows it
+    suffix: str  # the unit's words after the number (亿元, billion)
+    after: str  # the qualifier's words after the number (左右)
+    mark: str  # the derived mark, or "" for a reported figure
+
+    def text(self, unit: bool = True, mark: bool = True) -> str:
+        """The amount as plain text: 约160亿元, 6.4%（推算）; without its unit or mark."""
+        prefix, suffix = (self.prefix, self.suffix) if unit else ("", "")
+        return f"{self.before}{prefix}{self.number}{suffix}{self.after}{self.mark if mark else ''}"
+
+
+class Amounts:
+    """Formats figures' amounts in one language. ``unit_names`` maps an indicator id to its
+    unit in this language (``indicator_units``); units of other tables are translated by the
+    catalogue's ``units``."""
+
+    def __init__(self, lang: str, messages: dict[str, Any], unit_names: Mapping[str, str]):
+        self.lang = lang
+        self.messages = messages
+        self.unit_names = dict(unit_names)
+
+    def amount(self, figure: Figure, abs: bool = False) -> Amount:
+        before, after = self.qualifier(figure)
+        prefix, number, suffix = self.parts(figure, abs)
+        return Amount(before, prefix, number, suffix, after, self.derived_mark(figure))
+
+    def derived_mark(self, figure: Figure) -> str:
+        """（推算）, (derived) for a figure worked out here; "" for a reported one."""
+        return self._message("derived_mark") if figure.derived else ""
+
+    def qualifier(self, figure: Figure) -> tuple[str, str]:
+        """The words before and after the number for the figure's qualifier (约, 左右, ...)."""
+        if not figure.qualifier:
+            return "", ""
+        before, after = self._message("qualifiers")[figure.qualifier]
+        return before, after
+
+    def parts(self, figure: Figure, abs: bool = False) -> tuple[str, str, str]:
+        """(before the number, the number, after it) for the figure's unit.
+
+        The number is the digits of the table, grouped in thousands where the language does;
+        never rounded. A unit with a ``scale`` (亿元 in English) shows the same amount in the
+        language's magnitude: 909.72亿元 is CNY 90.972 billion, every digit kept."""
+        unit, entry = self._unit_entry(figure)
+        text = figure.number(absolute=abs)
+        if entry is None:
+            return "", self._grouped(text), unit
+        if isinstance(entry, str):
+            return "", self._grouped(text), entry
+        prefix, suffix = entry.get("currency", ""), ""
+        if "scale" in entry:
+            text, suffix = self._rescaled(text, entry)
+        shown = self._grouped(text)
+        if "one" in entry:
+            suffix = (entry["one"] if shown == "1" else entry["other"]) + suffix
+        return prefix, shown, suffix
+
+    def _message(self, name: str) -> Any:
+        return catalogues.lookup(self.messages, f"number.{name}", self.lang)
+
+    def _unit_entry(self, figure: Figure) -> tuple[str, Any]:
+        """The unit as the data writes it, and its entry in the catalogue's ``units`` (None in
+        the data's own language, which writes units as the tables do)."""
+        unit = (self.unit_names.get(figure.indicator) if figure.table == "figures" else "") or (
+            figure.unit
+        )
+        table = self.messages.get("units")
+        if table is None:
+            return unit, None
+        if unit not in table:
+            raise ParameterError(
+                f"unit {unit!r} has no translation in messages/{self.lang}.yaml (units)"
+            )
+        return unit, table[unit]
+
+    def _rescaled(self, text: str, entry: dict[str, Any]) -> tuple[str, str]:
+        """The number times the unit's scale, in the largest of the language's magnitudes it
+        reaches (for an amount of money), exactly: Decimal arithmetic moves the decimal point
+        and drops no digit."""
+        value = Decimal(text) * Decimal(str(entry["scale"]))
+        word = ""
+        if entry.get("magnitudes", False):
+            for size, name in self._message("magnitudes"):
+                if abs(value) >= Decimal(str(size)):
+                    value, word = value / Decimal(str(size)), name
+                    break
+        digits = format(value.normalize(), "f")
+        return ("0" if digits in ("-0", "") else digits), word
+
+    def _grouped(self, text: str) -> str:
+        sep = self.messages.get("number", {}).get("thousands_sep", "")
+        if not sep:
+            return text
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+        whole, dot, fraction = digits.partition(".")
+        grouped = f"{int(whole):,}".replace(",", sep)
+        return f"{sign}{grouped}{dot}{fraction}"
+
+
+def indicator_units(indicators, lang: str) -> dict[str, str]:
+    """Each indicator's unit in ``lang`` as meta/indicators.csv gives it (``unit_<lang>``, else
+    ``unit``); indicators without one are left out (their figures' own unit applies)."""
+    units = indicators[f"unit_{lang}"] if f"unit_{lang}" in indicators else indicators["unit"]
+    return {str(k): str(v) for k, v in units.items() if v}
+
+
+def untranslated_units(dataset, langs: list[str] | None = None) -> list[Problem]:
+    """Units in the data that a catalogue cannot say, one problem per table cell: found by
+    ``briefing validate`` and before a build starts a kernel, not halfway through a notebook.
+
+    A figure's unit is its indicator's ``unit_<lang>`` (else ``unit``) in meta/indicators.csv; a
+    case's is ``unit`` and a project's ``capacity_unit``. The data's own language (no ``units``
+    table in its catalogue) writes units as the tables do."""
+    from report_utils.tables.load import FILE, LINE
+
+    problems: list[Problem] = []
+    for lang in langs or catalogues.languages():
+        table = catalogues.package(lang).get("units")
+        if table is None:
+            continue
+        where = f"no translation in messages/{lang}.yaml (units)"
+        indicators = dataset.indicators
+        names = indicator_units(indicators, lang)
+        column = f"unit_{lang}" if f"unit_{lang}" in indicators else "unit"
+        for indicator in sorted(set(dataset.figures["indicator"])):
+            row = indicators.loc[indicator]
+            unit = names.get(indicator) or row["unit"]
+            if unit not in table:
+                problems.append(
+                    Problem(row[FILE], int(row[LINE]), column, f"unit {unit!r} has {where}")
+                )
+        for frame, column in ((dataset.cases, "unit"), (dataset.projects, "capacity_unit")):
+            for _, row in frame.iterrows():
+                if row[column] and row[column] not in table:
+                    problems.append(
+                        Problem(
+                            row[FILE], int(row[LINE]), column, f"unit {row[column]!r} has {where}"
+                        )
+                    )
+    return sorted(set(problems))
