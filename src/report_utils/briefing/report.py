@@ -23,7 +23,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from report_utils.briefing import catalogues, html, kinds, record
-from report_utils.briefing.amounts import indicator_units
+from report_utils.briefing.amounts import indicator_precision, indicator_units
 from report_utils.briefing.cache import checked_data
 from report_utils.briefing.figures import AsOf, Figure, Lineage
 from report_utils.briefing.html import Block, Blocks
@@ -40,6 +40,7 @@ from report_utils.errors import DataValidationError, ParameterError, ReportError
 from report_utils.fonts import cjk_font
 from report_utils.limits import TimeLimitExceeded, briefing_time_limit, section_time_limit
 from report_utils.paths import DATA_DIR
+from report_utils.tables import units as unit_table
 from report_utils.tables.asof import known_by
 from report_utils.tables.formula import REF_RE
 from report_utils.tables.periods import Period
@@ -79,6 +80,8 @@ class Briefing:
             unit_names=indicator_units(self.dataset.indicators, lang),
             readable_formula=self._readable,
             messages=catalogues.briefing_catalogue(self.data_dir, lang),
+            data_units=unit_table.entries(self.dataset.units, lang),
+            precision=indicator_precision(self.dataset.indicators),
         )
         self.meaning = Meaning(self.asof, self.names, self.phrases)
         self.phrases.meaning = self.meaning.context
@@ -260,7 +263,7 @@ class Briefing:
                         title=title,
                         original=s["title_zh"] if s["title_zh"] != title else "",
                         authors=self.names.localized(s, "authors"),
-                        published=_published(p, s["published"]),
+                        published=p.published_text(s["published"]),
                     )
                 )
             )
@@ -388,11 +391,3 @@ class Briefing:
 
 
 __all__ = ["Block", "Blocks", "Briefing", "DataValidationError", "SectionError"]
-
-
-def _published(p: Phrasebook, published: str) -> str:
-    """A source's publication date as the language writes it: a day, or the month when that is
-    all the source says (2022-03); empty when not known."""
-    if not published:
-        return ""
-    return p.month_text(published) if len(published) == 7 else p.date_text(published)

@@ -37,6 +37,8 @@ def entries(units: pd.DataFrame, lang: str) -> dict[str, Any]:
 
 
 def _entry(row: pd.Series, lang: str) -> dict[str, Any] | str | None:
+    if f"{lang}_large" not in row:  # the tables' own language: its words as written (亿元)
+        return str(row.get(lang, "")) or None
     words, one = str(row.get(lang, "")), str(row.get(f"{lang}_one", ""))
     before, large = str(row.get(f"{lang}_before", "")), str(row.get(f"{lang}_large", ""))
     if not (words or one or before):
