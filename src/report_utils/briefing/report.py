@@ -41,7 +41,7 @@ from report_utils.fonts import cjk_font
 from report_utils.limits import TimeLimitExceeded, briefing_time_limit, section_time_limit
 from report_utils.paths import DATA_DIR
 from report_utils.tables import units as unit_table
-from report_utils.tables.asof import known_by
+from report_utils.tables.asof import fresh, known_by
 from report_utils.tables.formula import REF_RE
 from report_utils.tables.periods import Period
 
@@ -285,7 +285,8 @@ class Briefing:
 
     def analyst_notes(self) -> Block:
         """The relations declared in the data's rules, recomputed: mismatches listed, never
-        fixed. For the analyst; the last block of the briefing."""
+        fixed. For the analyst; the last block of the briefing. Rules on figures the briefing
+        would not show as its latest (older than its ``max_age``) are left out."""
         from report_utils.tables.reconcile import reconcile
 
         p = self.phrases
@@ -300,6 +301,7 @@ class Briefing:
             ]
             for r in results
             if known_by(r.checked.period.end, self.asof.month)
+            and fresh(r.checked.period.end, self.asof.month, self.spec.max_age)
             and r.checked.region == self.asof.home
         ]
         note = p.text("analyst.intro")
