@@ -95,3 +95,30 @@ def test_known_by_then_rule_waits_for_the_publication(tmp_path: Path) -> None:
     march = Briefing(data_dir=data, period="2022-03", lang="en")
     assert "38.52 million people" in text(march, "release")
     assert "Published March 2022." in Markup(march.sources().html).striptags()
+
+
+def test_a_chart_of_bars_in_different_units_is_flagged(tmp_path: Path) -> None:
+    data = synthetic.make(tmp_path)
+    spec = (data / "briefing.yml").read_text(encoding="utf-8")
+    mixed = spec.replace(
+        "      gap: gdp_growth_gap_west\n", "      gap: gdp_growth_gap_west\n    chart: [gdp, g]\n"
+    )
+    (data / "briefing.yml").write_text(mixed, encoding="utf-8")
+    for lang, title in (("zh", "经济"), ("en", "Economy")):
+        path = data / "messages" / f"{lang}.yml"
+        words = f'    title: "{title}"\n'
+        charted = words + f'    chart_title: "{title}"\n    axis: "-"\n'
+        path.write_text(path.read_text(encoding="utf-8").replace(words, charted), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "report_utils", "validate", "--data", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0  # a warning: the analyst decides
+    line = mixed.splitlines().index("    chart: [gdp, g]") + 1
+    assert (
+        f"briefing.yml:{line}: chart: warning: the chart's bars are in different units (%, 亿元)"
+        in (result.stdout)
+    )
