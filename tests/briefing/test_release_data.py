@@ -122,3 +122,20 @@ def test_a_chart_of_bars_in_different_units_is_flagged(tmp_path: Path) -> None:
         f"briefing.yml:{line}: chart: warning: the chart's bars are in different units (%, 亿元)"
         in (result.stdout)
     )
+
+
+def test_the_data_check_appendix_leaves_out_rules_on_stale_figures(tmp_path: Path) -> None:
+    data = synthetic.make(tmp_path)
+    (data / "rules").mkdir()
+    (data / "rules" / "release.csv").write_text(
+        "id,kind,checked,expression,explanation_zh,explanation_en\n"
+        'gap-west,gap,"gdp_growth_gap_west[示例省,2021-01..2021-12]",'
+        '"gdp_growth[示例省,2021-01..2021-12] - 6.3",与西部地区之差,Gap to the west\n'
+        'small-2018,total,"small_va_growth[示例省,2018-01..2018-09]",'
+        '"gdp_growth[示例省,2021-01..2021-12] + 0.6",二〇一八年规则,The 2018 rule\n',
+        encoding="utf-8",
+    )
+    later = Markup(Briefing(data_dir=data, period="2021-12", lang="en").analyst_notes().html)
+    assert "Gap to the west" in later.striptags() and "The 2018 rule" not in later.striptags()
+    then = Markup(Briefing(data_dir=data, period="2018-12", lang="en").analyst_notes().html)
+    assert "The 2018 rule" in then.striptags()
