@@ -482,3 +482,25 @@ def test_a_level_changes_against_the_previous_year_or_its_end(book, en, base, va
         way = "down" if value < 0 else "up"
         frame = phrases.render(f"phrase.frame_{base}", year=2020, direction=way, of_kind="count")
         assert text(phrases.phrase("change", f, of_kind="count", frame=frame)) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "significant", "expected"),
+    [
+        (19586.42, 3, "CNY 1.96 trillion"),
+        (19586.42, None, "CNY 1.958642 trillion"),  # every digit of the table
+        (1958.64, 4, "CNY 195.9 billion"),
+        (19960.0, 3, "CNY 2.00 trillion"),  # the precision is kept, zeros too
+        (9.5, 3, "CNY 950 million"),
+    ],
+)
+def test_an_amount_restated_in_a_larger_word_keeps_its_indicators_precision(
+    value, significant, expected
+):
+    from report_utils.briefing.amounts import Amounts
+
+    amounts = Amounts(
+        "en", catalogue("en"), {}, precision={"gdp": significant} if significant else {}
+    )
+    f = fig(value, unit="亿元", decimals=2, indicator="gdp")
+    assert amounts.amount(f).text() == expected

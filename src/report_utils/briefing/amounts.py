@@ -150,8 +150,10 @@ class Amounts:
                     value, word = value / Decimal(str(size)), name
                     break
             if word and significant and value:
+                # the digits the indicator keeps, trailing zeros too (CNY 2.00 trillion)
                 step = Decimal(1).scaleb(value.adjusted() - significant + 1)
-                value = value.quantize(step, rounding=ROUND_HALF_UP)
+                rounded = value.quantize(step, rounding=ROUND_HALF_UP)
+                return format(rounded, "f"), word
         digits = format(value.normalize(), "f")
         return ("0" if digits in ("-0", "") else digits), word
 
