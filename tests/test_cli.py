@@ -57,7 +57,7 @@ def test_a_unit_without_translation_is_found_by_validate(data_copy):
     expected = (
         f"data/cases/guizhou-industry-2021.csv:{line}: unit: "
         "unit '台' has no en words in meta/units.csv (column en) nor in the package's units "
-        "(src/report_utils/briefing/messages/en.yaml): add a row for it to meta/units.csv"
+        "(report_utils/briefing/messages/en.yaml): add a row for it to meta/units.csv"
     )
     assert expected in result.stdout.splitlines(), result.stdout
     # the remedy is data: a row of meta/units.csv, not an edit of the package

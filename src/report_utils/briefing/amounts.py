@@ -21,7 +21,8 @@ from typing import Any
 
 from report_utils.briefing import catalogues
 from report_utils.briefing.figures import Figure
-from report_utils.errors import ParameterError, Problem, display_path
+from report_utils.errors import ParameterError, Problem
+from report_utils.paths import PACKAGE_DIR
 from report_utils.tables.units import entries
 
 
@@ -169,7 +170,8 @@ class Amounts:
 
 def unknown_unit(lang: str) -> str:
     """What a unit that no table says in ``lang`` lacks, naming both places it could be."""
-    package = display_path(catalogues.MESSAGES_DIR / f"{lang}.yaml")
+    # named inside the package, wherever it is installed and whatever the working folder
+    package = (catalogues.MESSAGES_DIR / f"{lang}.yaml").relative_to(PACKAGE_DIR.parent)
     return (
         f"has no {lang} words in meta/units.csv (column {lang}) nor in the package's "
         f"units ({package}): add a row for it to meta/units.csv"
