@@ -25,10 +25,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from report_utils.paths import FACT_TABLES
+
 if TYPE_CHECKING:  # planning a no-op build imports this module, and must not import pandas
     import pandas as pd
 
-FACT_TABLES = ("figures", "events", "projects", "cases")
 # The month a figure became known (load.py adds it): its period's end, or for a derived figure
 # the latest month of the figures its formula uses.
 KNOWN = "_known"
@@ -83,11 +84,15 @@ def of_region(frame: pd.DataFrame, region: str | None) -> pd.DataFrame:
 
 
 def months(dataset: Any, region: str | None = None) -> list[str]:
-    """Every month a briefing (of ``region``, or of any region) can be as of, oldest first."""
+    """Every month a briefing (of ``region``, or of any region) can be as of, oldest first: the
+    months reported figures and events refer to, and the month a release was published after
+    its period (when a ``known_by_then`` briefing first shows it: 2022-03 for the 2021
+    communiqué)."""
     figures = of_region(dataset.figures, region)
     reported = figures[figures["status"] == "reported"]
     events = of_region(dataset.events, region)
-    return sorted(set(month_of(reported, "figures")) | set(month_of(events, "events")))
+    known = month_of(reported, "figures", KNOWN_BY_THEN)
+    return sorted(set(month_of(reported, "figures")) | set(known) | set(month_of(events, "events")))
 
 
 def latest_month(dataset: Any, region: str | None = None) -> str | None:
