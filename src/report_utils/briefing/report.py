@@ -71,13 +71,8 @@ class Briefing:
         )
         self.lang = lang
         self.dataset, self.spec = checked_data(self.data_dir, lang)
-        self.asof = AsOf(
-            self.dataset,
-            asked.period,
-            asked.region,
-            rule=self.spec.as_of,
-            max_age=self.spec.max_age,
-        )
+        rule, max_age = self.spec.as_of, self.spec.max_age  # briefing.yml: tables.asof
+        self.asof = AsOf(self.dataset, asked.period, asked.region, rule, max_age)
         self.compare = compare  # the month "since the last briefing" compares with
         self.names = Names(self.dataset, lang, self.spec.language)
         self.lineage = Lineage()
