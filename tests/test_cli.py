@@ -57,9 +57,15 @@ def test_a_unit_without_translation_is_found_by_validate(data_copy):
     assert result.returncode == 1
     expected = (
         f"data/cases/guizhou-industry-2021.csv:{line}: unit: "
-        "unit '台' has no translation in messages/en.yaml (units)"
+        "unit '台' has no en words in meta/units.csv (column en) nor in the package's units "
+        "(report_utils/briefing/messages/en.yaml): add a row for it to meta/units.csv"
     )
     assert expected in result.stdout.splitlines(), result.stdout
+    # the remedy is data: a row of meta/units.csv, not an edit of the package
+    (data_copy / "meta" / "units.csv").write_text(
+        "id,en,en_one\n台,machines,machine\n", encoding="utf-8"
+    )
+    assert run("validate", "--data", str(data_copy), cwd=data_copy.parent).returncode == 0
 
 
 def test_a_unit_without_translation_stops_the_build_before_any_kernel(data_copy, tmp_path):

@@ -70,11 +70,28 @@ def app() -> None:
 
 @app.command()
 @data_option
-def validate(data: Path) -> None:
+@click.option(
+    "--layout",
+    is_flag=True,
+    help="Also measure the briefings built in --out: thin pages and split words (warnings).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=OUTPUTS_DIR,
+    show_default=True,
+    help="Output folder whose briefings --layout measures.",
+)
+def validate(data: Path, layout: bool, out_dir: Path) -> None:
     """Check every table of the data folder; print each problem as path:line: column: message."""
     from report_utils.briefing.checks import validate as check_all
 
     dataset, problems = check_all(data)
+    if layout:
+        from report_utils.layout import built_pdfs, check_pdfs
+
+        problems += check_pdfs(built_pdfs(out_dir))
     for problem in problems:
         out.print(str(problem), markup=False)
     errors = [p for p in problems if p.severity == "error"]
@@ -252,6 +269,7 @@ def build(
     finally:
         tools.end()  # this process's kernel and PDF printer, if it started them
         cleanup.close_scratch()
+    _layout_warnings(outcome.results)
     # An index that could not be written is reported after the summary, which says what
     # happened to each briefing.
     console.summary(outcome.results, outcome.index_error, outcome.left_out)
@@ -269,6 +287,15 @@ def _cluster_extra() -> None:
             markup=False,
         )
         raise SystemExit(1) from None
+
+
+def _layout_warnings(results) -> None:
+    """Thin pages and split words of the PDFs this build made (``layout``): warnings only."""
+    from report_utils.layout import PDF, check_pdfs
+
+    built = [p for r in results if r.status == "built" for p in r.outputs if p.name == PDF]
+    for problem in check_pdfs(built):
+        err.print(str(problem), markup=False)
 
 
 def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:

@@ -60,6 +60,8 @@ INDEX_TEMPLATES_DIR = PACKAGE_DIR / "batch" / "templates"
 # are inputs, and how they are read, is ``tables.files``'.
 META_SUBDIR = "meta"  # meta/<table>.csv
 META_TABLES = ("indicators", "regions", "sources")
+# Metadata a data folder may leave out: its units then are the package's (see tables.units).
+OPTIONAL_META_TABLES = ("units",)
 FACT_TABLES = ("figures", "events", "projects", "cases")  # <table>/*.csv|xlsx
 RULES_SUBDIR = "rules"  # rules/*.csv|xlsx
 SPEC_FILE = "briefing.yml"  # what a briefing shows

@@ -9,6 +9,7 @@ import re
 import pytest
 from test_phrasing import book, case, en, fig, pp, text
 
+from report_utils.briefing.phrasing import catalogue
 from report_utils.errors import ParameterError
 
 __all__ = ["book", "en"]  # fixtures of test_phrasing, used here by name
@@ -95,5 +96,27 @@ def test_numbers_are_grouped_but_never_changed_en(en):
 
 
 def test_unit_without_translation_is_an_error(en):
-    with pytest.raises(ParameterError, match="unit '公顷' has no translation"):
+    with pytest.raises(ParameterError, match=r"unit '公顷' has no en words in meta/units\.csv"):
         en.amt(case(5, "公顷"))
+
+
+@pytest.mark.parametrize(
+    ("value", "significant", "expected"),
+    [
+        (19586.42, 3, "CNY 1.96 trillion"),
+        (19586.42, None, "CNY 1.958642 trillion"),  # every digit of the table
+        (1958.64, 4, "CNY 195.9 billion"),
+        (19960.0, 3, "CNY 2.00 trillion"),  # the precision is kept, zeros too
+        (9.5, 3, "CNY 950 million"),
+    ],
+)
+def test_an_amount_restated_in_a_larger_word_keeps_its_indicators_precision(
+    value, significant, expected
+):
+    from report_utils.briefing.amounts import Amounts
+
+    amounts = Amounts(
+        "en", catalogue("en"), {}, precision={"gdp": significant} if significant else {}
+    )
+    f = fig(value, unit="亿元", decimals=2, indicator="gdp")
+    assert amounts.amount(f).text() == expected

@@ -98,7 +98,9 @@ def test_negative_growth_never_reads_as_growth(book):
     ("of_kind", "value", "expected"),
     [
         ("share", 0.8, "提高0.8个百分点"),
-        ("share", -0.3, "降低0.3个百分点"),
+        ("share", -0.3, "下降0.3个百分点"),  # as NBS words a share that fell (not 降低)
+        ("amount", 6, "增加6万人"),
+        ("count", -6, "减少6万人"),
         ("growth", 0.4, "加快0.4个百分点"),
         ("growth", -1.9, "回落1.9个百分点"),
         ("rank", 2, "前移2位"),
@@ -109,7 +111,9 @@ def test_negative_growth_never_reads_as_growth(book):
 def test_changes_in_the_words_of_what_changed(book, of_kind, value, expected):
     """A change says rise or fall for a share, faster or slower for a growth rate, and places
     moved up or down for a rank (a change of a rank counts the places moved up)."""
-    unit, decimals = ("位", 0) if of_kind == "rank" else ("个百分点", 1)
+    unit, decimals = {"rank": ("位", 0), "amount": ("万人", 0), "count": ("万人", 0)}.get(
+        of_kind, ("个百分点", 1)
+    )
     f = fig(value, unit=unit, decimals=decimals)
     assert text(book.phrase("change", f, of_kind=of_kind)) == expected
 
@@ -324,3 +328,21 @@ def test_no_user_facing_chinese_in_code():
 def test_cjk_check_sees_literals_but_not_docstrings():
     tree = ast.parse('"""文档。"""\nX = "；"\ndef f():\n    """说明"""\n    return f"（{X}）"\n')
     assert [v for _, v in _string_literals(tree) if CJK.search(v)] == ["；", "（", "）"]
+
+
+@pytest.mark.parametrize(
+    ("base", "value", "zh", "en_text"),
+    [
+        ("previous_year_end", -6, "比上年末减少6个", "down 6 from the end of 2020"),
+        ("previous_year_end", 3, "比上年末增加3个", "up 3 from the end of 2020"),
+        ("previous_year", -2, "比上年减少2个", "down 2 from the previous year"),
+    ],
+)
+def test_a_level_changes_against_the_previous_year_or_its_end(book, en, base, value, zh, en_text):
+    """As NBS words a level (a stock at a year's end, a year's flow): 比上年末减少, 比上年增加;
+    in English up or down from the end of the previous year (its number named)."""
+    f = fig(value, unit="个", decimals=0)
+    for phrases, expected in ((book, zh), (en, en_text)):
+        way = "down" if value < 0 else "up"
+        frame = phrases.render(f"phrase.frame_{base}", year=2020, direction=way, of_kind="count")
+        assert text(phrases.phrase("change", f, of_kind="count", frame=frame)) == expected

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from report_utils.briefing import catalogues
 from report_utils.briefing.figures import Figure
 from report_utils.errors import ParameterError, Problem
+from report_utils.paths import PACKAGE_DIR
+from report_utils.tables.units import entries
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,12 @@ class Amount:
     suffix: str  # the unit's words after the number (亿元, billion)
     after: str  # the qualifier's words after the number (左右)
     mark: str  # the derived mark, or "" for a reported figure
+    magnitude: str = ""  # the word of the number's magnitude that begins ``suffix`` (million)
+
+    def words(self) -> str:
+        """The suffix without the unit's words, for a sentence that has just named them
+        ("38.52 million people, down 60,000 from the end of 2020")."""
+        return self.magnitude
 
     def text(self, unit: bool = True, mark: bool = True) -> str:
         """The amount as plain text: 约160亿元, 6.4%（推算）; without its unit or mark."""
@@ -46,15 +54,27 @@ class Amounts:
     unit in this language (``indicator_units``); units of other tables are translated by the
     catalogue's ``units``."""
 
-    def __init__(self, lang: str, messages: dict[str, Any], unit_names: Mapping[str, str]):
+    def __init__(
+        self,
+        lang: str,
+        messages: dict[str, Any],
+        unit_names: Mapping[str, str],
+        data_units: Mapping[str, Any] | None = None,
+        precision: Mapping[str, int] | None = None,
+    ):
         self.lang = lang
         self.messages = messages
         self.unit_names = dict(unit_names)
+        # meta/units.csv's entries for this language (``tables.units.entries``), over the
+        # catalogue's ``units``; an indicator's significant digits (``indicator_precision``)
+        self.data_units = dict(data_units or {})
+        self.precision = dict(precision or {})
 
     def amount(self, figure: Figure, abs: bool = False) -> Amount:
         before, after = self.qualifier(figure)
         prefix, number, suffix = self.parts(figure, abs)
-        return Amount(before, prefix, number, suffix, after, self.derived_mark(figure))
+        magnitude = self._magnitude(figure, abs)
+        return Amount(before, prefix, number, suffix, after, self.derived_mark(figure), magnitude)
 
     def derived_mark(self, figure: Figure) -> str:
         """（推算）, (derived) for a figure worked out here; "" for a reported one."""
@@ -81,10 +101,10 @@ class Amounts:
             return "", self._signed(self._grouped(text)), entry
         prefix, suffix = entry.get("currency", ""), ""
         if "scale" in entry:
-            text, suffix = self._rescaled(text, entry)
+            text, suffix = self._rescaled(text, entry, self._significant(figure))
         shown = self._grouped(text)
-        if "one" in entry:
-            suffix = (entry["one"] if shown == "1" else entry["other"]) + suffix
+        if "one" in entry:  # after the magnitude: "38.52 million people"
+            suffix += entry["one"] if shown == "1" else entry["other"]
         return prefix, self._signed(shown), suffix
 
     def _signed(self, shown: str) -> str:
@@ -92,6 +112,17 @@ class Amounts:
         release's tables, not the ASCII hyphen of the data file)."""
         minus = self.messages.get("number", {}).get("minus", "-")
         return minus + shown[1:] if shown.startswith("-") else shown
+
+    def _magnitude(self, figure: Figure, abs: bool) -> str:
+        _, entry = self._unit_entry(figure)
+        if not isinstance(entry, dict) or "scale" not in entry:
+            return ""
+        return self._rescaled(figure.number(absolute=abs), entry, self._significant(figure))[1]
+
+    def _significant(self, figure: Figure) -> int | None:
+        """The significant digits an amount of the figure's indicator keeps when restated in a
+        magnitude word (meta/indicators.csv ``precision``); None: every digit of the table."""
+        return self.precision.get(figure.indicator) if figure.table == "figures" else None
 
     def _message(self, name: str) -> Any:
         return catalogues.lookup(self.messages, f"number.{name}", self.lang)
@@ -102,19 +133,22 @@ class Amounts:
         unit = (self.unit_names.get(figure.indicator) if figure.table == "figures" else "") or (
             figure.unit
         )
+        if unit in self.data_units:
+            return unit, self.data_units[unit]
         table = self.messages.get("units")
         if table is None:
             return unit, None
         if unit not in table:
-            raise ParameterError(
-                f"unit {unit!r} has no translation in messages/{self.lang}.yaml (units)"
-            )
+            raise ParameterError(f"unit {unit!r} {unknown_unit(self.lang)}")
         return unit, table[unit]
 
-    def _rescaled(self, text: str, entry: dict[str, Any]) -> tuple[str, str]:
+    def _rescaled(
+        self, text: str, entry: dict[str, Any], significant: int | None = None
+    ) -> tuple[str, str]:
         """The number times the unit's scale, in the largest of the language's magnitudes it
-        reaches (for an amount of money), exactly: Decimal arithmetic moves the decimal point
-        and drops no digit."""
+        reaches (``magnitudes``: CNY 1.96 trillion, 38.52 million people), exactly: Decimal
+        arithmetic moves the decimal point and drops no digit, unless the indicator gives the
+        ``significant`` digits a restated amount keeps (19586.42亿元 with 3: 1.96 trillion)."""
         value = Decimal(text) * Decimal(str(entry["scale"]))
         word = ""
         if entry.get("magnitudes", False):
@@ -122,6 +156,11 @@ class Amounts:
                 if abs(value) >= Decimal(str(size)):
                     value, word = value / Decimal(str(size)), name
                     break
+            if word and significant and value:
+                # the digits the indicator keeps, trailing zeros too (CNY 2.00 trillion)
+                step = Decimal(1).scaleb(value.adjusted() - significant + 1)
+                rounded = value.quantize(step, rounding=ROUND_HALF_UP)
+                return format(rounded, "f"), word
         digits = format(value.normalize(), "f")
         return ("0" if digits in ("-0", "") else digits), word
 
@@ -133,6 +172,23 @@ class Amounts:
         whole, dot, fraction = digits.partition(".")
         grouped = f"{int(whole):,}".replace(",", sep)
         return f"{sign}{grouped}{dot}{fraction}"
+
+
+def unknown_unit(lang: str) -> str:
+    """What a unit that no table says in ``lang`` lacks, naming both places it could be."""
+    # named inside the package, wherever it is installed and whatever the working folder
+    package = (catalogues.MESSAGES_DIR / f"{lang}.yaml").relative_to(PACKAGE_DIR.parent)
+    return (
+        f"has no {lang} words in meta/units.csv (column {lang}) nor in the package's "
+        f"units ({package}): add a row for it to meta/units.csv"
+    )
+
+
+def indicator_precision(indicators) -> dict[str, int]:
+    """Each indicator's significant digits (meta/indicators.csv ``precision``), where given."""
+    if "precision" not in indicators:
+        return {}
+    return {str(k): int(v) for k, v in indicators["precision"].items() if v}
 
 
 def indicator_units(indicators, lang: str) -> dict[str, str]:
@@ -156,7 +212,8 @@ def untranslated_units(dataset, langs: list[str] | None = None) -> list[Problem]
         table = catalogues.package(lang).get("units")
         if table is None:
             continue
-        where = f"no translation in messages/{lang}.yaml (units)"
+        table = {**table, **entries(getattr(dataset, "units", None), lang)}
+        where = unknown_unit(lang)
         indicators = dataset.indicators
         names = indicator_units(indicators, lang)
         column = f"unit_{lang}" if f"unit_{lang}" in indicators else "unit"
@@ -165,14 +222,12 @@ def untranslated_units(dataset, langs: list[str] | None = None) -> list[Problem]
             unit = names.get(indicator) or row["unit"]
             if unit not in table:
                 problems.append(
-                    Problem(row[FILE], int(row[LINE]), column, f"unit {unit!r} has {where}")
+                    Problem(row[FILE], int(row[LINE]), column, f"unit {unit!r} {where}")
                 )
         for frame, column in ((dataset.cases, "unit"), (dataset.projects, "capacity_unit")):
             for _, row in frame.iterrows():
                 if row[column] and row[column] not in table:
                     problems.append(
-                        Problem(
-                            row[FILE], int(row[LINE]), column, f"unit {row[column]!r} has {where}"
-                        )
+                        Problem(row[FILE], int(row[LINE]), column, f"unit {row[column]!r} {where}")
                     )
     return sorted(set(problems))

@@ -197,6 +197,17 @@ def _spec_problems(spec: Spec, located: Located, dataset: Any, shown: str) -> li
                         )
                     )
                     at(where, "chart", f"no slot {bar!r} in figures{suggest(bar, slots)}")
+            units = {
+                str(dataset.indicators.at[slots[bar].indicator, "unit"])
+                for bar in chart.bars
+                if bar in slots and slots[bar].indicator in indicators
+            }
+            if len(units) > 1:  # bars of 亿元 beside bars of 万人 share no axis
+                shown_units = ", ".join(sorted(units))
+                message = f"the chart's bars are in different units ({shown_units})"
+                problems.append(
+                    Problem(shown, located.line((*path, "chart")), "chart", message, "warning")
+                )
     return problems
 
 

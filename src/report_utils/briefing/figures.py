@@ -70,25 +70,39 @@ class AsOf:
     """The dataset seen from one as-of month, for one region (default: the first home region).
 
     ``compare`` lists the regions this region is compared with, in order of preference
-    (meta/regions.csv, column compare)."""
+    (meta/regions.csv, column compare). ``rule`` and ``max_age``: what the briefing sees as of
+    the month, and how old a latest figure may be (``tables.asof``; briefing.yml)."""
 
-    def __init__(self, dataset: Dataset, month: str | None = None, region: str | None = None):
+    def __init__(
+        self,
+        dataset: Dataset,
+        month: str | None = None,
+        region: str | None = None,
+        rule: str = asof.REFERENCE_PERIOD,
+        max_age: int = asof.MAX_AGE,
+    ):
         self.dataset = dataset
+        self.rule, self.max_age = rule, max_age
         asked = request.check(Request(region, month), request.facts_of(dataset))
         self.region = self.home = str(asked.region)
         self.month = str(asked.period)
         regions = dataset.regions
         compare = str(regions.at[self.region, "compare"] or "")
         self.comparison = [r.strip() for r in compare.split(";") if r.strip()]
-        self._visible = asof.visible(dataset.figures, "figures", self.month)
+        self._visible = asof.visible(dataset.figures, "figures", self.month, rule)
 
     # --- figures --------------------------------------------------------------------------
 
-    def latest(self, indicator: str, region: str | None = None) -> Figure | None:
-        """The as-of figure of an indicator for a region (default: the briefing's region)."""
+    def latest(
+        self, indicator: str, region: str | None = None, max_age: int | None = None
+    ) -> Figure | None:
+        """The as-of figure of an indicator for a region (default: the briefing's region), if
+        it is at most ``max_age`` years older than the as-of year (default: the briefing's)."""
+        age = self.max_age if max_age is None else max_age
         rows = self._visible[
             (self._visible["indicator"] == indicator)
             & (self._visible["region"] == (region or self.home))
+            & self._visible["period_end"].map(lambda end: asof.fresh(end, self.month, age))
         ]
         if rows.empty:
             return None

@@ -30,6 +30,7 @@ from report_utils.tables.schema import CODES
 
 CHANGE, GAP, RANK, GROWTH, SHARE = "change", "gap", "rank", "growth", "share"
 YEAR_EARLIER, PREVIOUS = "year_earlier", "previous"
+PREVIOUS_YEAR, PREVIOUS_YEAR_END = "previous_year", "previous_year_end"
 APPROXIMATE = CODES["approximate"]  # the qualifier of a change worked out from an approximate one
 PERCENT = "%"
 # The phrase that states a figure of each kind (``Meaning.stated``; other kinds: ``amount``),
@@ -59,7 +60,7 @@ class Move:
     old: Figure
     new: Figure
     change: Figure | None  # None: worked out, but its inputs' precision does not support it
-    base: str  # YEAR_EARLIER or PREVIOUS
+    base: str  # YEAR_EARLIER, PREVIOUS, PREVIOUS_YEAR or PREVIOUS_YEAR_END
     omitted: precision.Verdict | None = None  # why the change is not stated
 
     @property
@@ -110,7 +111,8 @@ class Meaning:
         levels = self.book.message("levels")
         name = self.names.region(region)
         found = dict(levels.get(level) or dict.fromkeys(next(iter(levels.values())), name))
-        return {**found, "name": name}
+        # a group of regions is worded by its own name (高于西部地区, the rate of the west)
+        return {**{k: str(v).replace("{name}", name) for k, v in found.items()}, "name": name}
 
     def parent(self, region: str) -> str:
         if region in self.regions.index:
@@ -135,7 +137,7 @@ class Meaning:
             return {
                 "of_kind": of_kind,
                 "direction": way,
-                "frame": self.frame(base, earlier, of_kind, way),
+                "frame": self.frame(base, earlier, of_kind, way, f.period.year - 1),
             }
         if phrase == "gap" and f.table == "figures":
             return {"against": self.against(f)}
@@ -149,12 +151,17 @@ class Meaning:
             given = str(self.indicators.at[f.indicator, "among"])
         return given or self.parent(f.region)
 
-    def frame(self, base: str, earlier: Figure | None, of_kind: str, way: str) -> Markup:
+    def frame(
+        self, base: str, earlier: Figure | None, of_kind: str, way: str, year: int = 0
+    ) -> Markup:
         """What a change is measured against, in words: 比上年同期, 比2021年上半年 (the
-        earlier period named only where the data shows which it is)."""
+        earlier period named only where the data shows which it is), 比上年, 比上年末 (``year``:
+        the previous year, "from the end of 2020")."""
         values = {"of_kind": of_kind, "direction": way}
         if base == YEAR_EARLIER:
             return self.book.render("phrase.frame_year_earlier", **values)
+        if base in (PREVIOUS_YEAR, PREVIOUS_YEAR_END):
+            return self.book.render(f"phrase.frame_{base}", year=year, **values)
         if base == PREVIOUS and earlier is not None:
             when = Markup('<span class="period base">{}</span>').format(
                 self.book.period_text(earlier)
@@ -251,6 +258,7 @@ class Meaning:
         base = comparable(old, new, self.view)
         if base is None or self.kind(new.indicator) in (CHANGE, GAP):
             return None
+        base = self.year_base(new, base)
         reported = self.reported_change(old, new, base)
         if reported is not None:
             return Move(old, new, reported, base)
@@ -268,13 +276,34 @@ class Meaning:
             precision.written(new.number(), kind, new.qualifier),
         )
 
+    def measure(self, indicator: str) -> str:
+        """``flow``, ``stock`` or empty (not declared) from the indicator metadata."""
+        if indicator not in self.indicators.index or "measure" not in self.indicators:
+            return ""
+        return str(self.indicators.at[indicator, "measure"])
+
+    def year_base(self, new: Figure, base: str) -> str:
+        """A change a year apart in the words NBS uses for it, where the metadata says what
+        the figure is: a stock at a year's end against the previous year's end (比上年末), a
+        flow over a whole year against the previous year (比上年)."""
+        if base != YEAR_EARLIER:
+            return base
+        measure, period = self.measure(new.indicator), new.period
+        if measure == "stock" and period.end_month == 12:
+            return PREVIOUS_YEAR_END
+        if measure == "flow" and period.kind == "ytd" and period.end_month == 12:
+            return PREVIOUS_YEAR
+        return base
+
     def reported_change(self, old: Figure, new: Figure, base: str) -> Figure | None:
         """A change indicator of ``new``'s, against the same base, for the same period, when
-        it is the change from ``old`` (a change against 1—6月 is not the change from 1—8月)."""
+        it is the change from ``old`` (a change against 1—6月 is not the change from 1—8月);
+        the bases a year apart (year_earlier, previous_year, previous_year_end) are one."""
+        bases = {base} if base == PREVIOUS else {YEAR_EARLIER, PREVIOUS_YEAR, PREVIOUS_YEAR_END}
         for indicator in self.indicators.index[
             (self.indicators["kind"] == CHANGE)
             & (self.indicators["of"] == new.indicator)
-            & (self.indicators["base"] == base)
+            & (self.indicators["base"].isin(bases))
         ]:
             found = self.view.at(str(indicator), new.period, new.region)
             if found is not None and _agrees(found, self.difference(old, new)):

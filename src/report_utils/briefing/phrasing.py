@@ -99,7 +99,9 @@ class Phrasebook:
     translated by the catalogue's ``units``. ``readable_formula`` spells a derived figure's
     formula for the reader (names, not ids). ``meaning`` adds, for a phrase of a figure, what
     the metadata says about it (``meaning.Meaning.context``); ``context`` holds the values every
-    template sees (the region, its level's words, the as-of month).
+    template sees (the region, its level's words, the as-of month). ``data_units`` are the
+    entries of meta/units.csv for this language, ``precision`` each indicator's significant
+    digits (``amounts``).
     """
 
     def __init__(
@@ -112,12 +114,14 @@ class Phrasebook:
         messages: dict[str, Any] | None = None,
         meaning: Callable[[str, Figure], dict[str, Any]] | None = None,
         context: dict[str, Any] | None = None,
+        data_units: Mapping[str, Any] | None = None,
+        precision: Mapping[str, int] | None = None,
     ):
         self.lang = lang
         self.messages = messages if messages is not None else catalogue(lang)
         self.lineage = lineage
         self.source_titles = source_titles
-        self.amounts = Amounts(lang, self.messages, unit_names or {})
+        self.amounts = Amounts(lang, self.messages, unit_names or {}, data_units, precision)
         self.unit_names = self.amounts.unit_names
         self.readable_formula = readable_formula or (lambda formula: formula)
         self.meaning = meaning
@@ -240,18 +244,25 @@ class Phrasebook:
         )
 
     def amt(
-        self, figure: Figure, abs: bool = False, unit: bool = True, spell: bool = False
+        self,
+        figure: Figure,
+        abs: bool = False,
+        unit: bool = True,
+        words: bool = True,
+        spell: bool = False,
     ) -> Markup:
         """Number with qualifier and unit, marked when derived: 约160亿元, 80%左右, 6.4%（推算）.
 
         ``unit=False`` leaves the unit out, for sentences that name the counted thing;
+        ``words=False`` keeps its currency and magnitude but not the words after them, for a
+        change that follows its level ("38.52 million people, down 60,000 from ...");
         ``spell=True`` writes a whole number under ten in words where the language does.
         """
         figure = _present(figure)
         shown = self.amount(figure, abs)
         lead, units = (
-            Markup('<span class="unit">{}</span>').format(words) if unit and words else ""
-            for words in (shown.prefix, shown.suffix)
+            Markup('<span class="unit">{}</span>').format(text) if unit and text else ""
+            for text in (shown.prefix, shown.suffix if words else shown.words())
         )
         return Markup("{}{}{}{}{}{}").format(
             shown.before,
@@ -359,6 +370,13 @@ class Phrasebook:
         return self.text(
             "period.date_range", **parts, end_month=int(end[5:7]), end_day=int(end[8:10])
         )
+
+    def published_text(self, published: str) -> str:
+        """A source's publication date: a day, or the month when that is all the source says
+        (2022-03, meta/sources.csv ``published``); empty when not known."""
+        if not published:
+            return ""
+        return self.month_text(published) if len(published) == 7 else self.date_text(published)
 
     def date(self, start: str, end: str | None = None) -> Markup:
         return _label(self.date_text(start, end))

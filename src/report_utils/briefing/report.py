@@ -32,7 +32,7 @@ from report_utils.briefing import (
     release,
     request,
 )
-from report_utils.briefing.amounts import indicator_units
+from report_utils.briefing.amounts import indicator_precision, indicator_units
 from report_utils.briefing.cache import checked_data, loaded
 from report_utils.briefing.figures import AsOf, Figure, Lineage
 from report_utils.briefing.html import Block, Blocks
@@ -50,7 +50,8 @@ from report_utils.errors import DataValidationError, ParameterError, ReportError
 from report_utils.fonts import cjk_font
 from report_utils.limits import TimeLimitExceeded, briefing_time_limit, section_time_limit
 from report_utils.paths import DATA_DIR
-from report_utils.tables.asof import known_by
+from report_utils.tables import units as unit_table
+from report_utils.tables.asof import fresh, known_by
 from report_utils.tables.formula import REF_RE
 from report_utils.tables.periods import Period
 
@@ -79,7 +80,8 @@ class Briefing:
         )
         self.lang = lang
         self.dataset, self.spec = checked_data(self.data_dir, lang)
-        self.asof = AsOf(self.dataset, asked.period, asked.region)
+        rule, max_age = self.spec.as_of, self.spec.max_age  # briefing.yml: tables.asof
+        self.asof = AsOf(self.dataset, asked.period, asked.region, rule, max_age)
         self.compare = compare  # the month "since the last briefing" compares with
         self.names = Names(self.dataset, lang, self.spec.language)
         self.lineage = Lineage()
@@ -90,6 +92,8 @@ class Briefing:
             unit_names=indicator_units(self.dataset.indicators, lang),
             readable_formula=self._readable,
             messages=catalogues.briefing_catalogue(self.data_dir, lang),
+            data_units=unit_table.entries(self.dataset.units, lang),
+            precision=indicator_precision(self.dataset.indicators),
         )
         self.meaning = Meaning(self.asof, self.names, self.phrases)
         self.phrases.meaning = self.meaning.context
@@ -162,7 +166,8 @@ class Briefing:
         (``sections.<id>.summary``); a section with no figure as of the month has none."""
         p, messages = self.phrases, []
         for section_id in self.spec.summary:
-            found = kinds.resolve(self._section_spec(section_id).slots(), self.asof)
+            section = self._section_spec(section_id)
+            found = kinds.resolve(section.slots(), self.asof, section.max_age)
             if next(iter(found.values()), None) is None:
                 continue
             try:
@@ -284,7 +289,7 @@ class Briefing:
                         title=title,
                         original=original if original != title else "",
                         authors=self.names.localized(s, "authors"),
-                        published=p.date_text(s["published"]) if s["published"] else "",
+                        published=p.published_text(s["published"]),
                     )
                 )
             )
@@ -307,7 +312,8 @@ class Briefing:
 
     def analyst_notes(self) -> Block:
         """The relations declared in the data's rules, recomputed: mismatches listed, never
-        fixed. For the analyst; the last block of the briefing."""
+        fixed. For the analyst; the last block of the briefing. Rules on figures the briefing
+        would not show as its latest (older than its ``max_age``) are left out."""
         from report_utils.tables.reconcile import reconcile
 
         p = self.phrases
@@ -320,6 +326,7 @@ class Briefing:
             ]
             for r in results
             if known_by(r.checked.period.end, self.asof.month)
+            and fresh(r.checked.period.end, self.asof.month, self.spec.max_age)
             and r.checked.region == self.asof.home
         ]
         note = p.text("analyst.intro")

@@ -41,6 +41,7 @@ PERIODS = ("same", "latest", "year_earlier")
 # Sizes a briefing is built for, ten times the shipped spec's (4 headlines, 10 sections, 8 slots
 # a section): refused up front, with the limit, rather than a kernel that runs out of time.
 MAX_SECTIONS, MAX_HEADLINES, MAX_SLOTS = 100, 40, 80
+MAX_AGE_YEARS = 200
 
 
 class _Model(BaseModel):
@@ -76,6 +77,9 @@ class SectionSpec(_Model):
     chart: list[str] | ChartSpec | None = None
     series: bool | None = None
     subjects: list[Literal["company", "project", "park", "event"]] | None = None
+    # The oldest a figure shown as its indicator's latest may be, in years before the as-of
+    # year (default: the spec's ``max_age``); any section kind takes it.
+    max_age: int | None = Field(default=None, ge=0, le=MAX_AGE_YEARS)
 
     def slots(self) -> dict[str, Slot]:
         """The section's slots, each spelled out (a bare id is ``{indicator: id}``); the first
@@ -89,7 +93,7 @@ class SectionSpec(_Model):
 
     def options(self) -> set[str]:
         """The keys the spec gives this section (besides id and kind)."""
-        return {k for k in self.model_fields_set if k not in ("id", "kind")}
+        return {k for k in self.model_fields_set if k not in ("id", "kind", "max_age")}
 
 
 class Headline(_Model):
@@ -112,6 +116,12 @@ class Spec(_Model):
     # ``sections.<id>.summary`` of the catalogues, given that section's slots.
     summary: list[str] = Field(default=[], max_length=MAX_SECTIONS)
     sections: list[SectionSpec] = Field(max_length=MAX_SECTIONS)
+    # What "as of a month" means (``tables.asof``): the figures whose reference period has ended
+    # by then, or those whose source was published by then (``known_by_then``).
+    as_of: Literal["reference_period", "known_by_then"] = "reference_period"
+    # A figure shown as its indicator's latest is from the as-of year or at most this many
+    # years before it (a section may say otherwise: its ``max_age``).
+    max_age: int = Field(default=1, ge=0, le=MAX_AGE_YEARS)
 
 
 def _slots(figures: dict[str, str | Slot] | None) -> dict[str, Slot]:

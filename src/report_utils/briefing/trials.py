@@ -32,6 +32,7 @@ from report_utils.briefing.phrasing import TEMPLATE_GLOBALS, Missing, Phrasebook
 from report_utils.briefing.spec import Slot
 from report_utils.errors import Problem
 from report_utils.strict_yaml import Located
+from report_utils.tables import units as unit_table
 from report_utils.tables.periods import Period
 
 # Groups of a catalogue whose text leaves are templates (the others are words, units, regexes).
@@ -193,6 +194,7 @@ class Trial:
             {},
             unit_names=indicator_units(self.indicators, lang),
             messages=messages,
+            data_units=unit_table.entries(dataset.units, lang),
             meaning=self._meaning,
             context={"region": self.region, "scope": self.words.get("scope", ""), "as_of": ""},
         )

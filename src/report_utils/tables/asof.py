@@ -8,6 +8,14 @@ reader of the data (the briefing's figures, the changes since the last briefing,
 digest that decides whether a briefing is out of date) asks this module, so they cannot drift
 apart.
 
+What "as of month M" means is the briefing's choice (``as_of`` in briefing.yml, ``RULES``): the
+*reference period* (the default: a figure for 2021 is seen as of 2021-12) or *known by then* (a
+figure is seen once its source was published: the 2021 communiqué, published 2022-03, is first
+seen as of 2022-03; a source with no ``published`` date counts from its period, as the reference
+rule does). A figure shown as its indicator's latest is at most ``max_age`` years older than the
+as-of year (``fresh``; default 1: the as-of year and the one before), so a 2018 figure never
+stands for "latest" in a 2021 briefing.
+
 The months a briefing can be as of are the months in which a *reported* figure's period or an
 event ends. (A derived figure, e.g. last year's share worked back from this year's, was not
 known in its own month, so it does not make a month.)
@@ -25,12 +33,21 @@ if TYPE_CHECKING:  # planning a no-op build imports this module, and must not im
 # The month a figure became known (load.py adds it): its period's end, or for a derived figure
 # the latest month of the figures its formula uses.
 KNOWN = "_known"
+# The month a figure's source was published (load.py adds it; empty when not known).
+PUBLISHED = "_published"
+REFERENCE_PERIOD, KNOWN_BY_THEN = "reference_period", "known_by_then"
+RULES = (REFERENCE_PERIOD, KNOWN_BY_THEN)
+MAX_AGE = 1  # years before the as-of year a latest figure may be from
 
 
-def month_of(frame: pd.DataFrame, table: str) -> pd.Series:
-    """The month (``YYYY-MM``) each row of a fact table refers to."""
+def month_of(frame: pd.DataFrame, table: str, rule: str = REFERENCE_PERIOD) -> pd.Series:
+    """The month (``YYYY-MM``) each row of a fact table refers to, or under ``known_by_then``
+    the month a figure became known (its source's publication, when later)."""
     if table == "figures":
-        return frame[KNOWN] if KNOWN in frame else frame["period_end"]
+        known = frame[KNOWN] if KNOWN in frame else frame["period_end"]
+        if rule == KNOWN_BY_THEN and PUBLISHED in frame:
+            return known.where(known >= frame[PUBLISHED], frame[PUBLISHED])
+        return known
     if table == "events":
         return frame["date_end"].str[:7]
     if table in ("projects", "cases"):
@@ -43,9 +60,17 @@ def known_by(month_of_row: str, month: str) -> bool:
     return month_of_row <= month
 
 
-def visible(frame: pd.DataFrame, table: str, month: str) -> pd.DataFrame:
-    """The rows of a fact table a briefing as of ``month`` can see."""
-    return frame[month_of(frame, table) <= month]
+def visible(
+    frame: pd.DataFrame, table: str, month: str, rule: str = REFERENCE_PERIOD
+) -> pd.DataFrame:
+    """The rows of a fact table a briefing as of ``month`` can see (``rule``: see above)."""
+    return frame[month_of(frame, table, rule) <= month]
+
+
+def fresh(period_end: str, month: str, max_age: int = MAX_AGE) -> bool:
+    """Whether a figure whose period ends at ``period_end`` may be shown as the latest in a
+    briefing as of ``month``: at most ``max_age`` years before the as-of year."""
+    return int(period_end[:4]) >= int(month[:4]) - max_age
 
 
 def after(frame: pd.DataFrame, table: str, month: str) -> pd.DataFrame:
@@ -59,11 +84,15 @@ def of_region(frame: pd.DataFrame, region: str | None) -> pd.DataFrame:
 
 
 def months(dataset: Any, region: str | None = None) -> list[str]:
-    """Every month a briefing (of ``region``, or of any region) can be as of, oldest first."""
+    """Every month a briefing (of ``region``, or of any region) can be as of, oldest first: the
+    months reported figures and events refer to, and the month a release was published after
+    its period (when a ``known_by_then`` briefing first shows it: 2022-03 for the 2021
+    communiqué)."""
     figures = of_region(dataset.figures, region)
     reported = figures[figures["status"] == "reported"]
     events = of_region(dataset.events, region)
-    return sorted(set(month_of(reported, "figures")) | set(month_of(events, "events")))
+    known = month_of(reported, "figures", KNOWN_BY_THEN)
+    return sorted(set(month_of(reported, "figures")) | set(known) | set(month_of(events, "events")))
 
 
 def latest_month(dataset: Any, region: str | None = None) -> str | None:

@@ -109,6 +109,20 @@ DATE = [
     when(DATE_RE, in_years, _YEARS),
     when(DATE_RE, lambda v: not in_years(v) or is_calendar_date(v), "no such day in the calendar"),
 ]
+# A day, or a month when that is all a release says of its date (a communiqué "published in
+# March 2022" is 2022-03).
+_DAY_OR_MONTH_RE = re.compile(rf"{DATE_RE.pattern}|{MONTH_RE.pattern}")
+DAY_OR_MONTH = [
+    regex(_DAY_OR_MONTH_RE, "expected a date as YYYY-MM-DD or a month as YYYY-MM, e.g. 2022-03"),
+    when(_DAY_OR_MONTH_RE, in_years, _YEARS),
+    when(DATE_RE, lambda v: not in_years(v) or is_calendar_date(v), "no such day in the calendar"),
+]
+POSITIVE = [
+    check(
+        lambda s: s.map(lambda v: v == "" or (bool(NUMBER_RE.match(v)) and float(v) > 0)),
+        "expected a number above 0",
+    ),
+]
 IDENT = regex(re.compile(r"^[a-z][a-z0-9_]*$"), "expected an id of lower-case letters, digits, _")
 SLUG = regex(re.compile(r"^[a-z0-9][a-z0-9-]*$"), "expected an id of lower-case letters, digits, -")
 INTEGER = regex(re.compile(r"^\d$"), "expected a whole number of decimals from 0 to 9")
@@ -140,7 +154,12 @@ def region_column(regions: Iterable[str] | None) -> pa.Column:
 
 
 # Columns holding numbers, per table: normalised before validation, converted after it.
-NUMBER_COLUMNS = {"figures": ("value",), "projects": ("capacity",), "cases": ("value",)}
+NUMBER_COLUMNS = {
+    "figures": ("value",),
+    "projects": ("capacity",),
+    "cases": ("value",),
+    "units": ("scale",),
+}
 
 # Longest text a cell may hold, in characters, by column name in any table (data/README.md lists
 # them). Every cell ends up on a page, and page layout takes longer than the text grows: a

@@ -3,7 +3,8 @@
 Standard library only, on purpose: a no-op ``briefing build`` hashes these files to decide that
 nothing changed, without importing pandas (see ``build.digests``).
 
-The inputs are ``meta/<table>.csv`` for each metadata table, and every ``.csv`` and ``.xlsx``
+The inputs are ``meta/<table>.csv`` for each metadata table (``meta/units.csv`` when there is
+one), and every ``.csv`` and ``.xlsx``
 file directly inside ``figures/``, ``events/``, ``projects/``, ``cases/`` and ``rules/`` (with the
 ``.xls`` and ``.ods`` files there, so that reading can report them); the briefing spec
 ``briefing.yml`` and its sentences ``messages/<lang>.yml``; and the source texts the quotes are
@@ -26,6 +27,7 @@ from report_utils.paths import (
     FACT_TABLES,
     MESSAGES_SUFFIX,
     META_TABLES,
+    OPTIONAL_META_TABLES,
     RULES_SUBDIR,
     messages_dir,
     meta_file,
@@ -47,6 +49,9 @@ def table_files(data_dir: Path, table: str) -> list[Path]:
     data_dir = Path(data_dir)
     if table in META_TABLES:
         return [meta_file(data_dir, table)]
+    if table in OPTIONAL_META_TABLES:
+        path = meta_file(data_dir, table)
+        return [path] if path.exists() or path.is_symlink() else []
     folder = data_dir / table
     if not folder.is_dir():
         return []
@@ -62,7 +67,7 @@ def input_files(data_dir: Path) -> list[Path]:
     """Every input file of the data folder (metadata, facts, rules, the spec, its sentences,
     the source texts), sorted by path."""
     data_dir = Path(data_dir)
-    tables = (*META_TABLES, *FACT_TABLES, RULES_SUBDIR)
+    tables = (*META_TABLES, *OPTIONAL_META_TABLES, *FACT_TABLES, RULES_SUBDIR)
     files = [p for table in tables for p in table_files(data_dir, table)]
     if spec_file(data_dir).exists():
         files.append(spec_file(data_dir))

@@ -10,16 +10,18 @@ Every problem is collected (not just the first) and reported as ``path:line: col
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 
 from report_utils.errors import DataValidationError, Problem, display_path
+from report_utils.paths import OPTIONAL_META_TABLES
 from report_utils.tables import asof, fact_rules, files, relations, schema
+from report_utils.tables import units as unit_table
 from report_utils.tables.cells import NUMBER_COLUMNS, normalize_number
-from report_utils.tables.quotes import check_quotes
+from report_utils.tables.quotes import check_quotes, unit_magnitude
 
 # Reading one file lives in ``reading``; these names are imported from here too.
 from report_utils.tables.reading import (  # noqa: F401
@@ -47,6 +49,8 @@ class Dataset:
     projects: pd.DataFrame
     cases: pd.DataFrame
     files: list[Path]
+    # meta/units.csv by id (empty when the folder has none): units over the package's
+    units: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def latest_month(self, region: str | None = None) -> str:
         """The latest month any figure, event, project or case (of ``region``) refers to."""
@@ -81,7 +85,7 @@ class Dataset:
 def _read_all(data_dir: Path, table: str, table_schema) -> tuple[pd.DataFrame, list[Problem]]:
     frames, problems = [], []
     paths = files.table_files(data_dir, table)
-    if not paths:
+    if not paths and table not in OPTIONAL_META_TABLES:
         problems.append(
             Problem(
                 display_path(data_dir / table),
@@ -148,7 +152,8 @@ def validate(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
     indicators, p1 = _read_all(data_dir, "indicators", schema.INDICATORS)
     regions, p2 = _read_all(data_dir, "regions", schema.REGIONS)
     sources, p3 = _read_all(data_dir, "sources", schema.SOURCES)
-    problems += p1 + p2 + p3
+    units, p8 = _read_all(data_dir, "units", schema.UNITS)
+    problems += p1 + p2 + p3 + p8
     # A metadata table that failed to load checks no ids: one missing file, one problem.
     ids = [None if frame.empty else frame["id"] for frame in (indicators, regions, sources)]
     figures, p4 = _read_all(data_dir, "figures", schema.figures_schema(*ids))
@@ -169,6 +174,12 @@ def validate(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
         figures = _to_numbers(figures, "figures")
         problems += fact_rules.figure_rules(figures, indicators)
         figures[asof.KNOWN] = fact_rules.known_months(figures)
+        if clean(p3):
+            published = dict(zip(sources["id"], sources["published"].str[:7], strict=True))
+            figures[asof.PUBLISHED] = figures["source"].map(published).fillna("")
+    if clean(p8):
+        units = _to_numbers(units, "units").set_index("id")
+        problems += unit_table.unit_rules(units, unit_magnitude)
     if clean(p5, p7):
         problems += fact_rules.event_rules(cases, events)
     if clean(p1, p2):
@@ -211,6 +222,7 @@ def validate(data_dir: Path) -> tuple[Dataset | None, list[Problem]]:
         projects=_to_numbers(projects, "projects"),
         cases=_to_numbers(cases, "cases"),
         files=files.input_files(data_dir),
+        units=units,
     )
     return dataset, sorted(set(problems))
 

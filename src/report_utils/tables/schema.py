@@ -17,11 +17,13 @@ from report_utils.paths import name_problem
 from report_utils.strict_yaml import load_yaml
 from report_utils.tables.cells import (
     DATE,
+    DAY_OR_MONTH,
     IDENT,
     INTEGER,
     MONTH,
     NUMBER,
     NUMBER_RE,
+    POSITIVE,
     REGION_ID_CHECK,
     SLUG,
     cells,
@@ -46,9 +48,13 @@ from report_utils.tables.formula import REF_RE
 # region or indicator over the same period.
 INDICATOR_KINDS = ("growth", "share", "rank", "count", "amount", "capacity", "change", "gap")
 BETTER = ("higher", "lower")
-# What a change is measured against: the same period a year earlier, or the previous period of
-# the same kind (1—6月 for 1—9月).
-CHANGE_BASES = ("year_earlier", "previous")
+# What a change is measured against: the same period a year earlier (比上年同期), the previous
+# period of the same kind (1—6月 for 1—9月), the previous year (a year's flow: 比上年) or the end
+# of the previous year (a stock at a year's end: 比上年末).
+CHANGE_BASES = ("year_earlier", "previous", "previous_year", "previous_year_end")
+# A flow is counted over its period (output, investment: 1—9月); a stock is a level at a date
+# (year-end population, a balance): its period is the month it is measured at.
+MEASURES = ("flow", "stock")
 FIGURE_STATUSES = ("reported", "derived")
 # Codes the tables write in the data's language: package data (codes.yaml), read strictly.
 CODES = load_yaml((Path(__file__).parent / "codes.yaml").read_text(encoding="utf-8"))[0]
@@ -85,6 +91,12 @@ INDICATORS = table_schema(
         "better": optional(one_of(BETTER, "direction")),
         "of": optional(IDENT),
         "base": optional(),
+        "measure": optional(one_of(MEASURES, "measure")),
+        # Significant digits an amount keeps when a language restates it in a larger word
+        # (19586.42亿元 with 3: "CNY 1.96 trillion"); empty: every digit the table writes.
+        "precision": optional(
+            regex(re.compile(r"^([1-9]|1[0-5])$"), "expected significant digits from 1 to 15")
+        ),
         "among": optional(),  # a rank: the region it places its region in (default: parent)
         "colour": optional(regex(re.compile(r"^#[0-9a-fA-F]{6}$"), "expected a colour as #rrggbb")),
     },
@@ -96,7 +108,7 @@ INDICATORS = table_schema(
         ),
         row_check(
             lambda df: ~df["kind"].isin(("change", "gap")) | (cells(df, "base") != ""),
-            "a change names its base (year_earlier or previous); a gap names the region or "
+            f"a change names its base ({' or '.join(CHANGE_BASES)}); a gap names the region or "
             "indicator it is measured against (column 'base')",
             "base",
         ),
@@ -116,7 +128,8 @@ def _region_id(cell: str) -> bool:
 
 
 # A region's level gives the words for it in sentences (全省, 全市, 全国 / the province ...).
-REGION_LEVELS = ("country", "province", "prefecture", "autonomous_prefecture", "county")
+# A group of regions (东部/中部/西部, 长江经济带) is worded by its own name (高于西部地区).
+REGION_LEVELS = ("country", "province", "prefecture", "autonomous_prefecture", "county", "group")
 # home: briefed by default; region: briefed on request (--region, --all-regions);
 # comparison: only compared with.
 REGION_ROLES = ("home", "region", "comparison")
@@ -152,10 +165,38 @@ SOURCES = table_schema(
         "title_en": col(required=False),
         "authors": col(required=False),
         "authors_en": translation(),
-        "published": col(DATE, required=False),
+        # The day the source was published, or its month when that is all it says (2022-03).
+        "published": col(DAY_OR_MONTH, required=False),
         "locator": col(required=False),
         "note": col(required=False),
     },
+)
+
+
+# Units as the tables write them (meta/units.csv, optional), over the package's: the base unit a
+# unit scales to, and how each language shows an amount of it (see data/README.md). ``en_large``:
+# an amount of a million or more in words (CNY 1.96 trillion, 38.52 million people) or in
+# digits (100,000 tonnes a year).
+UNIT_LARGE = ("words", "digits")
+UNITS = table_schema(
+    "units",
+    {
+        "id": col(),
+        "base": optional(),
+        "scale": optional(NUMBER, POSITIVE),
+        "zh": optional(),
+        "en": optional(),
+        "en_one": optional(),
+        "en_before": optional(),
+        "en_large": optional(one_of(UNIT_LARGE, "en_large")),
+    },
+    checks=[
+        row_check(
+            lambda df: (cells(df, "scale") == "") | (cells(df, "base") != ""),
+            "a unit with a scale names the base unit it scales to (column 'base')",
+            "base",
+        )
+    ],
 )
 
 
@@ -263,6 +304,7 @@ def cases_schema(sources: Iterable[str], regions: Iterable[str] | None = None):
 # Columns that identify a row: two rows with the same key are an error.
 KEYS = {
     "indicators": ("id",),
+    "units": ("id",),
     "regions": ("id",),
     "sources": ("id",),
     "figures": ("indicator", "region", "period_start", "period_end"),

@@ -90,7 +90,11 @@ def found_changes(
     there is none), the moves and, after a briefing that exists, the new figures of the
     region."""
     since = compare or last_briefing(view)
-    then = AsOf(view.dataset, since, view.home) if since is not None else None
+    then = (
+        AsOf(view.dataset, since, view.home, rule=view.rule, max_age=view.max_age)
+        if since is not None
+        else None
+    )
     moves, new = [], []
     for indicator in view.indicators():
         now_f = view.latest(indicator)
@@ -195,7 +199,7 @@ def _move(ctx: Context, move: Move) -> Markup:
         )
     way = meaning.direction(move)  # a rank that moved up went down in number
     if move.worked_out:
-        frame = meaning.frame(move.base, move.old, kind, way)
+        frame = meaning.frame(move.base, move.old, kind, way, move.new.period.year - 1)
         change = book.phrase("change", move.change, of_kind=kind, direction=way, frame=frame)
     else:
         change = book.phrase("change", move.change)

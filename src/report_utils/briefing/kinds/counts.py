@@ -23,7 +23,8 @@ def _variables(spec) -> dict[str, set[str]]:
 @register("counts", options={"indicators"}, keys=KEYS, variables=_variables)
 def build(ctx: Context) -> Section | None:
     view, book = ctx.view, ctx.book
-    found = [f for f in (view.latest(i) for i in ctx.spec.indicators or []) if f is not None]
+    latest = (view.latest(i, max_age=ctx.spec.max_age) for i in ctx.spec.indicators or [])
+    found = [f for f in latest if f is not None]
     if not found:
         return None
     paragraphs = []

@@ -92,16 +92,19 @@ class Context:
 
     def slots(self) -> dict[str, Figure | None]:
         """The figures of the section's slots as of the month (None where there is none)."""
-        return resolve(self.spec.slots(), self.view)
+        return resolve(self.spec.slots(), self.view, self.spec.max_age)
 
     def values(self) -> dict[str, Any]:
         """The slots as its sentences see them (``phrasing.Missing`` where there is none)."""
         return template_values(self.slots())
 
 
-def resolve(slots: dict[str, Slot], view: AsOf) -> dict[str, Figure | None]:
-    """Figures for slots: the first (and any ``period: latest``) the latest of its indicator,
-    the others for the period of the slot they go ``with`` (default: the first)."""
+def resolve(
+    slots: dict[str, Slot], view: AsOf, max_age: int | None = None
+) -> dict[str, Figure | None]:
+    """Figures for slots: the first (and any ``period: latest``) the latest of its indicator
+    (no older than ``max_age`` years before the as-of year: the briefing's by default), the
+    others for the period of the slot they go ``with`` (default: the first)."""
     found: dict[str, Figure | None] = {}
     first = next(iter(slots), None)
     for name, slot in slots.items():
@@ -109,10 +112,11 @@ def resolve(slots: dict[str, Slot], view: AsOf) -> dict[str, Figure | None]:
         if slot.period == "latest":
             if slot.region == COMPARED:
                 figure = next(
-                    (f for r in view.comparison if (f := view.latest(slot.indicator, r))), None
+                    (f for r in view.comparison if (f := view.latest(slot.indicator, r, max_age))),
+                    None,
                 )
             else:
-                figure = view.latest(slot.indicator, region)
+                figure = view.latest(slot.indicator, region, max_age)
         else:
             anchor = found.get(slot.with_ or first or "")
             period = anchor.period if anchor is not None else None

@@ -1,0 +1,49 @@
+"""The layout check an analyst runs (``report_utils.layout``): ``briefing build`` warns about thin
+pages of the briefings it built, and ``briefing validate --layout`` reports the briefings of an
+output folder, with the measure the project's tests use (``export.measure``). The briefing is
+the SYNTHETIC release (tests/briefing/synthetic_release.py): no headline cards, so its summary
+page is short."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# the synthetic data sets live beside the briefing tests (pytest puts that folder on the path
+# only for the tests inside it)
+sys.path.insert(0, str(Path(__file__).parent / "briefing"))
+import synthetic_release
+
+pytestmark = pytest.mark.e2e
+THIN = re.compile(r"briefing\.pdf:(\d+): -: warning: page \1 of (\d+) is (\d+)% full")
+
+
+def briefing(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "report_utils", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_build_warns_of_a_thin_page_and_validate_reports_it(tmp_path: Path) -> None:
+    data, out = synthetic_release.make(tmp_path), tmp_path / "out"
+    built = briefing(
+        "build", "--data", str(data), "--out", str(out), "--lang", "en", "--period", "2021-12"
+    )
+    assert built.returncode == 0, built.stdout + built.stderr  # a warning fails nothing
+    warned = THIN.search(built.stderr)
+    assert warned is not None, built.stderr
+    assert int(warned.group(3)) < 34 and int(warned.group(1)) < int(warned.group(2))
+
+    checked = briefing("validate", "--data", str(data), "--layout", "--out", str(out))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert THIN.search(checked.stdout).group(0) == warned.group(0)
+    # without --layout, validate reads only the data
+    assert "warning: page" not in briefing("validate", "--data", str(data)).stdout
