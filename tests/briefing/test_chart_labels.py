@@ -1,0 +1,42 @@
+from report_utils.briefing import chart_labels
+
+
+def test_wrap_keeps_explicit_lines():
+    assert chart_labels.wrap("一二三四\n（五）", 6) == "一二\n三四\n（五）"
+    assert chart_labels.wrap("短", 8) == "短"
+
+
+def test_wrap_leaves_no_character_alone_and_keeps_punctuation_with_its_words():
+    """A Chinese label never ends with one character on a line of its own, never starts a line
+    with closing punctuation, never ends one with opening punctuation."""
+    title = (
+        "《关于推进开发区高质量发展的指导意见》和"
+        "《关于实施工业倍增行动奋力实现工业大突破的意见》相继印发"
+    )
+    for width in range(8, 50, 2):
+        lines = chart_labels.wrap(title, width, max_lines=None).split("\n")
+        assert "".join(lines) == title  # nothing cut or lost
+        assert all(len(line) > 1 for line in lines), (width, lines)
+        assert not any(chart_labels.closing(line[0]) for line in lines), (width, lines)
+        assert not any(chart_labels.opening(line[-1]) for line in lines), (width, lines)
+    # 22 characters in 42 columns: the 22nd would be alone; it takes the 21st with it
+    assert chart_labels.wrap("全省新型工业化暨开发区高质量发展大会在贵阳召", 42).split("\n") == [
+        "全省新型工业化暨开发区高质量发展大会在贵",
+        "阳召",
+    ]
+
+
+def test_wrap_counts_display_width():
+    lines = chart_labels.wrap("一二三四五六七八九十", 8).split("\n")
+    assert lines == ["一二三四", "五六七八", "九十"]
+    assert chart_labels.wrap("Industrial tax revenue", 12) == "Industrial\ntax revenue"
+    mixed = chart_labels.wrap("Value of 贵州省开发区 zones", 12).split("\n")
+    assert all(chart_labels.display_width(line) <= 12 for line in mixed)
+
+
+def test_wrap_caps_very_long_labels():
+    wrapped = chart_labels.wrap("A" * 300, 20, max_lines=3).split("\n")
+    assert len(wrapped) == 3 and wrapped[-1].endswith("…")
+    assert all(chart_labels.display_width(line) <= 20 for line in wrapped)
+    cjk = chart_labels.wrap("长" * 200, 20, max_lines=4).split("\n")
+    assert len(cjk) == 4 and all(chart_labels.display_width(line) <= 20 for line in cjk)
