@@ -126,11 +126,11 @@ def source_note(text: str) -> Markup:
 
 
 def figure(chart: Chart, kind: str, caption: Markup) -> Markup:
-    """A chart with its alt text, shown at half its pixel size (sharp on a dense screen)."""
+    """A chart with its alt text, vector (SVG), shown at its size in CSS pixels."""
     return Markup(
         '<figure class="{}"><img src="{}" alt="{}" width="{}" height="{}">'
         "<figcaption>{}</figcaption></figure>"
-    ).format(kind, chart.data_uri(), chart.alt, chart.width_px // 2, chart.height_px // 2, caption)
+    ).format(kind, chart.data_uri(), chart.alt, chart.width_px, chart.height_px, caption)
 
 
 def section(
