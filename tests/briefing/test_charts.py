@@ -2,7 +2,6 @@
 
 import base64
 import io
-from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -107,20 +106,3 @@ def test_no_state_leaks_into_the_caller(bars):
     before = dict(mpl.rcParams)
     charts.bar_chart(bars, "标题", "增速（%）", "alt")
     assert dict(mpl.rcParams) == before
-
-
-def test_timeline():
-    moments = [
-        charts.Moment(date(2021, 3, 2), date(2021, 3, 2), "大会召开"),
-        charts.Moment(date(2021, 9, 26), date(2021, 9, 28), "博览会举办"),
-    ]
-    months = [f"{m}月" for m in range(1, 13)]
-    chart = charts.timeline_chart(moments, 2021, months, "大事记", "alt")
-    assert _size_matches(chart)
-    home = charts.HOME.encode()
-    one_day = charts.timeline_chart(moments[:1], 2021, months, "大事记", "alt")
-    # the range is drawn as a bar besides the dots: more marks in the house colour
-    assert chart.svg.count(home) > one_day.svg.count(home) > 0
-    # a long title is wrapped onto more lines: its row, and the chart, grow taller
-    long = [charts.Moment(date(2021, 3, 2), date(2021, 3, 2), "大会召开" * 20), moments[1]]
-    assert charts.timeline_chart(long, 2021, months, "大事记", "alt").height_px > chart.height_px

@@ -13,12 +13,10 @@ import base64
 import io
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 
 import matplotlib as mpl
 import pandas as pd
 import seaborn as sns
-from matplotlib.dates import date2num
 from matplotlib.figure import Figure as MplFigure
 
 from report_utils.briefing.chart_labels import wrap
@@ -292,53 +290,3 @@ def _legend_below(fig: MplFigure, ax, groups: int) -> None:
         ax.get_legend().remove()
         # at most three entries a row: five long names side by side are wider than the page
         fig.legend(handles, names, loc="outside lower center", ncols=min(groups, 3), frameon=False)
-
-
-@dataclass(frozen=True)
-class Moment:
-    start: date
-    end: date
-    label: str
-
-
-def timeline_chart(
-    moments: list[Moment],
-    year: int,
-    month_labels: list[str],
-    title: str,
-    alt: str,
-    wrap_width: int = 44,
-    fonts: tuple[str, ...] | None = None,
-) -> Chart:
-    """Events as dots (ranges as bars) on a one-year axis, titles as row labels.
-
-    A row is as tall as its label's lines, so long titles do not run into their neighbours.
-    """
-    labels = [wrap(m.label, wrap_width, max_lines=None) for m in moments]  # never cut
-    heights = [max(1.0, 0.55 * (label.count("\n") + 1)) for label in labels]
-    tops = [sum(heights[:i]) for i in range(len(heights))]
-    centres = [top + h / 2 for top, h in zip(tops, heights, strict=True)]
-    rows = pd.DataFrame(
-        [
-            {"label": label, "x": date2num(m.start), "row": y}
-            for label, m, y in zip(labels, moments, centres, strict=True)
-        ]
-    )
-    height = 1.0 + 0.42 * sum(heights)
-    with mpl.rc_context(house_rc(fonts)):
-        fig = MplFigure(figsize=(WIDTH_IN, height), layout="constrained")
-        ax = fig.subplots()
-        sns.scatterplot(data=rows, x="x", y="row", ax=ax, color=HOME, s=60, legend=False)
-        for y, m in zip(centres, moments, strict=True):
-            if m.end != m.start:
-                ax.hlines(y, date2num(m.start), date2num(m.end), color=HOME, linewidth=5)
-        ax.set_yticks(centres, labels, fontsize=8.5)
-        ax.set_ylim(sum(heights), 0)
-        starts = [date2num(date(year, m, 1)) for m in range(1, 13)]
-        ax.set_xticks(starts, month_labels)
-        ax.set_xlim(date2num(date(year, 1, 1)), date2num(date(year, 12, 31)))
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        ax.set_title(title)
-        svg, w, h = _render(fig)
-    return Chart(svg, alt, w, h)

@@ -83,6 +83,8 @@ INDICATORS = table_schema(
         "base": optional(),
         "among": optional(),  # a rank: the region it places its region in (default: parent)
         "colour": optional(regex(re.compile(r"^#[0-9a-fA-F]{6}$"), "expected a colour as #rrggbb")),
+        # What a figure measures, comparably: a chart draws one measure (briefing.figure_charts).
+        "measure": optional(IDENT),
     },
     checks=[
         row_check(
