@@ -19,10 +19,10 @@ def test_wrap_leaves_no_character_alone_and_keeps_punctuation_with_its_words():
         assert all(len(line) > 1 for line in lines), (width, lines)
         assert not any(chart_labels.closing(line[0]) for line in lines), (width, lines)
         assert not any(chart_labels.opening(line[-1]) for line in lines), (width, lines)
-    # 22 characters in 42 columns: the 22nd would be alone; it takes the 21st with it
+    # 22 characters in 42 columns: the 22nd would be alone; the word before it (贵阳) joins it
     assert chart_labels.wrap("全省新型工业化暨开发区高质量发展大会在贵阳召", 42).split("\n") == [
-        "全省新型工业化暨开发区高质量发展大会在贵",
-        "阳召",
+        "全省新型工业化暨开发区高质量发展大会在",
+        "贵阳召",
     ]
 
 
@@ -40,3 +40,27 @@ def test_wrap_caps_very_long_labels():
     assert all(chart_labels.display_width(line) <= 20 for line in wrapped)
     cjk = chart_labels.wrap("长" * 200, 20, max_lines=4).split("\n")
     assert len(cjk) == 4 and all(chart_labels.display_width(line) <= 20 for line in cjk)
+
+
+def test_chinese_labels_break_between_words_never_inside_one():
+    """The issue's defects ("两年平/均增速", "生产总/值比重") and the shipped labels that wrap:
+    every break falls between two of jieba's words."""
+    assert (
+        chart_labels.wrap("规模以上工业增加值两年平均增速", 24)
+        == "规模以上工业增加值两年\n平均增速"
+    )
+    assert chart_labels.wrap("全部工业增加值占地区生产总值比重", 24) == (
+        "全部工业增加值占地区\n生产总值比重"
+    )
+    for label in ("工业产业投资占固定资产投资比重", "十大工业产业规模以上工业总产值"):
+        lines = chart_labels.wrap(label, 20).split("\n")
+        assert len(lines) > 1 and "".join(lines) == label
+        inside = chart_labels._inside_words(label)
+        ends = [sum(len(line) for line in lines[: i + 1]) for i in range(len(lines) - 1)]
+        assert not set(ends) & inside, lines
+
+
+def test_a_label_that_fits_is_not_segmented():
+    """jieba is asked only about a label that must wrap (an English chart never asks)."""
+    assert chart_labels.wrap("增加值", 24) == "增加值"
+    assert chart_labels._inside_words("Industrial tax revenue") == frozenset()

@@ -31,7 +31,7 @@ def test_bars_values_and_labels(bars):
         assert widths == sorted(b.value for b in bars)
         texts = {t.get_text() for t in ax.texts}
         assert {b.text for b in bars} <= texts
-        assert ax.get_title(loc="left") == "工业增速（%）"
+        assert fig.get_suptitle() == "工业增速（%）"
         assert ax.get_xlabel() == "增速（%）"
         hatched = sorted(round(p.get_width(), 1) for p in ax.patches if p.get_hatch())
         assert hatched == [-9.4, 6.4]
@@ -39,6 +39,11 @@ def test_bars_values_and_labels(bars):
         assert ticks[0] == "规模以上工业增加值"
         assert ax.get_xlim()[0] < -9.4  # room for the negative bar and its label
         fig.canvas.draw()  # a missing glyph would warn here, and warnings are errors
+        # the legend's swatches look like their bars: 全国's only bar is derived, so hatched
+        [legend] = fig.legends
+        swatches = {t.get_text(): h for t, h in zip(legend.texts, legend.legend_handles)}
+        assert swatches["全国"].get_hatch() == "///"
+        assert not swatches["贵州省"].get_hatch()  # some of its bars are reported
 
 
 def test_chart_text_is_drawn_in_the_languages_faces(bars):
@@ -53,7 +58,7 @@ def test_chart_text_is_drawn_in_the_languages_faces(bars):
         with mpl.rc_context(charts.house_rc(fonts)):
             figure = charts.draw_bars(bars, "标题 Title", "增速 Growth (%)")
             figure.savefig(io.BytesIO(), format="png")  # draws every glyph
-            title = figure.axes[0].title
+            title = figure._suptitle  # matplotlib has no public getter for the artist
             path = font_manager.findfont(title.get_fontproperties())
         assert expected in Path(path).name, (roles, path)
 

@@ -18,6 +18,8 @@ import matplotlib as mpl
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Patch
 
 from report_utils.briefing.chart_labels import wrap
 from report_utils.fonts import cjk_font
@@ -119,7 +121,8 @@ def draw_bars(
     # Each row is tall enough for its bars and for the lines of its label.
     lines = max((wrap(x, wrap_width).count("\n") + 1 for x in labels), default=1)
     row = max(0.5 * (1 + 0.3 * (len(groups) - 1)), 0.2 * lines)
-    height = 1.2 + row * len(labels)
+    # room for each line of the title, and a plot at least an inch tall
+    height = 1.2 + 0.25 * title_lines(title).count("\n") + max(1.0, row * len(labels))
     fig = MplFigure(figsize=(WIDTH_IN, height), layout="constrained")
     ax = fig.subplots()
     sns.barplot(
@@ -137,12 +140,57 @@ def draw_bars(
         width=0.7,
     )
     _annotate(ax, bars, labels)
-    ax.set_title(title)
+    _title(fig, title)
     ax.set_xlabel(axis_label)
     ax.set_ylabel("")
     ax.axvline(0, color="#444444", linewidth=0.8)
-    _legend_below(fig, ax, len(groups))
+    _legend_below(fig, ax, len(groups), _swatches(bars, groups, colours))
     return fig
+
+
+HATCH = "///"  # a derived bar, and the legend swatch of a group whose bars are all derived
+DERIVED_ALPHA = 0.75
+
+
+def _swatches(bars: list[Bar], groups: list[str], colours: dict[str, str]) -> list[Patch]:
+    """A legend swatch per group that looks like its bars: hatched when they all are derived
+    (a plain swatch beside hatched bars says they are something else)."""
+    swatches = []
+    for group in groups:
+        derived = all(b.derived for b in bars if b.group == group)
+        swatches.append(
+            Patch(
+                facecolor=colours[group],
+                hatch=HATCH if derived else None,
+                alpha=DERIVED_ALPHA if derived else None,
+                label=group,
+            )
+        )
+    return swatches
+
+
+def _title(fig: MplFigure, title: str) -> None:
+    """The chart's title above it, from the figure's left edge (``title_lines`` wraps it):
+    call inside ``rc_context``."""
+    fig.suptitle(
+        title_lines(title),
+        x=0.01,
+        ha="left",
+        fontsize=_title_size(),
+        fontweight=mpl.rcParams["axes.titleweight"],
+    )
+
+
+def title_lines(title: str) -> str:
+    """The title wrapped to the figure's width: a title longer than the plot is never cut off
+    at the edge. Call inside ``rc_context``."""
+    # A display column (half a CJK character) of bold text is about 0.55 em wide.
+    columns = int((WIDTH_IN - 0.2) * 72 / (0.55 * _title_size()))
+    return wrap(title, columns, max_lines=None)
+
+
+def _title_size() -> float:
+    return FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
 
 
 VALUE_FONTSIZE = 9
@@ -189,8 +237,8 @@ def _annotate(ax, bars: list[Bar], labels: list[str]) -> None:
         bar = min(candidates, key=lambda b: abs(b.value - patch.get_width()))
         unused.remove(bar)
         if bar.derived:
-            patch.set_hatch("///")
-            patch.set_alpha(0.75)
+            patch.set_hatch(HATCH)
+            patch.set_alpha(DERIVED_ALPHA)
         x = patch.get_x() + patch.get_width()
         offset = 0.01 * span if bar.value >= 0 else -0.01 * span
         ax.text(
@@ -244,7 +292,8 @@ def draw_lines(
     rows = pd.DataFrame(
         [{"x": order.index(p.x), "value": p.value, "group": p.group} for p in points]
     )
-    fig = MplFigure(figsize=(WIDTH_IN, 3.2 + 0.25 * len(groups)), layout="constrained")
+    extra = 0.25 * title_lines(title).count("\n")
+    fig = MplFigure(figsize=(WIDTH_IN, 3.2 + 0.25 * len(groups) + extra), layout="constrained")
     ax = fig.subplots()
     missing = [g for g in groups if g not in (palette or {})]
     spare = sns.color_palette("husl", len(missing)).as_hex() if missing else []
@@ -276,17 +325,20 @@ def draw_lines(
     ax.set_ylim(min(0.0, low - pad), high + pad)
     if invert:  # a rank: the best (lowest) on top
         ax.set_ylim(high + pad, max(0.0, low - pad))
-    ax.set_title(title)
+    _title(fig, title)
     ax.set_xlabel("")
     ax.set_ylabel(axis_label)
     _legend_below(fig, ax, len(groups))
     return fig
 
 
-def _legend_below(fig: MplFigure, ax, groups: int) -> None:
-    """One legend entry per group, below the chart, where it hides no bar, label or title."""
+def _legend_below(fig: MplFigure, ax, groups: int, swatches: list[Patch] | None = None) -> None:
+    """One legend entry per group, below the chart, where it hides no bar, label or title
+    (``swatches``: the entries, else the axes' own)."""
     if groups > 1:
         handles, names = ax.get_legend_handles_labels()
+        if swatches is not None:
+            handles, names = swatches, [str(p.get_label()) for p in swatches]
         ax.get_legend().remove()
         # at most three entries a row: five long names side by side are wider than the page
         fig.legend(handles, names, loc="outside lower center", ncols=min(groups, 3), frameon=False)
