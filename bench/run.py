@@ -54,7 +54,7 @@ def median(values: list[float]) -> float:
 
 def latest_and_languages() -> tuple[list[str], list[str]]:
     sys.path.insert(0, str(ROOT / "src"))
-    from report_utils.batch.execute import languages
+    from report_utils.batch.job import languages
     from report_utils.tables.load import load_dataset
 
     return load_dataset(ROOT / "data").months(), languages()

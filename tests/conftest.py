@@ -15,12 +15,12 @@ import pytest
 from hypothesis import settings
 
 from report_utils.batch import runner
-from report_utils.batch.execute import first_home_region
+from report_utils.briefing.request import home_facts
 from report_utils.briefing.spec import Spec, read_spec
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 
 SYNTHETIC_NOTE = "SYNTHETIC TEST DATA"
-HOME = first_home_region(DATA_DIR)  # the region the shipped briefings are about
+HOME = home_facts(DATA_DIR).homes[0]  # the region the shipped briefings are about
 
 
 @cache

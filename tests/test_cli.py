@@ -186,3 +186,101 @@ def test_reconcile_json_is_strict_json():
     result = run("reconcile", "--format", "json")
     assert result.returncode == 0, result.stderr
     assert _strict_json(result.stdout)
+
+
+# --- notebook parameters: -f FILE.yml, --help-notebook, -j, misspelt names -------------------
+
+
+def _build(*args: str):
+    from click.testing import CliRunner
+
+    from report_utils.cli import app
+
+    return CliRunner().invoke(app, ["build", *args])
+
+
+def test_help_notebook_lists_the_notebooks_parameters():
+    result = _build("--help-notebook")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Parameters of briefing.ipynb:"
+    for name, option in [("period", "--period"), ("lang", "--lang"), ("data_dir", "--data")]:
+        assert any(line.startswith(f"  {name} ({option}; default ") for line in lines), lines
+    assert '  lang (--lang; default "zh"): language of the briefing' in result.output
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1"])
+def test_jobs_must_be_at_least_one(tmp_path, jobs):
+    result = _build("--out", str(tmp_path), "-j", jobs)
+    assert result.exit_code == 2
+    assert "Invalid value for '-j' / '--jobs'" in result.output and "x>=1" in result.output
+
+
+def test_a_misspelt_parameter_is_refused_with_did_you_mean(tmp_path):
+    """papermill only warns about ``perod`` and the run goes on with the default period."""
+    result = _build("--out", str(tmp_path), "--format", "html", "-p", "perod=2021-09")
+    assert result.exit_code == 1
+    assert "unknown parameter(s) perod (did you mean 'period', set with --period?)" in (
+        result.output
+    )
+    assert not list(tmp_path.rglob("*.ipynb"))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("period: 2021-09\nperiod: 2021-11\n", "p.yml:2: -: YAML: duplicate key 'period'"),
+        ("- 2021-09\n", "p.yml:1: -: a parameters file is a mapping of NAME: VALUE"),
+        ("lang: zh\nregion:\n  a: 1\n", "p.yml:2: -: region: a value is a number"),
+        ("period: [2021-09\n", "p.yml:2: -: YAML:"),
+    ],
+)
+def test_a_bad_parameters_file_is_one_line_at_its_line(tmp_path, monkeypatch, text, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.yml").write_text(text, encoding="utf-8")
+    result = _build("--out", "out", "-f", "p.yml")
+    assert result.exit_code == 1
+    assert message in result.output, result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "message"),
+    [
+        ("period: 1999-01\n", [], "period 1999-01 has no data"),
+        ("period: 1999-01\n", ["--period", "2030-01"], "period 2030-01 is after the latest"),
+        ("lang: [zh, xx]\n", [], "no message catalogue for language 'xx'"),
+        ("region: 无此地\n", [], "no briefing for region '无此地'"),
+        ("perod: 2021-09\n", [], "unknown parameter(s) perod (did you mean 'period'"),
+        ("compare: 2030-01\n", [], "compare (2030-01) must be before the period"),
+    ],
+)
+def test_a_parameters_file_sets_what_the_command_line_does_not(tmp_path, text, args, message):
+    """Each value of the file reaches the one check of the parameters (the message names it);
+    an option on the command line wins over the file."""
+    (tmp_path / "p.yml").write_text(text, encoding="utf-8")
+    result = _build(
+        "--out", str(tmp_path / "out"), "--format", "html", "-f", str(tmp_path / "p.yml"), *args
+    )
+    assert result.exit_code == 1
+    assert message in result.output, result.output
+    assert not list(tmp_path.rglob("*.ipynb"))
+
+
+@pytest.mark.e2e
+def test_a_parameters_file_builds_what_it_names(tmp_path):
+    from report_utils.batch.job import read_manifest
+    from report_utils.tables.load import load_dataset
+
+    months = load_dataset(DATA_DIR).months()
+    (tmp_path / "p.yml").write_text(
+        f"# papermill's habit\nperiod: '{months[-2]}'\nlang: [zh]\ncompare: {months[0]}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = _build("--out", str(out), "--format", "html", "-j", "1", "-f", str(tmp_path / "p.yml"))
+    assert result.exit_code == 0, result.output
+    [manifest] = list(out.glob("*/*/*/manifest.json"))
+    parameters = read_manifest(manifest.parent)["parameters"]
+    assert (parameters["period"], parameters["lang"]) == (months[-2], "zh")
+    assert parameters["compare"] == months[0]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from report_utils import paths
 from report_utils.batch import runner
-from report_utils.batch.execute import Job
+from report_utils.batch.job import Job
 from report_utils.errors import DataValidationError, UnsafePathError
 from report_utils.tables import schema
 from report_utils.tables.characters import disallowed

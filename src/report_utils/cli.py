@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -98,10 +99,34 @@ def validate(data: Path) -> None:
 @click.option(
     "--format", "fmt", default="html,pdf", show_default=True, help="Comma-separated: html,pdf."
 )
-@click.option("-j", "--jobs", type=int, default=0, help="Briefings built at once; default: cores.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Briefings built at once (1 or more); default: cores.",
+)
 @click.option("--force", is_flag=True, help="Rebuild even when up to date.")
 @click.option("--compare", help="Month to compare with (YYYY-MM); default: the previous one.")
 @click.option("-p", "--param", multiple=True, help="Extra notebook parameter NAME=VALUE.")
+@click.option(
+    "-f",
+    "--parameters",
+    "parameters_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE.yml",
+    help="Notebook parameters from a YAML file (papermill's -f, Quarto's --execute-params): "
+    "period, lang, region (one or a list), compare, data_dir and any other the notebook "
+    "declares. Options on the command line win.",
+)
+@click.option(
+    "--help-notebook",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, param, value: _help_notebook(ctx, value),
+    help="List the notebook's parameters and exit.",
+)
 @click.option(
     "--scheduler",
     metavar="ADDRESS",
@@ -131,10 +156,11 @@ def build(
     all_regions: bool,
     all_periods: bool,
     fmt: str,
-    jobs: int,
+    jobs: int | None,
     force: bool,
     compare: str | None,
     param: tuple[str, ...],
+    parameters_file: Path | None,
     scheduler: str | None,
     local_cluster: int | None,
     wait: float,
@@ -143,10 +169,13 @@ def build(
 
     Briefings whose inputs are unchanged are skipped; a summary table lists every briefing."""
     from report_utils.batch import cleanup, runner
-    from report_utils.batch.execute import set_by_the_build, tools
+    from report_utils.batch.tools import tools
+    from report_utils.briefing.request import OWNED
+
+    source = click.get_current_context().get_parameter_source
 
     formats = [f.strip() for f in fmt.split(",") if f.strip()]
-    workers = jobs if jobs > 0 else runner.default_workers()
+    workers = jobs or runner.default_workers()
     if scheduler and local_cluster:
         raise click.UsageError("--scheduler and --local-cluster: one or the other")
     # Whatever this build creates outside its outputs goes into one folder that every exit path
@@ -154,13 +183,16 @@ def build(
     cleanup.exit_on_signals()
     try:
         cleanup.open_scratch()
-        extra = dict(_parse_param(item) for item in param)
-        # --compare reaches the notebook as a parameter the plan does not own (the Job refuses
-        # those): it is refused from -p here, where the two are told apart.
-        if "compare" in extra:
-            raise set_by_the_build(["compare"])
-        if compare:
-            extra["compare"] = compare
+        given = _read_parameters(parameters_file) if parameters_file else {}
+        # What the command line does not set, the file does (null: the default).
+        if given.get("data_dir") is not None and source("data") == ParameterSource.DEFAULT:
+            data = Path(str(given["data_dir"]))
+        period = period or _several(given.get("period"))
+        lang = lang or _several(given.get("lang"))
+        region = region or _several(given.get("region"))
+        compare = compare or given.get("compare")
+        given = {name: value for name, value in given.items() if name not in OWNED}
+        extra = {**given, **dict(_parse_param(item) for item in param)}
 
         with _progress() as (on_plan, on_done):
             outcome = runner.orchestrate(
@@ -174,6 +206,7 @@ def build(
                 all_periods=all_periods,
                 force=force,
                 extra=extra,
+                compare=compare or None,
                 workers=workers,
                 wait=wait,
                 scheduler=scheduler,
@@ -201,6 +234,53 @@ def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
     if not math.isfinite(value) or value < 0:
         raise click.BadParameter(f"{value} is not a number of seconds, 0 or more", ctx, param)
     return value
+
+
+def _several(value: object) -> tuple:
+    """A parameter a file gives as one value or a list of them (``period``, ``lang``,
+    ``region``, which the command line repeats); null for the default."""
+    return tuple(v for v in (value if isinstance(value, list) else [value]) if v is not None)
+
+
+def _read_parameters(path: Path) -> dict[str, object]:
+    """The notebook parameters of a YAML file (read by the strict loader: duplicate keys and
+    syntax errors are problems at their line): a mapping of names to values, each a number, a
+    text, true/false or null, or a list of them."""
+    from report_utils.briefing.spec import read_yaml
+    from report_utils.errors import Problem, display_path
+
+    data, located, problems = read_yaml(path)
+    shown = display_path(path)
+    if not problems and not isinstance(data, dict):
+        problems = [Problem(shown, 1, "-", "a parameters file is a mapping of NAME: VALUE")]
+    for name, value in (data or {}).items() if not problems else ():
+        values = value if isinstance(value, list) else [value]
+        if not isinstance(name, str) or not name.isidentifier():
+            message = f"{name!r} is not a parameter name"
+        elif any(isinstance(v, dict | list) for v in values):
+            message = f"{name}: a value is a number, a text, true/false or null (or a list)"
+        else:
+            continue
+        problems.append(Problem(shown, located.line((name,)), "-", message))
+    if problems:
+        raise DataValidationError(problems)
+    return dict(data)
+
+
+def _help_notebook(ctx: click.Context, value: bool) -> None:
+    """``--help-notebook``: the notebook's parameters (papermill's ``--help-notebook``), with
+    the option that sets each one the build owns."""
+    if not value or ctx.resilient_parsing:
+        return
+    from report_utils.briefing.request import OWNED, declared, option
+    from report_utils.paths import BRIEFING_NOTEBOOK
+
+    out.print(f"Parameters of {BRIEFING_NOTEBOOK.name}:", markup=False)
+    for name, spec in declared(BRIEFING_NOTEBOOK).items():
+        how = option(name) if name in OWNED else f"-p {name}=VALUE"
+        out.print(f"  {name} ({how}; default {spec['default']}): {spec['help']}", markup=False)
+    out.print("Each can also be set in a file: -f FILE.yml (NAME: VALUE).", markup=False)
+    ctx.exit(0)
 
 
 def _parse_param(item: str) -> tuple[str, str]:
@@ -324,11 +404,7 @@ def reconcile(data: Path, fmt: str) -> None:
             table.add_column(header, overflow="fold", justify="right" if right else "left")
         for r in results:
             table.add_row(
-                r.id,
-                Text("ok") if r.ok else Text("mismatch", style="bold red"),
-                f"{r.reported:.{r.decimals}f}",
-                f"{r.recomputed:.6g}",
-                f"±{r.tolerance:g}",
+                r.id, Text("ok") if r.ok else Text("mismatch", style="bold red"), *r.shown()
             )
         out.print(table)
         mismatches = [r for r in results if not r.ok]

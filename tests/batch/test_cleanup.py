@@ -5,6 +5,7 @@ a folder of the test's own (short: socket paths are limited to about 100 bytes).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -44,13 +45,29 @@ def _start(out: Path, env: dict[str, str], *args: str) -> subprocess.Popen:
 
 
 def _wait_for_kernels(out: Path, count: int, process: subprocess.Popen) -> None:
-    """Until ``count`` runs have written their first notebook (their kernels are working)."""
+    """Until ``count`` runs are inside a cell of the notebook (papermill saves the notebook
+    with the cell's status "running" when the cell starts): their kernels are working."""
     deadline = time.monotonic() + 120
-    while len(list(out.glob("*/*/*/.staging-*/briefing.ipynb"))) < count:
+    while _running(out) < count:
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "the runs did not start"
         time.sleep(0.05)
-    time.sleep(0.5)  # well inside the cells
+
+
+def _running(out: Path) -> int:
+    """How many runs have a notebook cell running."""
+    running = 0
+    for path in out.glob("*/*/*/.staging-*/briefing.ipynb"):
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        except (OSError, ValueError, KeyError):  # being written, or gone
+            continue
+        running += any(
+            cell.get("metadata", {}).get("papermill", {}).get("status") == "running"
+            and "injected-parameters" not in cell.get("metadata", {}).get("tags", [])
+            for cell in cells
+        )
+    return running
 
 
 def _processes_left(tmp: Path, pgid: int) -> list[int]:

@@ -13,6 +13,8 @@ from conftest import HOME, headline_indicators
 
 from report_utils.batch import execute as build
 from report_utils.batch import runner
+from report_utils.batch.job import FAILED, Job
+from report_utils.batch.tools import tools
 from report_utils.briefing.figures import AsOf
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 from report_utils.tables.load import load_dataset
@@ -127,7 +129,7 @@ def test_failed_run_keeps_the_last_good_briefing(default_build, tmp_path):
     target = out / HOME / default_build.parent.name / "zh"
     shutil.copytree(default_build, target)
     before = {p.name: p.read_bytes() for p in target.iterdir()}
-    job = build.Job(
+    job = Job(
         DATA_DIR,
         out,
         default_build.parent.name,
@@ -212,14 +214,14 @@ def test_a_kernel_that_does_not_start_is_retried_once(tmp_path, monkeypatch):
     argv = [sys.executable, "-c", starter, "-f", "{connection_file}"]
     (spec / "kernel.json").write_text(json.dumps({"argv": argv, "language": "python"}))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    build.tools.end()  # no warm kernel from an earlier test: this one starts its own
+    tools.end()  # no warm kernel from an earlier test: this one starts its own
     try:
         month = load_dataset(DATA_DIR).latest_month()
-        result = build.build_one(build.Job(DATA_DIR, tmp_path, month, "zh", ("html",)))
+        result = build.build_one(Job(DATA_DIR, tmp_path, month, "zh", ("html",)))
     finally:
-        build.tools.end()
+        tools.end()
     assert marker.exists()  # the first kernel process ran, and failed
     assert result.status == "built", result.error
     assert result.attempts == 2
     assert (tmp_path / HOME / month / "zh" / "briefing.html").is_file()
-    assert not (tmp_path / HOME / month / "zh" / build.FAILED).exists()
+    assert not (tmp_path / HOME / month / "zh" / FAILED).exists()

@@ -13,6 +13,7 @@ import pytest
 from conftest import HOME
 
 from report_utils.batch import execute as build
+from report_utils.batch.job import FAILED, Job, read_manifest
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,7 +149,7 @@ def test_a_full_disk_at_the_start_of_a_build_is_a_clear_error(
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert {name: after[name] for name in before} == before  # nothing lost
     assert not [p for p in target.iterdir() if p.name.startswith(".staging")]
-    assert not (target / build.FAILED).exists()  # no cut-short notebook kept as the failed run
+    assert not (target / FAILED).exists()  # no cut-short notebook kept as the failed run
 
 
 # --- a kernel killed in the middle of a run -----------------------------------------------------
@@ -173,17 +174,15 @@ def test_kernel_killed_mid_run_keeps_the_last_good_briefing(default_build: Path,
     before = {p.name: p.read_bytes() for p in target.iterdir()}
     assert {"briefing.html", "briefing.pdf", "briefing.ipynb"} <= set(before)
 
-    job = build.Job(
-        DATA_DIR, out, period, "zh", ("html", "pdf"), notebook=_killing_notebook(tmp_path)
-    )
+    job = Job(DATA_DIR, out, period, "zh", ("html", "pdf"), notebook=_killing_notebook(tmp_path))
     result = build.build_one(job)
 
     assert not result.ok
     # the kill is the 5th cell of the analyst's notebook (it said "cell ?")
     assert "the kernel died while running briefing.ipynb cell 5:" in result.error
-    after = {p.name: p.read_bytes() for p in target.iterdir() if p.name != build.FAILED}
+    after = {p.name: p.read_bytes() for p in target.iterdir() if p.name != FAILED}
     assert after == before  # byte for byte, nothing added, nothing removed
-    failed = nbformat.read(target / build.FAILED, as_version=4)
+    failed = nbformat.read(target / FAILED, as_version=4)
     assert any(
         c.get("execution_count") for c in failed.cells if c.cell_type == "code"
     )  # the cells before the kill ran and are kept for the analyst to see
@@ -235,7 +234,7 @@ def test_a_20000_character_title_does_not_make_the_build_run_away(
     assert result.returncode == 1, result.stdout
     assert "Traceback" not in result.stderr
     assert "PDF took longer than 5 s" in result.stderr or "title_zh" in result.stderr
-    after = {p.name: p.read_bytes() for p in target.iterdir() if p.name != build.FAILED}
+    after = {p.name: p.read_bytes() for p in target.iterdir() if p.name != FAILED}
     assert after == before
     assert not [p for p in target.iterdir() if p.name.startswith(".staging")]
 
@@ -263,7 +262,7 @@ def test_the_pdf_time_limit_stops_the_run_and_keeps_the_last_briefing(
     before = {p.name: p.read_bytes() for p in target.iterdir()}
     monkeypatch.setenv("REPORT_UTILS_PDF_TIMEOUT", "3")
 
-    result = build.build_one(build.Job(DATA_DIR, out, period, "zh", notebook=notebook))
+    result = build.build_one(Job(DATA_DIR, out, period, "zh", notebook=notebook))
 
     assert result.status == "failed"
     assert "the PDF took longer than 3 s to lay out and was stopped" in result.error
@@ -274,63 +273,44 @@ def test_the_pdf_time_limit_stops_the_run_and_keeps_the_last_briefing(
 # --- the data changing under a build ------------------------------------------------------------
 
 
-BUILD_ZH = ("--period", "2021-12", "--lang", "zh")
-
-
-def _remove_data(data: Path) -> None:
-    shutil.rmtree(data)
-
-
-def _edit_a_table(data: Path) -> None:
-    path = data / FIGURES
-    path.write_text(path.read_text(encoding="utf-8").replace(",11.7,", ",11.8,", 1), "utf-8")
+# Code of a last notebook cell that changes the data the run read (its folder as ``{data}``).
+REMOVE_DATA = "import shutil\nshutil.rmtree({data!r})"
+EDIT_A_TABLE = (
+    "from pathlib import Path\n"
+    "path = Path({data!r}) / {table!r}\n"
+    "path.write_text(path.read_text(encoding='utf-8').replace(',11.7,', ',11.8,', 1), 'utf-8')"
+)
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("change", [_remove_data, _edit_a_table], ids=["removed", "edited"])
-def test_data_that_changes_during_the_pdf_step_fails_the_run(
-    data_copy: Path, tmp_path: Path, change
-):
+@pytest.mark.parametrize("change", [REMOVE_DATA, EDIT_A_TABLE], ids=["removed", "edited"])
+def test_data_that_changes_during_the_run_fails_it(data_copy: Path, tmp_path: Path, change):
     """Deleting the data folder during the PDF step gave "built", with an empty list of inputs
-    in the manifest."""
-    import threading
-    import time
-
+    in the manifest. The change is made by the notebook's last cell (after the briefing read
+    the data, before its outputs are complete): at a known point of the run, not by a thread
+    racing the PDF step."""
+    nb = nbformat.read(BRIEFING_NOTEBOOK, as_version=4)
+    code = change.format(data=str(data_copy), table=str(FIGURES))
+    nb.cells.append(nbformat.v4.new_code_cell(code))
+    notebook = tmp_path / "briefing.ipynb"
+    nbformat.write(nb, notebook)
     out = tmp_path / "out"
-    target = out / HOME / "2021-12" / "zh"
-    done = threading.Event()
+    job = Job(data_copy, out, "2021-12", "zh", notebook=notebook, region=HOME)
 
-    def during_the_pdf_step() -> None:  # the HTML is in the staging folder: the PDF is next
-        while not done.is_set():
-            if list(out.glob(f"{HOME}/2021-12/zh/.staging-*/briefing.html")):
-                change(data_copy)
-                return
-            time.sleep(0.005)
+    result = build.build_one(job)
 
-    watcher = threading.Thread(target=during_the_pdf_step)
-    watcher.start()
-    try:
-        result = subprocess.run(
-            [str(BRIEFING), "build", "--data", str(data_copy), "--out", str(out), *BUILD_ZH],
-            capture_output=True,
-            text=True,
-            timeout=240,
-        )
-    finally:
-        done.set()
-        watcher.join()
-    assert result.returncode == 1, result.stdout
-    assert "the data changed while the briefing was built" in result.stderr, result.stderr
-    assert "figures/guizhou-industry-2021.csv" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert not (target / "manifest.json").exists() and not (target / "briefing.pdf").exists()
-    assert not [p for p in target.iterdir() if p.name.startswith(".staging")]
+    assert result.status == "failed", result
+    assert result.error.startswith("the data changed while the briefing was built"), result.error
+    assert "figures/guizhou-industry-2021.csv" in result.error
+    assert not (job.folder / "manifest.json").exists()
+    assert not (job.folder / "briefing.pdf").exists()
+    assert not [p for p in job.folder.iterdir() if p.name.startswith(".staging")]
 
 
 @pytest.mark.e2e
 def test_the_manifest_records_the_inputs_the_plan_hashed(default_build: Path):
     from report_utils.batch import digests
 
-    manifest = build.read_manifest(default_build)
+    manifest = read_manifest(default_build)
     assert manifest["inputs"]["files"] == digests.file_hashes(DATA_DIR)
     assert manifest["inputs"]["data_dir"] == str(DATA_DIR.resolve())

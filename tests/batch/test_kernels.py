@@ -15,8 +15,10 @@ import nbformat
 import pytest
 
 from report_utils.batch import cleanup, kernels
-from report_utils.batch.execute import Job, build_one, tools
+from report_utils.batch.execute import build_one
+from report_utils.batch.job import Job
 from report_utils.batch.kernels import IPCKernelManager
+from report_utils.batch.tools import tools
 from report_utils.errors import ReportError
 from report_utils.paths import DATA_DIR
 from report_utils.tables.load import load_dataset
@@ -74,7 +76,7 @@ def _built(job: Job) -> tuple[bytes, list[int], int | None]:
     assert result.status == "built", result.error
     nb = nbformat.read(job.folder / "briefing.ipynb", as_version=4)
     counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
-    return (job.folder / "briefing.html").read_bytes(), counts, kernels.warm().pid()
+    return (job.folder / "briefing.html").read_bytes(), counts, tools.kernel().pid()
 
 
 def test_one_kernel_builds_one_briefing_after_another_and_none_sees_the_last(tmp_path):
@@ -120,18 +122,18 @@ def test_a_forked_child_does_not_take_its_parents_kernel_or_printer():
     import multiprocessing
 
     tools.end()  # as after a build: the fork handlers must still see the dictionaries
-    kernel = kernels.warm()  # this thread's (not started: nothing to close)
+    kernel = tools.kernel()  # this thread's (not started: nothing to close)
     tools._printers[threading.get_ident()] = None  # stands for this thread's printer
     context = multiprocessing.get_context("fork")
     with context.Pool(1) as pool:
         inherited = pool.apply(_what_a_child_inherits)
     assert inherited == (0, 0)
-    assert kernels.warm() is kernel  # the parent keeps its own
+    assert tools.kernel() is kernel  # the parent keeps its own
     tools._printers.clear()
 
 
 def _what_a_child_inherits() -> tuple[int, int]:
-    return len(kernels._kernels), len(tools._printers)
+    return len(tools._kernels), len(tools._printers)
 
 
 def test_the_processs_signal_handlers_outlive_a_notebook_run(tmp_path):

@@ -12,8 +12,6 @@ import pytest
 from conftest import HOME
 
 from report_utils.batch import planner
-from report_utils.batch.execute import check_parameters
-from report_utils.errors import ParameterError
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 from report_utils.tables.load import load_dataset
 
@@ -88,13 +86,6 @@ def test_a_period_after_the_latest_data_is_refused(tmp_path, kernel_tripwire, pe
     assert f"months with data: {', '.join(MONTHS)}" in result.stderr
 
 
-def test_check_parameters_without_any_month_is_a_clear_error():
-    with pytest.raises(ParameterError, match="the data has no months"):
-        check_parameters(BRIEFING_NOTEBOOK, {"period": "2021-12"}, [])
-    with pytest.raises(ParameterError, match="the data has no months"):
-        check_parameters(BRIEFING_NOTEBOOK, {"compare": "2021-09"}, [])
-
-
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -121,7 +112,7 @@ def test_loose_options_are_refused(tmp_path, kernel_tripwire, args, message):
 def test_a_jobs_paths_are_resolved_where_it_is_made(tmp_path, monkeypatch):
     """A job travels to other processes and machines (a Dask worker works in a folder of its
     own): a relative --data names this machine's folder wherever the job is read."""
-    from report_utils.batch.execute import Job
+    from report_utils.batch.job import Job
 
     monkeypatch.chdir(DATA_DIR.parent)
     month = load_dataset(DATA_DIR).months()[-1]
@@ -138,7 +129,6 @@ def test_a_notebook_saved_with_outputs_plans_the_same_fingerprint(tmp_path):
     import json
 
     from report_utils.batch import planner
-    from report_utils.paths import BRIEFING_NOTEBOOK
 
     month = load_dataset(DATA_DIR).months()[-1]
     nb = json.loads(BRIEFING_NOTEBOOK.read_text(encoding="utf-8"))

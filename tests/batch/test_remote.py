@@ -24,7 +24,7 @@ import pytest
 from conftest import HOME, worker_killing_notebook
 
 from report_utils.batch import runner
-from report_utils.batch.execute import read_manifest
+from report_utils.batch.job import read_manifest
 from report_utils.paths import DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
 from report_utils.tables.load import load_dataset
 

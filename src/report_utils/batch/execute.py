@@ -1,218 +1,43 @@
-"""Build one briefing: execute the notebook with papermill, export HTML and PDF, write a manifest.
+"""Run one briefing: execute the notebook with papermill on this thread's warm kernel, export
+HTML and PDF, write the manifest (``job``).
 
-Nothing in ``OUT/<period>/<lang>/`` is replaced until every output of the run exists; outputs are
-written under temporary names and renamed into place, so a failed or interrupted run never
-replaces or truncates the last good briefing.
+Outputs are written under temporary names in a staging folder and renamed into place only when
+the run succeeded, so a failed or interrupted run never replaces or truncates the last good
+briefing.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import errno
 import functools
-import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from report_utils.batch import digests
-from report_utils.errors import BuildError, ParameterError, ReportError
-from report_utils.paths import BRIEFING_NOTEBOOK, META_SUBDIR, briefing_dir, inside
-from report_utils.tables.periods import is_month
+from report_utils.batch.job import (
+    FAILED,
+    BuildResult,
+    Job,
+    check_unchanged,
+    move_into_place,
+    read_inputs,
+    write_manifest,
+)
+from report_utils.batch.tools import tools
+from report_utils.errors import ReportError
 
-FORMATS = ("html", "pdf")
-MANIFEST = "manifest.json"
-FAILED = "failed.ipynb"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-# The option of ``briefing build`` that sets a parameter, where it is not ``--<name>``.
-OPTION_OF = {"data_dir": "--data"}
 # Errors a kernel that did not start raises (ports taken, no reply in time): worth one retry.
 _START_ERRORS = (RuntimeError, TimeoutError, OSError)
 # Writes that fail because there is no room (disk, quota, file size limit) or no write access.
 _NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
-
-
-def languages(data_dir: Path | None = None) -> list[str]:
-    """Languages a briefing can be in: the package phrases them and, given a data folder, it
-    has sentences for them (read without importing the phrasing machinery)."""
-    from report_utils.briefing import catalogues
-
-    return catalogues.data_languages(data_dir) if data_dir else catalogues.languages()
-
-
-@dataclass(frozen=True)
-class Job:
-    """One briefing to build. Picklable, so that a process pool can run it."""
-
-    data_dir: Path
-    out_dir: Path
-    period: str
-    lang: str
-    formats: tuple[str, ...] = FORMATS
-    notebook: Path = BRIEFING_NOTEBOOK
-    extra: tuple[tuple[str, Any], ...] = ()  # further notebook parameters, checked first
-    region: str = ""  # the region the briefing is about; empty: the data's first home region
-
-    @property
-    def name(self) -> str:
-        return f"{self.region}/{self.period}/{self.lang}"
-
-    @property
-    def folder(self) -> Path:
-        return briefing_dir(self.out_dir, self.region, self.period, self.lang)
-
-    def __post_init__(self) -> None:
-        # Resolved once, here: a job travels to other processes and machines (a Dask worker's
-        # working folder is not this one), and its paths name this machine's files.
-        for name in ("data_dir", "out_dir", "notebook"):
-            object.__setattr__(self, name, Path(getattr(self, name)).resolve())
-        if not self.region:
-            object.__setattr__(self, "region", first_home_region(Path(self.data_dir)))
-        if self.region:  # empty: the data checks say why (no home region)
-            _ = self.folder  # a name that cannot be a folder inside out_dir: refused here
-        owned = sorted(set(dict(self.extra)) & set(self.owned_parameters()))
-        if owned:
-            raise set_by_the_build(owned)
-
-    def owned_parameters(self) -> dict[str, Any]:
-        """The parameters the plan sets: they name the output folder and are hashed for it, so
-        no extra parameter may replace them."""
-        return {
-            "period": self.period,
-            "lang": self.lang,
-            "region": self.region,
-            "data_dir": str(Path(self.data_dir).resolve()),
-        }
-
-    def parameters(self) -> dict[str, Any]:
-        return {**dict(self.extra), **self.owned_parameters()}
-
-
-def set_by_the_build(names: list[str]) -> ParameterError:
-    """The error for ``-p`` parameters that an option of ``briefing build`` sets."""
-    return ParameterError(
-        "; ".join(
-            f"{name} is set by the build ({OPTION_OF.get(name, '--' + name)}), not by -p NAME=VALUE"
-            for name in names
-        )
-    )
-
-
-def first_home_region(data_dir: Path) -> str:
-    """The region a briefing is about when none is named: the first with the role ``home`` in
-    meta/regions.csv (read with the csv module: planning a no-op build imports no pandas).
-    Empty when the file cannot tell; the data checks then report why."""
-    import csv
-
-    try:
-        with (data_dir / META_SUBDIR / "regions.csv").open(encoding="utf-8-sig") as handle:
-            for row in csv.DictReader(handle):
-                if (row.get("role") or "").strip() == "home":
-                    return (row.get("id") or "").strip()
-    except (OSError, UnicodeDecodeError, csv.Error):
-        pass
-    return ""
-
-
-@dataclass
-class BuildResult:
-    name: str
-    folder: Path
-    status: str = "built"  # built | skipped | failed
-    outputs: list[Path] = field(default_factory=list)
-    seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-    error: str = ""
-    attempts: int = 1
-    peak_memory_mb: dict[str, float | None] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.status != "failed"
-
-
-# --- parameters ---------------------------------------------------------------------------------
-
-
-def check_parameters(
-    notebook: Path,
-    parameters: dict[str, Any],
-    months: list[str],
-    latest: str | None = None,
-    regions: list[str] | None = None,
-) -> None:
-    """Reject unknown names, wrong types and values outside the data before any kernel starts
-    (papermill itself only warns about unknown names).
-
-    ``months`` are the months a briefing of the region can be as of (``Dataset.months``);
-    ``latest`` the latest month anything of the region refers to (``Dataset.latest_month``, the
-    default period), by default the last of ``months``: a period after it would show old figures
-    as current. ``regions`` are the regions a briefing can be about."""
-    import papermill as pm
-
-    declared = pm.inspect_notebook(str(notebook))
-    listing = ", ".join(f"{name} (default {spec['default']})" for name, spec in declared.items())
-    unknown = sorted(set(parameters) - set(declared))
-    if unknown:
-        raise ParameterError(
-            f"unknown parameter(s) {', '.join(unknown)} for {notebook.name}; "
-            f"its parameters: {listing}"
-        )
-    period, lang = parameters.get("period"), parameters.get("lang")
-    compare = parameters.get("compare")
-    if (period is not None or compare is not None) and not months:
-        raise ParameterError(
-            "the data has no months with a reported figure or an event: no briefing can be "
-            "built from it"
-        )
-    with_data = f"months with data: {', '.join(months)}"
-    if period is not None:
-        if not isinstance(period, str) or not is_month(period):
-            raise ParameterError(
-                f"period must be a month as YYYY-MM, got {period!r}; "
-                f"{notebook.name} parameters: {listing}"
-            )
-        if period < months[0]:
-            raise ParameterError(
-                f"period {period} has no data (earliest: {months[0]}); {with_data}"
-            )
-        last = max(months[-1], latest or months[-1])
-        if period > last:
-            raise ParameterError(
-                f"period {period} is after the latest month with data ({last}); {with_data}"
-            )
-    if compare is not None:
-        if not isinstance(compare, str) or not is_month(compare):
-            raise ParameterError(f"compare must be a month as YYYY-MM, got {compare!r}")
-        if period is not None and compare >= period:
-            raise ParameterError(f"compare ({compare}) must be before the period ({period})")
-        if compare < months[0]:
-            raise ParameterError(f"compare {compare} has no data (earliest: {months[0]})")
-    region = parameters.get("region")
-    if region is not None and regions is not None and region not in regions:
-        raise ParameterError(
-            f"no briefing for region {region!r}; regions (meta/regions.csv): {', '.join(regions)}"
-        )
-    data_dir = parameters.get("data_dir")
-    available = languages(Path(data_dir) if isinstance(data_dir, str) else None)
-    if lang is not None and lang not in available:
-        raise ParameterError(
-            f"no message catalogue for language {lang!r}; available: {', '.join(available)}"
-        )
-    if data_dir is not None and not (isinstance(data_dir, str) and Path(data_dir).is_dir()):
-        raise ParameterError(f"data_dir must be an existing folder, got {data_dir!r}")
-
-
-# --- one briefing -------------------------------------------------------------------------------
 
 
 def build_one(job: Job, stamp: dict[str, Any] | None = None) -> BuildResult:
@@ -232,7 +57,7 @@ def build_one(job: Job, stamp: dict[str, Any] | None = None) -> BuildResult:
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=folder, prefix=".staging-"))
         if produce(job, job, staging, result, stamp, inputs, folder, started):
-            _check_unchanged(job, inputs)
+            check_unchanged(job, inputs)
             move_into_place(staging, folder, result)
     except ReportError as exc:
         result.status, result.error = "failed", str(exc)
@@ -270,61 +95,13 @@ def produce(
             pinned = datetime.fromisoformat(dated) if dated else None
             _export(nb, staging, job.formats, result, printer, pinned)
             result.timings["total"] = round(time.perf_counter() - started, 3)
-            _write_manifest(job, staging, result, stamp, inputs)
+            write_manifest(job, staging, result, stamp, inputs)
         return nb is not None
     except (ReportError, OSError):
         raise  # the run failed; kernel and printer are fine
     except BaseException:
         tools.end(interrupted=True)
         raise
-
-
-class _Tools:
-    """What a process keeps between the briefings it builds: a warm kernel (``kernels``) and a
-    PDF printer (a child process that has loaded Typst and the fonts), one of each per
-    thread that builds."""
-
-    def __init__(self) -> None:
-        self._printers: dict[int, Any] = {}
-        # A forked child (a process pool's worker) has its parent's dictionary, and its main
-        # thread may have its parent's thread id: the parent's printers are not its own.
-        os.register_at_fork(after_in_child=self._printers.clear)
-
-    def printer(self, lang: str):
-        from report_utils.export.printer import Printer, timeout
-
-        seconds = timeout()  # REPORT_UTILS_PDF_TIMEOUT, as it is now
-        thread = threading.get_ident()
-        printer = self._printers.get(thread)
-        if printer is not None and printer.seconds != seconds:
-            printer.close()
-            printer = None
-        if printer is None:
-            printer = Printer(lang, seconds)  # loads Typst and the fonts while the kernel works
-            self._printers[thread] = printer
-        return printer
-
-    def end(self, interrupted: bool = False) -> None:
-        """End the kernels and printers (a build that is over, a worker that stops); a run
-        ``interrupted`` in the middle kills its own kernel at once."""
-        if "report_utils.batch.kernels" in sys.modules:  # no-op builds never import it
-            kernels = sys.modules["report_utils.batch.kernels"]
-            if interrupted:
-                kernels.kill()
-            else:
-                kernels.end()
-        if interrupted:
-            printers = [self._printers.pop(threading.get_ident(), None)]
-        else:  # emptied in place: the fork handler holds this dictionary
-            printers = list(self._printers.values())
-            self._printers.clear()
-        for printer in printers:
-            if printer is not None:
-                printer.close()
-
-
-tools = _Tools()
-atexit.register(tools.end)
 
 
 def _execute(job: Job, executed: Path, result: BuildResult, failed_dir: Path):
@@ -344,9 +121,8 @@ def _run_notebook(job: Job, executed: Path, result: BuildResult, failed_dir: Pat
     from papermill.exceptions import PapermillExecutionError
 
     from report_utils import limits
-    from report_utils.batch import kernels
 
-    kernel = kernels.warm()
+    kernel = tools.kernel()
     failed = failed_dir / FAILED
     started = time.perf_counter()
     for attempt in (1, 2):
@@ -364,29 +140,11 @@ def _run_notebook(job: Job, executed: Path, result: BuildResult, failed_dir: Pat
                 execution_timeout=limits.cell_seconds(),
             )
             break
-        except CellTimeoutError:  # the kernel still runs the cell: it cannot be reused
-            kernel.close()
+        except (CellTimeoutError, DeadKernelError, PapermillExecutionError) as exc:
+            if not isinstance(exc, PapermillExecutionError):
+                kernel.close()  # it still runs the cell, or it died: it cannot be reused
             _keep_failed(executed, failed)
-            result.status = "failed"
-            result.error = (
-                f"{job.notebook.name} cell {_running_cell(failed)} took longer than "
-                f"{limits.cell_seconds()} s (the limit is "
-                f"{limits.CELL_ENV}, in seconds)"
-            )
-            return None
-        except PapermillExecutionError as exc:
-            _keep_failed(executed, failed)
-            result.status = "failed"
-            result.error = _describe(exc, failed, job.notebook.name)
-            return None
-        except DeadKernelError as exc:
-            kernel.close()
-            _keep_failed(executed, failed)
-            result.status = "failed"
-            result.error = (
-                f"the kernel died while running {job.notebook.name} cell "
-                f"{_running_cell(failed)}: {exc}"
-            )
+            result.status, result.error = "failed", _why(exc, failed, job.notebook.name)
             return None
         except _START_ERRORS as exc:
             kernel.close()
@@ -395,8 +153,7 @@ def _run_notebook(job: Job, executed: Path, result: BuildResult, failed_dir: Pat
             if attempt == 1 and not _any_cell_ran(executed):
                 continue  # the kernel did not start or answer (e.g. a port race): retry once
             _keep_failed(executed, failed)
-            result.status = "failed"
-            result.error = f"the kernel failed ({type(exc).__name__}): {exc}"
+            result.status, result.error = "failed", _why(exc, failed, job.notebook.name)
             return None
         finally:
             kernel.after_run()
@@ -466,93 +223,6 @@ def _export(
         result.peak_memory_mb["printer"] = printer.peak_mb
 
 
-def read_inputs(job: Job) -> dict[str, Any]:
-    """Hashes of what a run reads: the data folder's tables and the notebook's code."""
-    notebook = Path(job.notebook)
-    return {
-        "files": digests.file_hashes(job.data_dir),
-        "notebook": digests.notebook_digest(notebook) if notebook.is_file() else None,
-    }
-
-
-def _check_unchanged(job: Job, inputs: dict[str, Any]) -> None:
-    now = read_inputs(job)
-    before, after = inputs["files"], now["files"]
-    changes = [
-        f"{name} {'removed' if name not in after else 'added' if name not in before else 'changed'}"
-        for name in sorted(before.keys() | after.keys())
-        if before.get(name) != after.get(name)
-    ]
-    if now["notebook"] != inputs["notebook"]:
-        changes.append(f"{Path(job.notebook).name} {'changed' if now['notebook'] else 'removed'}")
-    if changes:
-        shown = ", ".join(changes[:10]) + (f" and {len(changes) - 10} more" if changes[10:] else "")
-        raise BuildError(
-            f"the data changed while the briefing was built ({shown}); nothing was replaced: "
-            "build again"
-        )
-
-
-def _write_manifest(
-    job: Job, staging: Path, result: BuildResult, stamp: dict[str, Any], inputs: dict[str, Any]
-) -> None:
-    outputs = {
-        p.name: {"sha256": digests.sha256_file(p), "bytes": p.stat().st_size}
-        for p in sorted(staging.iterdir())
-        if p.is_file()
-    }
-    manifest = {
-        "briefing": job.name,
-        "parameters": {**job.parameters(), "formats": list(job.formats)},
-        "notebook": {"path": str(job.notebook), "code_sha256": inputs["notebook"]},
-        "inputs": {"data_dir": str(Path(job.data_dir).resolve()), "files": inputs["files"]},
-        "package": {
-            "report_utils": digests.library_versions()["report_utils"],
-            "code_sha256": digests.code_digest(),
-        },
-        "libraries": digests.library_versions(),
-        "timings_seconds": result.timings,
-        "peak_memory_mb": {"worker": _peak_mb(), **result.peak_memory_mb},
-        "outputs": outputs,
-        "built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        **stamp,
-    }
-    (staging / MANIFEST).write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-
-
-def _peak_mb() -> float:
-    """Peak resident memory in MB of this process (the worker; its kernel and its PDF printer
-    report their own)."""
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return round(usage.ru_maxrss / 1024, 1)  # ru_maxrss is in kB on Linux
-
-
-def move_into_place(staging: Path, folder: Path, result: BuildResult) -> None:
-    """Rename a run's outputs from ``staging`` into ``folder`` (a local run's and a Dask
-    worker's alike); the manifest goes last: a briefing whose manifest matches its inputs is
-    complete.
-
-    One build owns the folder: a format an earlier build made and this one did not (a PDF left
-    by ``--format html,pdf`` when this is ``--format html``) is removed before the manifest
-    that no longer lists it, so the folder never mixes outputs of two builds (an interrupted
-    move leaves the old manifest listing a missing file: the next plan rebuilds)."""
-    produced = sorted(staging.iterdir(), key=lambda p: p.name == MANIFEST)
-    names = {path.name for path in produced}
-    for path in produced:
-        if path.name == MANIFEST:
-            for stale in (f"briefing.{fmt}" for fmt in FORMATS):
-                if stale not in names:
-                    (folder / stale).unlink(missing_ok=True)
-        os.replace(path, inside(folder, path.name))
-        if path.name != MANIFEST:
-            result.outputs.append(folder / path.name)
-    (folder / FAILED).unlink(missing_ok=True)
-
-
 def _read_notebook(path: Path):
     """The notebook papermill wrote, or None when there is none to read: not written yet, or
     cut short (on a full disk papermill leaves an empty file)."""
@@ -593,6 +263,26 @@ def _running_cell(executed: Path) -> str:
     return number
 
 
+def _why(exc: BaseException, failed: Path, notebook: str) -> str:
+    """Why a run failed: the cell that raised (``_describe``), ran too long or was running when
+    the kernel died (counted in the analyst's notebook, ``_running_cell``), or the kernel."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    from report_utils import limits
+
+    if isinstance(exc, PapermillExecutionError):
+        return _describe(exc, failed, notebook)
+    if isinstance(exc, CellTimeoutError):
+        return (
+            f"{notebook} cell {_running_cell(failed)} took longer than "
+            f"{limits.cell_seconds()} s (the limit is {limits.CELL_ENV}, in seconds)"
+        )
+    if isinstance(exc, DeadKernelError):
+        return f"the kernel died while running {notebook} cell {_running_cell(failed)}: {exc}"
+    return f"the kernel failed ({type(exc).__name__}): {exc}"
+
+
 def _describe(exc, executed: Path, notebook: str) -> str:
     """Which cell failed, counted 1-based in the analyst's notebook, its first line and error."""
     number = exc.cell_index + 1
@@ -605,17 +295,3 @@ def _describe(exc, executed: Path, notebook: str) -> str:
         f"{notebook} cell {number} failed: {source.strip()}\n"
         f"{exc.ename}: {_ANSI.sub('', str(exc.evalue))}"
     )
-
-
-def read_manifest(folder: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def result_dict(result: BuildResult) -> dict[str, Any]:
-    data = asdict(result)
-    data["folder"] = str(result.folder)
-    data["outputs"] = [str(p) for p in result.outputs]
-    return data

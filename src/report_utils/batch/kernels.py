@@ -1,4 +1,5 @@
-"""The kernel briefings run in: one per process, started once and kept warm across briefings.
+"""The kernel briefings run in: one per building thread (``tools.Tools.kernel``), started once
+and kept warm across briefings.
 
 Most of a kernel's start is importing pandas, seaborn and matplotlib. A process that builds
 briefings (the ``briefing`` command, a pool worker, a Dask worker) therefore starts one kernel
@@ -6,7 +7,7 @@ and hands it to papermill for each briefing (``km=``: nbclient leaves running a 
 start). Between two briefings the kernel's namespace is cleared and its execution count set back
 to 1 (``InteractiveShell.reset(new_session=True)``), so one briefing's state never reaches the
 next: its variables, its ``In``/``Out`` history, the numbers of its cells. Modules stay loaded; the
-package's caches are keyed by what they read (``briefing.report`` keys the checked data by the
+package's caches are keyed by what they read (``briefing.cache`` keys the checked data by the
 content hash of its input files).
 
 Kernels talk over IPC (Unix sockets) instead of TCP ports: parallel runs on one machine cannot race
@@ -16,11 +17,9 @@ the build's scratch folder (``report_utils.batch.cleanup``), which goes away how
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
 import signal
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -35,13 +34,10 @@ from report_utils import environment
 from report_utils.batch import cleanup
 
 # Run before each briefing (not stored in the history, no output): a fresh namespace numbered
-# from 1, the working folder the kernel was started in (a notebook may change it), the imports
-# of every briefing already done.
-RESET = (
-    "get_ipython().reset(new_session=True)\n"
-    "import os as _os; _os.chdir({cwd!r}); del _os\n"
-    "import report_utils.briefing.report\n"
-)
+# from 1 and the working folder the kernel was started in (a notebook may change it). What the
+# notebook imports it imports itself (its first briefing loads the package; later ones find it
+# loaded): the kernel names no module of the package in code of its own.
+RESET = "get_ipython().reset(new_session=True)\nimport os as _os; _os.chdir({cwd!r}); del _os\n"
 READY_SECONDS = 120.0
 # No input history database: nothing of one briefing is kept for the next, nothing is written
 # to the home folder (a full disk there would fill the build's errors with IPython's).
@@ -194,39 +190,3 @@ class WarmKernel:
             run_sync(run)()
         finally:
             client.stop_channels()
-
-
-# One warm kernel per thread that builds (a Dask worker may run several threads).
-_kernels: dict[int, WarmKernel] = {}
-_lock = threading.Lock()
-# A forked child (a process pool's worker) inherits the dictionary, and its main thread may
-# have its parent's thread id: the parent's kernels are not its own to reset or shut down.
-os.register_at_fork(after_in_child=_kernels.clear)
-
-
-def warm() -> WarmKernel:
-    """This thread's warm kernel (started on first use, shut down at exit)."""
-    with _lock:
-        return _kernels.setdefault(threading.get_ident(), WarmKernel())
-
-
-def kill() -> None:
-    """End this thread's kernel at once (see ``WarmKernel.kill``)."""
-    with _lock:
-        kernel = _kernels.pop(threading.get_ident(), None)
-    if kernel is not None:
-        kernel.kill()
-
-
-def end() -> None:
-    """Shut every kernel of this process down (a build that ends, a worker that stops). A
-    process killed with -9 cannot: its kernels end by themselves, as jupyter_client gives them
-    ``JPY_PARENT_PID``, which ipykernel watches."""
-    with _lock:
-        started = list(_kernels.values())
-        _kernels.clear()
-    for kernel in started:
-        kernel.close()
-
-
-atexit.register(end)

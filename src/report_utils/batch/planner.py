@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from report_utils.batch import digests
-from report_utils.batch.execute import (
+from report_utils.batch.job import (
     FORMATS,
     MANIFEST,
     BuildResult,
@@ -32,6 +32,8 @@ from report_utils.batch.execute import (
     languages,
     read_manifest,
 )
+from report_utils.briefing import request
+from report_utils.briefing.request import Facts, Request
 from report_utils.errors import DataValidationError, ParameterError, ReportError
 from report_utils.paths import FACT_TABLES
 from report_utils.tables import asof
@@ -72,6 +74,7 @@ def plan(
     force: bool = False,
     extra: dict[str, Any] | None = None,
     notebook: Path | None = None,
+    compare: str | None = None,
 ) -> Plan:
     """The briefings to build: for each region (default: the home regions; ``all_regions``:
     every region a briefing can be about), each period (default: the region's latest month;
@@ -89,53 +92,43 @@ def plan(
             f"no sentences in any language in {data_dir}: add messages/<lang>.yml "
             "(see data/README.md)"
         )
+    available = languages(data_dir)
     hashes = digests.file_hashes(data_dir)
     data_key = digests.digest_of({"files": hashes, "code": digests.code_digest()})
     dataset, known = None, None
+    facts = Facts(languages=tuple(available))
     left_out: dict[str, str] = {}
     if all_periods or all_regions or not periods or not regions:
         known = recorded_facts(out_dir, data_key)
         if known is None:
             dataset = _dataset(data_dir)
             known = data_facts(dataset, data_key)
-        if regions:
-            for region in regions:
-                if region not in known["briefed"]:
-                    raise ParameterError(
-                        f"no briefing for region {region!r}; regions (meta/regions.csv): "
-                        f"{', '.join(known['briefed'])}"
-                    )
-                if region not in known["latest"]:
-                    raise ParameterError(f"region {region!r} has no figures yet")
-        else:  # every home region (or every region) that has figures; the others wait
+        facts = request.recorded_facts(known, available)
+        if not regions:  # every home region (or every region) that has figures; the others wait
             chosen = known["briefed" if all_regions else "homes"]
             regions = [r for r in chosen if r in known["latest"]]
             left_out = {r: NO_FIGURES for r in chosen if r not in known["latest"]}
-    wanted = {
-        region: list(
-            dict.fromkeys(
-                periods
-                or (known["months"][region] if all_periods else [])
-                or [known["latest"][region]]
-            )
+    asked = [
+        request.check(
+            Request(region, period, lang, compare, str(data_dir.resolve())), facts, extra=extra
         )
         for region in regions or []
-    }
-
+        for period in periods or (known["months"].get(region) if all_periods else None) or [None]
+        for lang in langs
+    ]
     jobs = [
         Job(
             data_dir,
             out_dir,
-            period,
-            lang,
+            str(asked_for.period),
+            str(asked_for.lang),
             tuple(formats),
             **({"notebook": notebook} if notebook else {}),
             extra=tuple(sorted((extra or {}).items())),
-            region=region,
+            region=str(asked_for.region or ""),
+            compare=compare,
         )
-        for region, region_periods in wanted.items()
-        for period in region_periods
-        for lang in langs
+        for asked_for in dict.fromkeys(asked)
     ]
     result = Plan(left_out=left_out)
     common = {
@@ -158,7 +151,6 @@ def plan(
         return result
 
     # Something may need building: check everything before any kernel starts.
-    from report_utils.batch.execute import check_parameters
     from report_utils.briefing.amounts import untranslated_units
     from report_utils.briefing.catalogues import package
     from report_utils.briefing.checks import check_briefing
@@ -166,16 +158,10 @@ def plan(
 
     dataset = dataset or _dataset(data_dir)
     known = known or data_facts(dataset, data_key)
+    facts = request.recorded_facts(known, available)
     pending_langs = sorted({job.lang for job, _ in pending})
-    for job, _ in pending:  # an unknown language or region: a clear message, not a traceback
-        region_months = dataset.months(job.region) if job.region in dataset.regions.index else []
-        check_parameters(
-            job.notebook,
-            job.parameters(),
-            region_months,
-            asof.latest_month(dataset, job.region),
-            dataset.briefed_regions(),
-        )
+    for job, _ in pending:  # the data checked now: a clear message, not a traceback
+        request.check(job.request(), facts, extra=dict(job.extra), notebook=job.notebook)
     _, problems = check_briefing(dataset, data_dir, pending_langs)
     errors = [p for p in problems if p.severity == "error"]
     errors += untranslated_units(dataset, pending_langs)
@@ -216,17 +202,14 @@ def plan(
 def data_facts(dataset, key: str) -> dict[str, Any]:
     """What planning needs to know of the data: its regions (home and all), and the months with
     data of each; ``key`` is the digest of the data and code they were worked out from."""
-    briefed = dataset.briefed_regions()
+    facts = request.facts_of(dataset)
     return {
         "key": key,
-        "homes": dataset.home_regions(),
-        "briefed": briefed,
-        "months": {region: dataset.months(region) for region in briefed},
-        "latest": {
-            region: latest
-            for region in briefed
-            if (latest := asof.latest_month(dataset, region)) is not None
-        },
+        "homes": list(facts.homes),
+        "briefed": list(facts.briefed or ()),
+        "regions": list(facts.regions or ()),
+        "months": dict(facts.months or {}),
+        "latest": dict(facts.latest or {}),
     }
 
 

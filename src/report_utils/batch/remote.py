@@ -28,7 +28,8 @@ from typing import Any
 
 from report_utils import notebook_code
 from report_utils.batch import digests
-from report_utils.batch.execute import FAILED, BuildResult, Job, move_into_place, produce
+from report_utils.batch.execute import produce
+from report_utils.batch.job import FAILED, BuildResult, Job, move_into_place
 from report_utils.errors import BuildError, ReportError, UnsafePathError
 from report_utils.paths import inside
 

@@ -20,7 +20,8 @@ from urllib.parse import quote
 
 from report_utils import environment
 from report_utils.batch import cleanup
-from report_utils.batch.execute import MANIFEST, BuildResult, build_one, read_manifest
+from report_utils.batch.execute import build_one
+from report_utils.batch.job import MANIFEST, BuildResult, read_manifest
 from report_utils.batch.planner import Plan, default_workers, in_process, plan, visible_rows
 from report_utils.errors import BuildError, ReportError
 from report_utils.paths import INDEX_TEMPLATES_DIR

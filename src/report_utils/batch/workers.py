@@ -8,7 +8,7 @@ with a pipe of its own, so the parent knows which briefing each one builds: when
 new worker; the others go on.
 
 A worker keeps one warm kernel and one PDF printer for all the briefings it builds
-(``report_utils.batch.kernels``, ``execute.tools``), ends with the parent (``PR_SET_PDEATHSIG``
+(``report_utils.batch.kernels``, ``tools``), ends with the parent (``PR_SET_PDEATHSIG``
 on Linux) and turns SIGTERM into ``SystemExit`` so that its run cleans up
 (``report_utils.batch.cleanup``).
 """
@@ -24,7 +24,9 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from report_utils.batch import cleanup
-from report_utils.batch.execute import BuildResult, Job, build_one, tools
+from report_utils.batch.execute import build_one
+from report_utils.batch.job import BuildResult, Job
+from report_utils.batch.tools import tools
 
 _STOP_SECONDS = 10  # for a worker to clean up after SIGTERM before it is killed
 

@@ -19,15 +19,21 @@ _SPECS: dict[tuple[str, str, str], Any] = {}
 _KEEP = 4
 
 
+def loaded(data_dir: Path) -> Any:
+    """The data folder's dataset, read and checked once per content of its input files."""
+    folder = (str(Path(data_dir).resolve()), content_key(data_dir))
+    if folder not in _DATASETS:
+        _remember(_DATASETS, folder, load_dataset(data_dir))
+    return _DATASETS[folder]
+
+
 def checked_data(data_dir: Path, lang: str) -> tuple[Any, Any]:
     """The data folder's dataset and its spec checked for ``lang``, read and checked once per
     content of the folder's input files (``tables.files.content_key``)."""
     from report_utils.briefing.checks import checked_spec
 
     folder = (str(Path(data_dir).resolve()), content_key(data_dir))
-    if folder not in _DATASETS:
-        _remember(_DATASETS, folder, load_dataset(data_dir))
-    dataset = _DATASETS[folder]
+    dataset = loaded(data_dir)
     if (*folder, lang) not in _SPECS:
         _remember(_SPECS, (*folder, lang), checked_spec(dataset, data_dir, [lang]))
     return dataset, _SPECS[(*folder, lang)]

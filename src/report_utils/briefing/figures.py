@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from report_utils.errors import ParameterError
+from report_utils.briefing import request
+from report_utils.briefing.request import Request
 from report_utils.tables import asof
 from report_utils.tables.load import FILE, LINE, Dataset
-from report_utils.tables.periods import Period, is_month
+from report_utils.tables.periods import Period
 
 
 def direction(value: float) -> str:
@@ -73,30 +74,10 @@ class AsOf:
 
     def __init__(self, dataset: Dataset, month: str | None = None, region: str | None = None):
         self.dataset = dataset
+        asked = request.check(Request(region, month), request.facts_of(dataset))
+        self.region = self.home = str(asked.region)
+        self.month = str(asked.period)
         regions = dataset.regions
-        if region is None:
-            region = dataset.home_regions()[0]
-        if region not in regions.index:
-            raise ParameterError(
-                f"unknown region {region!r}; regions: {', '.join(map(str, regions.index))}"
-            )
-        if regions.at[region, "role"] == "comparison":
-            briefed = ", ".join(dataset.briefed_regions())
-            raise ParameterError(
-                f"region {region!r} is only compared with (role 'comparison' in "
-                f"meta/regions.csv); briefings can be about: {briefed}"
-            )
-        self.region = self.home = str(region)
-        months = dataset.months(self.region)
-        self.month = month or dataset.latest_month(self.region)
-        if not isinstance(self.month, str) or not is_month(self.month):
-            raise ParameterError(f"period must be a month as YYYY-MM, got {self.month!r}")
-        first = min(months, default=self.month)
-        if self.month < first:
-            raise ParameterError(
-                f"period {self.month} is before the earliest data for {self.region} ({first}); "
-                f"months with data: {', '.join(months)}"
-            )
         compare = str(regions.at[self.region, "compare"] or "")
         self.comparison = [r.strip() for r in compare.split(";") if r.strip()]
         self._visible = asof.visible(dataset.figures, "figures", self.month)

@@ -22,13 +22,12 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from report_utils.briefing import catalogues, html, kinds, record
+from report_utils.briefing import catalogues, html, kinds, record, request
 from report_utils.briefing.amounts import indicator_units
-from report_utils.briefing.cache import checked_data
+from report_utils.briefing.cache import checked_data, loaded
 from report_utils.briefing.figures import AsOf, Figure, Lineage
 from report_utils.briefing.html import Block, Blocks
 from report_utils.briefing.kinds import Context, Section, Table
-from report_utils.briefing.kinds.changes import check_compare
 from report_utils.briefing.meaning import Meaning
 from report_utils.briefing.names import Names
 from report_utils.briefing.phrasing import (
@@ -36,6 +35,8 @@ from report_utils.briefing.phrasing import (
     Phrasebook,
     template_values,
 )
+from report_utils.briefing.request import Request
+from report_utils.briefing.spec import source_language
 from report_utils.errors import DataValidationError, ParameterError, ReportError
 from report_utils.fonts import cjk_font
 from report_utils.limits import TimeLimitExceeded, briefing_time_limit, section_time_limit
@@ -54,21 +55,24 @@ class Briefing:
         self,
         data_dir: str | Path | None = None,
         period: str | None = None,
-        lang: str = "zh",
+        lang: str | None = None,
         compare: str | None = None,
         region: str | None = None,
     ):
-        catalogues.package(lang)  # unknown language: ParameterError before anything else
         cjk_font()  # no CJK font: MissingFontError naming the package, before any work
-        self.lang = lang
         self.data_dir = Path(data_dir) if data_dir else DATA_DIR
+        lang = lang or source_language(self.data_dir)  # by default, the data's own language
         # The checks `briefing build` ran before starting this kernel, run again for a notebook
         # opened by hand: a problem is reported at its file and line, not halfway through.
+        asked = request.check(
+            Request(region, period, lang, compare, None if data_dir is None else str(data_dir)),
+            request.facts_of(loaded(self.data_dir), catalogues.data_languages(self.data_dir)),
+        )
+        self.lang = lang
         self.dataset, self.spec = checked_data(self.data_dir, lang)
-        self.asof = AsOf(self.dataset, period, region)
-        check_compare(self.dataset, self.asof.month, compare, self.asof.home)
+        self.asof = AsOf(self.dataset, asked.period, asked.region)
         self.compare = compare  # the month "since the last briefing" compares with
-        self.names = Names(self.dataset, lang)
+        self.names = Names(self.dataset, lang, self.spec.language)
         self.lineage = Lineage()
         self.phrases = Phrasebook(
             lang,
@@ -248,14 +252,14 @@ class Briefing:
         cited = {c.source for f in self.lineage.figures for c in (f, *f.inputs)}
         for sid in sorted(self.shown_sources | cited):
             s = self.dataset.sources.loc[sid]
-            title = self.names.localized(s, "title")
+            title, original = self.names.localized(s, "title"), self.names.original(s, "title")
             entries.append(
                 html.source_entry(
                     p.render(
                         "briefing.source_entry",
                         publisher=self.names.localized(s, "publisher"),
                         title=title,
-                        original=s["title_zh"] if s["title_zh"] != title else "",
+                        original=original if original != title else "",
                         authors=self.names.localized(s, "authors"),
                         published=p.date_text(s["published"]) if s["published"] else "",
                     )
@@ -286,10 +290,8 @@ class Briefing:
         results = reconcile(self.dataset)
         rows = [
             [
-                r.explanation_zh if self.lang == "zh" else r.explanation_en,
-                f"{r.reported:.{r.decimals}f}",
-                f"{r.recomputed:.{r.decimals + 2}f}",
-                f"±{r.tolerance:g}",
+                r.explanation(self.lang, self.spec.language),
+                *r.shown(),
                 p.text(f"analyst.{'ok' if r.ok else 'mismatch'}"),
             ]
             for r in results

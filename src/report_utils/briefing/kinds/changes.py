@@ -26,9 +26,7 @@ from report_utils.briefing.figures import AsOf, Figure
 from report_utils.briefing.kinds.registry import Context, Section, register
 from report_utils.briefing.meaning import Meaning, Move
 from report_utils.briefing.phrasing import Paragraph, name
-from report_utils.errors import ParameterError
 from report_utils.tables import asof
-from report_utils.tables.periods import is_month
 
 KEYS = ("title", "first", "none", "sep", "moved", "new", "new_group", "new_sep", "events", "event")
 
@@ -43,22 +41,6 @@ def _variables(spec) -> dict[str, set[str]]:
         "new_group": {"when", "items"},
         "event": {"when", "title"},
     }
-
-
-def check_compare(dataset, month: str, compare: str | None, region: str | None = None) -> None:
-    """The ``compare`` parameter: a month with data for the region, before the briefing's."""
-    if compare is None:
-        return
-    months = dataset.months(region)
-    if not isinstance(compare, str) or not is_month(compare):
-        raise ParameterError(f"compare must be a month as YYYY-MM, got {compare!r}")
-    if compare >= month:
-        raise ParameterError(f"compare ({compare}) must be before the briefing's month ({month})")
-    if not months or compare < months[0]:
-        raise ParameterError(
-            f"compare {compare} is before the earliest data ({months[0] if months else '-'}); "
-            f"months with data: {', '.join(months)}"
-        )
 
 
 def found_changes(
