@@ -41,7 +41,9 @@ def test_bars_values_and_labels(bars):
         fig.canvas.draw()  # a missing glyph would warn here, and warnings are errors
         # the legend's swatches look like their bars: 全国's only bar is derived, so hatched
         [legend] = fig.legends
-        swatches = {t.get_text(): h for t, h in zip(legend.texts, legend.legend_handles)}
+        swatches = {
+            t.get_text(): h for t, h in zip(legend.texts, legend.legend_handles, strict=True)
+        }
         assert swatches["全国"].get_hatch() == "///"
         assert not swatches["贵州省"].get_hatch()  # some of its bars are reported
 
