@@ -180,15 +180,25 @@ def appendix_row(number: int, what: str, value: Markup, status: str, quotes: Mar
 
 
 def sources(
-    heading: str, intro: str, entries: Markup, columns: Iterable[str], rows: Markup
+    heading: str,
+    entries: Markup,
+    derived_note: str,
+    appendix_heading: str,
+    intro: str,
+    columns: Iterable[str],
+    rows: Markup,
 ) -> Markup:
-    """The sources block: the sources cited, then the appendix table (one row per figure)."""
+    """The sources note (the sources cited, what "derived" means), then the appendix, a
+    section of its own (one row per figure): the leader's PDF ends with the note, the analyst's
+    record (the HTML) has both."""
     head = joined(Markup("<th>{}</th>").format(c) for c in columns)
+    note = Markup('<p class="derived-note">{}</p>').format(derived_note) if derived_note else ""
     return Markup(
-        '<section class="sources" id="sources"><h2>{}</h2><p>{}</p><ul>{}</ul>'
+        '<section class="sources" id="sources"><h2>{}</h2><ul>{}</ul>{}</section>'
+        '<section class="appendix" id="appendix"><h2>{}</h2><p>{}</p>'
         '<table class="appendix"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>'
         "</section>"
-    ).format(heading, intro, entries, head, rows)
+    ).format(heading, entries, note, appendix_heading, intro, head, rows)
 
 
 def analyst(heading: str, note: str, table_: Table | None) -> Markup:

@@ -269,8 +269,12 @@ class Briefing:
         return Block(
             html.sources(
                 p.text("briefing.sources_title"),
-                p.text("briefing.sources_intro"),
                 html.joined(entries),
+                p.text("briefing.derived_note")
+                if any(f.derived for f in self.lineage.figures)
+                else "",
+                p.text("briefing.appendix_title"),
+                p.text("briefing.sources_intro"),
                 p.message("briefing.appendix_columns"),
                 html.joined(rows),
             ),
