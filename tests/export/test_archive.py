@@ -80,7 +80,7 @@ class _Page(HTMLParser):
 # leaves, and each section's source note (the PDF says it once, at the end).
 RECORD_ONLY = re.compile(
     r'<section class="(?:appendix|analyst|section omitted)"[^>]*>.*?</section>'
-    r'|<p class="source-note">.*?</p>',
+    r'|<p class="(?:source-note|omitted-note)">.*?</p>',
     re.S,
 )
 
