@@ -127,3 +127,18 @@ def _images(html: str) -> list[dict[str, str]]:
 
     Images().feed(html)
     return found
+
+
+def test_the_leaders_pages_say_the_source_once_and_hold_no_placeholder(built):
+    """Issue 19: the source note is not repeated after every section (the sources note at the
+    end says it once); no "本节从略" / "left out" line; every page after the summary page is at
+    least half full but the last."""
+    lang, folder = built
+    text = "".join(pages_text(folder / "briefing.pdf"))
+    note = {"zh": "资料来源：", "en": "Source:"}[lang]
+    assert text.count(note) == 0  # no per-section source note
+    heading = {"zh": "资料来源", "en": "Sources"}[lang]
+    assert text.count(heading) >= 1
+    assert "本节从略" not in text and "leftout" not in text
+    layout = measure(folder / "briefing.pdf", (folder / "briefing.html").read_text("utf-8"))
+    assert [p for p in layout.thin_pages(0.5) if p > 1] == [], layout.fill
