@@ -57,15 +57,21 @@ def main() -> None:
 
 
 def _page_of_appendix(pdf: Path, html: str) -> int:
-    """The first page with the appendix's heading on it."""
-    heading = re.search(r'<section class="sources" id="sources"><h2>(.*?)</h2>', html).group(1)
+    """The first page with the appendix's heading on it; past the last page when the PDF has no
+    appendix (a leader's PDF: the appendix is the HTML record's). Briefings built before the
+    appendix had a section of its own have it under the sources' heading."""
+    found = re.search(r'<section class="appendix" id="appendix"><h2>(.*?)</h2>', html) or re.search(
+        r'<section class="sources" id="sources"><h2>(.*?)</h2>', html
+    )
+    heading = found.group(1)
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    for number, page in enumerate(text.split("\f"), start=1):
-        if heading in page:
+    pages = text.split("\f")[:-1]
+    for number, page in enumerate(pages, start=1):
+        if re.search(rf"^\s*{re.escape(heading)}\s*$", page, re.M):  # a heading: a line alone
             return number
-    raise SystemExit(f"{pdf}: no page has the heading {heading!r}")
+    return len(pages) + 1
 
 
 if __name__ == "__main__":

@@ -51,10 +51,20 @@ def resolve(extra: str, constraints: list[Path]) -> list[str]:
     return sorted(lines, key=str.lower)
 
 
+def pins(lock: Path, folder: str) -> Path:
+    """The lock's ``name==version`` lines alone, as a constraints file: with its hashes, pip
+    would switch to hash-checking mode and refuse the project's own folder."""
+    lines = [line for line in lock.read_text(encoding="utf-8").splitlines() if "==" in line]
+    plain = Path(folder, "pins.txt")
+    plain.write_text("\n".join(line.rstrip(" \\") for line in lines) + "\n", encoding="utf-8")
+    return plain
+
+
 def main() -> None:
     upgrade = "--upgrade" in sys.argv[1:]
-    constraints = [] if upgrade else [ROOT / "requirements.lock"]
-    resolved = {name: resolve(extra, constraints) for name, extra in LOCKS.items()}
+    with tempfile.TemporaryDirectory() as folder:
+        constraints = [] if upgrade else [pins(ROOT / "requirements.lock", folder)]
+        resolved = {name: resolve(extra, constraints) for name, extra in LOCKS.items()}
     for name, lines in resolved.items():
         text = HEADER.format(extra=LOCKS[name], name=name) + "\n".join(lines) + "\n"
         (ROOT / name).write_text(text, encoding="utf-8")

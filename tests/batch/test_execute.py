@@ -103,7 +103,7 @@ def test_html_references_nothing_outside_itself(default_build):
     assert not re.search(r"https?://", html)
     assert "<link" not in html and "<script" not in html
     sources = re.findall(r'\ssrc="([^"]*)"', html)
-    assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
+    assert sources and all(s.startswith("data:image/svg+xml;base64,") for s in sources)
     assert len(re.findall(r'<img [^>]*alt="[^"]+"', html)) == len(sources)
     assert 'name="viewport"' in html
 

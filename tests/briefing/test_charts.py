@@ -1,12 +1,11 @@
-"""Charts: asserted on the drawn objects, not on PNG bytes."""
+"""Charts: asserted on the drawn objects and on the SVG they are written as."""
 
 import base64
 import io
-from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import matplotlib as mpl
-import numpy as np
 import pytest
 
 from report_utils.briefing import charts
@@ -32,7 +31,7 @@ def test_bars_values_and_labels(bars):
         assert widths == sorted(b.value for b in bars)
         texts = {t.get_text() for t in ax.texts}
         assert {b.text for b in bars} <= texts
-        assert ax.get_title(loc="left") == "工业增速（%）"
+        assert fig.get_suptitle() == "工业增速（%）"
         assert ax.get_xlabel() == "增速（%）"
         hatched = sorted(round(p.get_width(), 1) for p in ax.patches if p.get_hatch())
         assert hatched == [-9.4, 6.4]
@@ -40,6 +39,13 @@ def test_bars_values_and_labels(bars):
         assert ticks[0] == "规模以上工业增加值"
         assert ax.get_xlim()[0] < -9.4  # room for the negative bar and its label
         fig.canvas.draw()  # a missing glyph would warn here, and warnings are errors
+        # the legend's swatches look like their bars: 全国's only bar is derived, so hatched
+        [legend] = fig.legends
+        swatches = {
+            t.get_text(): h for t, h in zip(legend.texts, legend.legend_handles, strict=True)
+        }
+        assert swatches["全国"].get_hatch() == "///"
+        assert not swatches["贵州省"].get_hatch()  # some of its bars are reported
 
 
 def test_chart_text_is_drawn_in_the_languages_faces(bars):
@@ -54,7 +60,7 @@ def test_chart_text_is_drawn_in_the_languages_faces(bars):
         with mpl.rc_context(charts.house_rc(fonts)):
             figure = charts.draw_bars(bars, "标题 Title", "增速 Growth (%)")
             figure.savefig(io.BytesIO(), format="png")  # draws every glyph
-            title = figure.axes[0].title
+            title = figure._suptitle  # matplotlib has no public getter for the artist
             path = font_manager.findfont(title.get_fontproperties())
         assert expected in Path(path).name, (roles, path)
 
@@ -77,89 +83,33 @@ def test_every_drawn_text_has_a_font_with_its_glyphs(bars):
             assert not missing, (text.get_text(), path)
 
 
-def _pixels(chart: charts.Chart):
-    from io import BytesIO
-
-    import matplotlib.image as mpimg
-
-    return mpimg.imread(BytesIO(chart.png), format="png")
+def _svg_size(chart: charts.Chart) -> tuple[float, float]:
+    """The SVG's own width and height, in points."""
+    root = ElementTree.fromstring(chart.svg)
+    return float(root.get("width", "").removesuffix("pt")), float(
+        root.get("height", "").removesuffix("pt")
+    )
 
 
 def _size_matches(chart: charts.Chart) -> bool:
-    """The image is the size the chart declares (the page lays it out at half that)."""
-    height, width = _pixels(chart).shape[:2]
-    return (height, width) == (chart.height_px, chart.width_px)
+    """The page shows the chart at its declared CSS size: 75 px per inch of the figure."""
+    width, height = _svg_size(chart)
+    return (round(width / 72 * 75), round(height / 72 * 75)) == (chart.width_px, chart.height_px)
 
 
-def test_bar_chart_png_is_deterministic(bars):
+def test_bar_chart_is_deterministic_vector_with_its_text_as_outlines(bars):
     one = charts.bar_chart(bars, "标题", "增速（%）", "替代文字")
     two = charts.bar_chart(bars, "标题", "增速（%）", "替代文字")
-    assert one.png == two.png
+    assert one.svg == two.svg  # no date, fixed ids
+    assert one.svg.startswith(b"<?xml") and b"<svg" in one.svg
+    assert b"<image" not in one.svg  # nothing raster inside
+    assert b"<text" not in one.svg  # glyphs as paths: no font needed to show them
     assert _size_matches(one)
     assert one.alt == "替代文字"
-    assert one.data_uri() == "data:image/png;base64," + base64.b64encode(one.png).decode()
+    assert one.data_uri() == "data:image/svg+xml;base64," + base64.b64encode(one.svg).decode()
 
 
 def test_no_state_leaks_into_the_caller(bars):
     before = dict(mpl.rcParams)
     charts.bar_chart(bars, "标题", "增速（%）", "alt")
     assert dict(mpl.rcParams) == before
-
-
-def test_timeline():
-    moments = [
-        charts.Moment(date(2021, 3, 2), date(2021, 3, 2), "大会召开"),
-        charts.Moment(date(2021, 9, 26), date(2021, 9, 28), "博览会举办"),
-    ]
-    months = [f"{m}月" for m in range(1, 13)]
-    chart = charts.timeline_chart(moments, 2021, months, "大事记", "alt")
-    pixels = _pixels(chart)
-    assert _size_matches(chart)
-    home = np.array(mpl.colors.to_rgb(charts.HOME))
-    drawn = np.all(np.abs(pixels[..., :3] - home) < 0.02, axis=-1).sum()
-    one_day = charts.timeline_chart(moments[:1], 2021, months, "大事记", "alt")
-    assert drawn > np.all(np.abs(_pixels(one_day)[..., :3] - home) < 0.02, axis=-1).sum() > 0
-    # a long title is wrapped onto more lines: its row, and the chart, grow taller
-    long = [charts.Moment(date(2021, 3, 2), date(2021, 3, 2), "大会召开" * 20), moments[1]]
-    assert charts.timeline_chart(long, 2021, months, "大事记", "alt").height_px > chart.height_px
-
-
-def test_wrap_keeps_explicit_lines():
-    assert charts.wrap("一二三四\n（五）", 6) == "一二\n三四\n（五）"
-    assert charts.wrap("短", 8) == "短"
-
-
-def test_wrap_leaves_no_character_alone_and_keeps_punctuation_with_its_words():
-    """A Chinese label never ends with one character on a line of its own, never starts a line
-    with closing punctuation, never ends one with opening punctuation."""
-    title = (
-        "《关于推进开发区高质量发展的指导意见》和"
-        "《关于实施工业倍增行动奋力实现工业大突破的意见》相继印发"
-    )
-    for width in range(8, 50, 2):
-        lines = charts.wrap(title, width, max_lines=None).split("\n")
-        assert "".join(lines) == title  # nothing cut or lost
-        assert all(len(line) > 1 for line in lines), (width, lines)
-        assert not any(charts.closing(line[0]) for line in lines), (width, lines)
-        assert not any(charts.opening(line[-1]) for line in lines), (width, lines)
-    # 22 characters in 42 columns: the 22nd would be alone; it takes the 21st with it
-    assert charts.wrap("全省新型工业化暨开发区高质量发展大会在贵阳召", 42).split("\n") == [
-        "全省新型工业化暨开发区高质量发展大会在贵",
-        "阳召",
-    ]
-
-
-def test_wrap_counts_display_width():
-    lines = charts.wrap("一二三四五六七八九十", 8).split("\n")
-    assert lines == ["一二三四", "五六七八", "九十"]
-    assert charts.wrap("Industrial tax revenue", 12) == "Industrial\ntax revenue"
-    mixed = charts.wrap("Value of 贵州省开发区 zones", 12).split("\n")
-    assert all(charts.display_width(line) <= 12 for line in mixed)
-
-
-def test_wrap_caps_very_long_labels():
-    wrapped = charts.wrap("A" * 300, 20, max_lines=3).split("\n")
-    assert len(wrapped) == 3 and wrapped[-1].endswith("…")
-    assert all(charts.display_width(line) <= 20 for line in wrapped)
-    cjk = charts.wrap("长" * 200, 20, max_lines=4).split("\n")
-    assert len(cjk) == 4 and all(charts.display_width(line) <= 20 for line in cjk)

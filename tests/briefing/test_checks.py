@@ -100,10 +100,10 @@ def test_yaml_syntax_errors_give_the_line(data_copy: Path):
 
 def test_a_missing_message_key_names_the_language(data_copy: Path):
     en = data_copy / "messages" / "en.yml"
-    replace_once(en, '    chart_title: "Investment growth (%)"\n', "")
+    replace_once(en, '    chart_title: "Growth of industrial value added (%)"\n', "")
     [problem] = problems_of(data_copy)
     assert "messages/en.yml:" in problem
-    assert "message 'sections.investment.chart_title' is missing in en" in problem
+    assert "message 'sections.growth.chart_title' is missing in en" in problem
     assert problems_of(data_copy, ["zh"]) == []  # the zh catalogue has it
 
 
@@ -135,7 +135,6 @@ def test_an_indicator_no_section_shows_is_a_warning(data_copy: Path):
     spec = data_copy / "briefing.yml"
     replace_once(spec, "      tax: ind_tax_growth\n", "")
     replace_once(spec, "      - ind_tax_growth\n", "")  # its row of the main-indicators table
-    replace_once(spec, "[va, va2, va2_other, tax]", "[va, va2, va2_other]")
     zh, en = data_copy / "messages" / "zh.yml", data_copy / "messages" / "en.yml"
     replace_once(zh, "\n      {%- if tax %}工业税收{{ phrase('growth', tax) }}。{% endif %}", "")
     replace_once(
@@ -152,14 +151,14 @@ def test_an_indicator_no_section_shows_is_a_warning(data_copy: Path):
 
 def test_validate_and_build_stop_before_any_kernel(data_copy: Path, tmp_path: Path):
     en = data_copy / "messages" / "en.yml"
-    replace_once(en, '    chart_title: "Investment growth (%)"\n', "")
+    replace_once(en, '    chart_title: "Growth of industrial value added (%)"\n', "")
     validate = subprocess.run(
         [sys.executable, "-m", "report_utils", "validate", "--data", str(data_copy)],
         capture_output=True,
         text=True,
     )
     assert validate.returncode == 1
-    assert "message 'sections.investment.chart_title' is missing in en" in validate.stdout
+    assert "message 'sections.growth.chart_title' is missing in en" in validate.stdout
     out = tmp_path / "out"
     build = subprocess.run(
         [
@@ -176,7 +175,7 @@ def test_validate_and_build_stop_before_any_kernel(data_copy: Path, tmp_path: Pa
         text=True,
     )
     assert build.returncode == 1 and "Traceback" not in build.stderr
-    assert "sections.investment.chart_title" in build.stderr
+    assert "sections.growth.chart_title" in build.stderr
     assert not list(out.rglob("*.ipynb"))
 
 
@@ -247,7 +246,11 @@ def test_a_data_folder_without_sentences_is_an_error(data_copy: Path, tmp_path: 
 def test_a_misspelt_section_or_key_in_the_sentences_is_a_warning(data_copy: Path):
     zh = data_copy / "messages" / "zh.yml"
     replace_once(zh, '  events:\n    title: "大事记"', '  event:\n    title: "大事记"')
-    replace_once(zh, '    chart_title: "投资增速（%）"', '    chart_titel: "投资增速（%）"')
+    replace_once(
+        zh,
+        '    chart_title: "规模以上工业增加值增速（%）"',
+        '    chart_titel: "规模以上工业增加值增速（%）"',
+    )
     found = problems_of(data_copy, ["zh"])
     assert any(
         f"zh.yml:{line_of(zh, '  event:')}: sections.event: warning: no section 'event' in the "
@@ -366,3 +369,24 @@ def test_a_misspelt_indicator_in_a_table_gets_did_you_mean(data_copy: Path):
         "data/figures/guizhou-industry-2021.csv:2: indicator: unknown indicator id (see "
         "meta/indicators.csv): 'ind_va_grwth' (did you mean 'ind_va_growth'?)"
     )
+
+
+def test_a_chart_of_two_measures_is_refused_at_its_line(data_copy: Path):
+    """A chart's bars share kind, unit and concept (meta/indicators.csv), checked before any
+    kernel: the growth chart also plotting tax revenue is the issue's example."""
+    spec = data_copy / "briefing.yml"
+    replace_once(
+        spec, "    chart: [va, va2, va2_other]\n", "    chart: [va, va2, va2_other, tax]\n"
+    )
+    [problem] = problems_of(data_copy)
+    assert problem.startswith(f"{spec}:{line_of(spec, 'chart: [va, va2, va2_other, tax]')}: chart:")
+    assert "differ in concept" in problem and "ind_tax_growth (tax_growth)" in problem
+    # a share beside growth rates differs in kind, before any measure is declared
+    replace_once(spec, "chart: [va, va2, va2_other, tax]", "chart: [va, sc]")
+    replace_once(
+        spec,
+        "      tax: ind_tax_growth\n",
+        "      tax: ind_tax_growth\n      sc: ind_va_gdp_share\n",
+    )
+    [problem] = problems_of(data_copy)
+    assert "differ in kind" in problem

@@ -52,7 +52,7 @@ def test_a_new_indicator_in_an_existing_section(data_copy: Path):
     add_indicator(
         data_copy,
         "ind_profit_growth,规模以上工业企业利润,Profits of above-size industrial enterprises,"
-        "growth,higher,,,,%,%,1,SYNTHETIC",
+        "growth,higher,,,,%,%,1,SYNTHETIC,",
     )
     add_figures(data_copy, "ind_profit_growth,贵州省,2021-01,2021-09,23.4,%,,reported,")
     # before the spec shows it: a warning, and the briefing does not show it
@@ -89,7 +89,7 @@ def test_a_new_section_of_an_existing_kind(data_copy: Path):
     add_indicator(
         data_copy,
         "energy_use_growth,规模以上工业能源消费量,Energy use of above-size industry,growth,"
-        "lower,,,,%,%,1,SYNTHETIC",
+        "lower,,,,%,%,1,SYNTHETIC,",
     )
     add_figures(data_copy, "energy_use_growth,贵州省,2021-01,2021-11,-2.5,%,,reported,")
     insert_after(

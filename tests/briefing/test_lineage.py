@@ -325,13 +325,22 @@ def pdf_text(pdf: Path, *options: str) -> str:
     ).stdout
 
 
-def test_pdf_appendix_lists_every_figure_with_its_quote(briefing):
-    flat = re.sub(r"\s+", "", pdf_text(briefing.folder / "briefing.pdf", "-raw"))
-    for ref, row in briefing.appendix.items():
-        quote = row.find_all("td")[3].children[0]
-        assert isinstance(quote, str) and quote.strip()
-        assert re.sub(r"\s+", "", quote) in flat, (ref, quote)
-        assert ref in flat
+def test_the_leaders_pdf_ends_with_the_sources_and_leaves_the_appendix_to_the_record(briefing):
+    """The PDF ends with its sources note; every figure's row and quote is in the HTML record
+    (the tests above) and in lineage.csv attached to the PDF (tests/export/test_archive.py), not
+    typeset for the leader."""
+    text = pdf_text(briefing.folder / "briefing.pdf", "-raw")
+    flat = re.sub(r"\s+", "", text)
+    dom = parse((briefing.folder / "briefing.html").read_text(encoding="utf-8"))
+    [appendix] = dom.find_all("section", "appendix")
+    [sources] = dom.find_all("section", "sources")
+    assert re.sub(r"\s+", "", appendix.find_all("p")[0].text()) not in flat  # its introduction
+    heading = re.sub(r"\s+", "", sources.find_all("h2")[0].text())
+    last_page = re.sub(r"\s+", "", text.split("\f")[-2])  # pdftotext ends with a form feed
+    assert heading in last_page
+    for entry in sources.find_all("li"):
+        assert re.sub(r"\s+", "", entry.text())[:20] in last_page
+    assert len(briefing.appendix) > 30  # the record has them all
 
 
 def test_pdf_fonts_embedded_cid_not_type3(briefing):
@@ -401,16 +410,16 @@ def test_english_pdf_period_labels(english_pdf, asof):
     for indicator in ("ind_inv_growth", "projects_introduced", "innov_little_giants"):
         f = asof.latest(indicator)
         assert ytd(f.period) in english_pdf, indicator
-    assert "年" not in english_pdf.split("Sources and data appendix")[0].split("Company")[0]
+    assert "年" not in english_pdf.split("Sources")[0].split("Company")[0]
 
 
 def test_english_pdf_draws_the_chinese_it_quotes(built, english_pdf, asof):
-    """The English PDF quotes its Chinese source; the CJK font that draws those quotes is
-    embedded (names without an English form fall back to the same font)."""
-    reported = asof.dataset.figures
-    quote = reported[reported["status"] == "reported"].iloc[0]["quote"].replace("**", "")
-    assert CHINESE.search(quote)
-    assert quote[:12] in re.sub(r"\s", "", english_pdf)
+    """The English PDF names its Chinese source by its own title beside the translation; the
+    CJK font that draws it is embedded (names without an English form fall back to the same
+    font). The quotes themselves are in the record (the HTML's appendix, lineage.csv)."""
+    original = asof.dataset.sources.iloc[0]["title_zh"]
+    assert CHINESE.search(original)
+    assert re.sub(r"\s", "", original)[:12] in re.sub(r"\s", "", english_pdf)
     fonts = subprocess.run(
         ["pdffonts", str(built["en"] / "briefing.pdf")], capture_output=True, text=True, check=True
     ).stdout
@@ -433,9 +442,10 @@ def test_a_briefing_in_another_language_quotes_its_source_and_nothing_else_in_ch
         dom = parse((built[lang] / "briefing.html").read_text(encoding="utf-8"))
         body = dom.find_all("main")[0]
         sources = body.find_all("section", "sources")[0]
-        rest = body.text(skip={"sources"})
+        appendix = body.find_all("section", "appendix")[0]
+        rest = body.text(skip={"sources", "appendix"})
         assert not CHINESE.findall(rest), (lang, CHINESE.findall(rest))
-        for row in sources.find_all("tr"):
+        for row in appendix.find_all("tr"):
             described = "".join(cell.text() for cell in row.find_all("td")[:3])
             assert not CHINESE.findall(described), (lang, described)
         alts = [img.attrs.get("alt", "") for img in body.find_all("img")]

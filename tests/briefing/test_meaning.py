@@ -96,7 +96,7 @@ def test_an_autonomous_prefecture_is_in_its_own_words(data_copy: Path):
 def test_a_growth_rate_better_when_lower_is_not_drawn_upside_down(data_copy: Path):
     append_rows(
         data_copy / "meta" / "indicators.csv",
-        "energy_use_growth,能源消费量,Energy use,growth,lower,,,,%,%,1,SYNTHETIC",
+        "energy_use_growth,能源消费量,Energy use,growth,lower,,,,%,%,1,SYNTHETIC,",
     )
     add_figures(
         data_copy,

@@ -97,7 +97,7 @@ def test_known_by_then_rule_waits_for_the_publication(tmp_path: Path) -> None:
     assert "Published March 2022." in Markup(march.sources().html).striptags()
 
 
-def test_a_chart_of_bars_in_different_units_is_flagged(tmp_path: Path) -> None:
+def test_a_chart_of_bars_in_different_units_is_refused(tmp_path: Path) -> None:
     data = synthetic.make(tmp_path)
     spec = (data / "briefing.yml").read_text(encoding="utf-8")
     mixed = spec.replace(
@@ -116,10 +116,10 @@ def test_a_chart_of_bars_in_different_units_is_flagged(tmp_path: Path) -> None:
         timeout=120,
         check=False,
     )
-    assert result.returncode == 0  # a warning: the analyst decides
+    assert result.returncode == 1  # refused before any kernel: one axis, one measure
     line = mixed.splitlines().index("    chart: [gdp, g]") + 1
     assert (
-        f"briefing.yml:{line}: chart: warning: the chart's bars are in different units (%, 亿元)"
+        f"briefing.yml:{line}: chart: a chart draws one measure, but its indicators differ in "
         in (result.stdout)
     )
 

@@ -75,10 +75,25 @@ class _Page(HTMLParser):
         self._in = ""
 
 
+# What the HTML (the analyst's record) has and the leader's PDF leaves out (briefing.typ:
+# record-only): the data appendix, the analyst's reconciliation, the line a section without data
+# leaves, and each section's source note (the PDF says it once, at the end).
+RECORD_ONLY = re.compile(
+    r'<section class="(?:appendix|analyst|section omitted)"[^>]*>.*?</section>'
+    r'|<p class="(?:source-note|omitted-note)">.*?</p>',
+    re.S,
+)
+
+
+def leaders_part(html: str) -> str:
+    """The part of the HTML page the leader's PDF typesets."""
+    return RECORD_ONLY.sub("", html)
+
+
 @pytest.fixture(scope="module")
 def page(folder: Path) -> _Page:
     parser = _Page()
-    parser.feed((folder / "briefing.html").read_text(encoding="utf-8"))
+    parser.feed(leaders_part((folder / "briefing.html").read_text(encoding="utf-8")))
     return parser
 
 

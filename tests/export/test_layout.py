@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 import subprocess
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from conftest import shipped_spec
 
 from report_utils.briefing.phrasing import languages
-from report_utils.export.measure import measure
+from report_utils.export.measure import figure_pages, measure
 
 pytestmark = pytest.mark.e2e
 LEAST_FILL = 1 / 3
@@ -83,13 +84,7 @@ def test_a_chart_is_on_the_page_where_its_paragraph_ends(built):
     _, folder = built
     html = (folder / "briefing.html").read_text("utf-8")
     pages = pages_text(folder / "briefing.pdf")
-    images = subprocess.run(
-        ["pdfimages", "-list", str(folder / "briefing.pdf")],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()[2:]
-    image_pages = [int(row.split()[0]) for row in images if row.split()[2] == "image"]
+    image_pages = [page for page, _ in figure_pages(folder / "briefing.pdf")]
     checked = 0
     for body in re.findall(r'<section class="section" id="sec-[^"]+">(.*?)</section>', html, re.S):
         count = body.count("<img ")
@@ -101,3 +96,49 @@ def test_a_chart_is_on_the_page_where_its_paragraph_ends(built):
             checked += 1
         image_pages = image_pages[count:]
     assert checked >= 6 and image_pages == []
+
+
+def test_charts_are_vector_drawings_with_their_alt_text(built):
+    """No chart is a raster image (``pdfimages`` lists none); each chart is a tagged figure whose
+    alt text is the HTML's."""
+    _, folder = built
+    rows = subprocess.run(
+        ["pdfimages", "-list", str(folder / "briefing.pdf")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()[2:]
+    assert rows == []
+    html = (folder / "briefing.html").read_text("utf-8")
+    images = _images(html)
+    assert images and all(img["src"].startswith("data:image/svg+xml;base64,") for img in images)
+    alts = [img["alt"] for img in images]
+    assert alts and [alt for _, alt in figure_pages(folder / "briefing.pdf")] == alts
+
+
+def _images(html: str) -> list[dict[str, str]]:
+    """The attributes of each ``<img>`` of a page, in order."""
+    found: list[dict[str, str]] = []
+
+    class Images(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "img":
+                found.append({k: v or "" for k, v in attrs})
+
+    Images().feed(html)
+    return found
+
+
+def test_the_leaders_pages_say_the_source_once_and_hold_no_placeholder(built):
+    """Issue 19: the source note is not repeated after every section (the sources note at the
+    end says it once); no "本节从略" / "left out" line; every page after the summary page is at
+    least half full but the last."""
+    lang, folder = built
+    text = "".join(pages_text(folder / "briefing.pdf"))
+    note = {"zh": "资料来源：", "en": "Source:"}[lang]
+    assert text.count(note) == 0  # no per-section source note
+    heading = {"zh": "资料来源", "en": "Sources"}[lang]
+    assert text.count(heading) >= 1
+    assert "本节从略" not in text and "leftout" not in text
+    layout = measure(folder / "briefing.pdf", (folder / "briefing.html").read_text("utf-8"))
+    assert [p for p in layout.thin_pages(0.5) if p > 1] == [], layout.fill

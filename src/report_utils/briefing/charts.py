@@ -13,20 +13,23 @@ import base64
 import io
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
 
 import matplotlib as mpl
 import pandas as pd
 import seaborn as sns
-from matplotlib.dates import date2num
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Patch
 
+from report_utils.briefing.chart_labels import wrap
 from report_utils.fonts import cjk_font
 
 HOME = "#1f4e79"
 COMPARISON = "#8fa9c4"
 OTHER = "#c8892b"
-DPI = 150  # print quality at A4 width (~160 dpi on the page), half the bytes of 200
+# A chart is shown at 75 CSS pixels per inch of the figure: 7 in wide is 525 px, 394 pt in print
+# (the size the PNG charts had at 150 dpi, shown at half their pixels).
+CSS_PX_PER_IN = 75
 WIDTH_IN = 7.0
 
 
@@ -41,15 +44,15 @@ class Bar:
 
 @dataclass(frozen=True)
 class Chart:
-    png: bytes
+    svg: bytes
     alt: str
-    width_px: int
+    width_px: int  # the size a page shows it at, in CSS pixels
     height_px: int
     # The matplotlib figure drawn, for an analyst in the notebook (``Briefing.chart_figures``).
     figure: MplFigure | None = field(default=None, compare=False, repr=False)
 
     def data_uri(self) -> str:
-        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode("ascii")
 
 
 def house_rc(fonts: tuple[str, ...] | None = None) -> dict:
@@ -67,6 +70,7 @@ def house_rc(fonts: tuple[str, ...] | None = None) -> dict:
             "axes.titleweight": "bold",
             "axes.titlelocation": "left",
             "svg.hashsalt": "report_utils",
+            "svg.fonttype": "path",
             "text.parse_math": False,  # a "$" in data is text, not mathtext
             "text.usetex": False,
         }
@@ -74,114 +78,16 @@ def house_rc(fonts: tuple[str, ...] | None = None) -> dict:
     return rc
 
 
-def display_width(text: str) -> int:
-    """Columns ``text`` takes: East Asian wide and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def wrap(label: str, width: int = 24, max_lines: int | None = 4) -> str:
-    """Wrap each line of a label to ``width`` display columns, at most ``max_lines`` lines (the
-    rest ends in "…": alt text and tables carry the full text; None: every line).
-
-    Hand-written because textwrap counts characters, and a Chinese character is twice as wide as
-    a Latin one; Latin words are kept whole when they fit, Chinese breaks between characters but
-    never before closing punctuation (，。）) and never leaves one character on a line of its own.
-    """
-    lines: list[str] = []
-    for text in label.split("\n"):
-        wrapped: list[str] = []
-        line = ""
-        for word in _tokens(text):
-            if display_width(line + word) <= width or not line.strip():
-                line += word
-            else:
-                wrapped.append(line.rstrip())
-                line = word.lstrip()
-            while display_width(line) > width:  # one word longer than a line
-                cut = _cut(line, width)
-                wrapped.append(line[:cut])
-                line = line[cut:]
-        wrapped.append(line.rstrip())
-        if len(wrapped) > 1 and display_width(wrapped[-1]) <= 2 and _wide(wrapped[-2][-1:]):
-            wrapped[-2], wrapped[-1] = wrapped[-2][:-1], wrapped[-2][-1] + wrapped[-1]
-        lines += wrapped
-    if max_lines is not None and len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], _ellipsis(lines[max_lines - 1], width)]
-    return "\n".join(lines)
-
-
-# Punctuation that closes a phrase (，。） ” by its Unicode category) stays at the end of the
-# line it follows; punctuation that opens one (（ “) stays with what it opens.
-CLOSING_CATEGORIES = ("Pe", "Pf", "Po")
-OPENING_CATEGORIES = ("Ps", "Pi")
-
-
-def closing(char: str) -> bool:
-    return unicodedata.category(char) in CLOSING_CATEGORIES
-
-
-def opening(char: str) -> bool:
-    return unicodedata.category(char) in OPENING_CATEGORIES
-
-
-def _wide(char: str) -> bool:
-    return bool(char) and display_width(char) == 2 and not closing(char)
-
-
-def _tokens(text: str) -> list[str]:
-    """Break opportunities: each space, each wide character (with the closing punctuation that
-    follows it), and runs of anything else."""
-    tokens, word, opened = [], "", ""
-    for char in text:
-        if opening(char) and display_width(char) == 2:
-            opened += char
-            continue
-        if opened:  # what follows an opening mark begins its token
-            char, opened = opened + char, ""
-        if closing(char[-1]) and display_width(char[-1]) == 2 and (word or tokens):
-            if word:
-                word += char
-            else:
-                tokens[-1] += char
-        elif char.isspace() or display_width(char[-1]) == 2:
-            tokens += [word, char] if word else [char]
-            word = ""
-        else:
-            word += char
-    word += opened
-    return [*tokens, word] if word else tokens
-
-
-def _cut(text: str, width: int) -> int:
-    """The longest prefix of ``text`` that fits ``width`` columns (at least one character)."""
-    used = 0
-    for i, char in enumerate(text):
-        used += display_width(char)
-        if used > width:
-            return max(i, 1)
-    return len(text)
-
-
-def _ellipsis(line: str, width: int) -> str:
-    return line[: _cut(line, width - 1)] + "…"
-
-
 def _render(fig: MplFigure) -> tuple[bytes, int, int]:
-    """The figure as an opaque RGB PNG. matplotlib writes RGBA, but a chart's background is
-    opaque, and WeasyPrint encodes an RGBA image twice (colours and a soft mask): RGB saves
-    about 0.1 s of each briefing's PDF (profiled) and a tenth of the HTML's bytes."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
-
-    fig.set_dpi(DPI)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    # The size Agg drew: it truncates the figure's inches times the resolution (472 px, not 473).
-    width, height = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    """The figure as SVG, its text drawn as outlines (``svg.fonttype: path``): the chart looks the
+    same in any browser and in Typst, whatever fonts they have (Typst draws SVG text with its own
+    font set, a browser with the reader's); the figure's alt text carries its words. No date in
+    the file and a fixed id salt (``house_rc``): the same chart, the same bytes. The size in CSS
+    pixels at which a page shows it."""
     buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="PNG")
-    return buffer.getvalue(), width, height
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    width, height = fig.get_size_inches()
+    return buffer.getvalue(), round(width * CSS_PX_PER_IN), round(height * CSS_PX_PER_IN)
 
 
 def bar_chart(
@@ -196,8 +102,8 @@ def bar_chart(
     """Horizontal bars, one per item; bars sharing a label are grouped side by side."""
     with mpl.rc_context(house_rc(fonts)):
         fig = draw_bars(bars, title, axis_label, palette, wrap_width)
-        png, w, h = _render(fig)
-    return Chart(png, alt, w, h, fig)
+        svg, w, h = _render(fig)
+    return Chart(svg, alt, w, h, fig)
 
 
 def draw_bars(
@@ -217,7 +123,8 @@ def draw_bars(
     # Each row is tall enough for its bars and for the lines of its label.
     lines = max((wrap(x, wrap_width).count("\n") + 1 for x in labels), default=1)
     row = max(0.5 * (1 + 0.3 * (len(groups) - 1)), 0.2 * lines)
-    height = 1.2 + row * len(labels)
+    # room for each line of the title, and a plot at least an inch tall
+    height = 1.2 + 0.25 * title_lines(title).count("\n") + max(1.0, row * len(labels))
     fig = MplFigure(figsize=(WIDTH_IN, height), layout="constrained")
     ax = fig.subplots()
     sns.barplot(
@@ -235,12 +142,57 @@ def draw_bars(
         width=0.7,
     )
     _annotate(ax, bars, labels)
-    ax.set_title(title)
+    _title(fig, title)
     ax.set_xlabel(axis_label)
     ax.set_ylabel("")
     ax.axvline(0, color="#444444", linewidth=0.8)
-    _legend_below(fig, ax, len(groups))
+    _legend_below(fig, ax, len(groups), _swatches(bars, groups, colours))
     return fig
+
+
+HATCH = "///"  # a derived bar, and the legend swatch of a group whose bars are all derived
+DERIVED_ALPHA = 0.75
+
+
+def _swatches(bars: list[Bar], groups: list[str], colours: dict[str, str]) -> list[Patch]:
+    """A legend swatch per group that looks like its bars: hatched when they all are derived
+    (a plain swatch beside hatched bars says they are something else)."""
+    swatches = []
+    for group in groups:
+        derived = all(b.derived for b in bars if b.group == group)
+        swatches.append(
+            Patch(
+                facecolor=colours[group],
+                hatch=HATCH if derived else None,
+                alpha=DERIVED_ALPHA if derived else None,
+                label=group,
+            )
+        )
+    return swatches
+
+
+def _title(fig: MplFigure, title: str) -> None:
+    """The chart's title above it, from the figure's left edge (``title_lines`` wraps it):
+    call inside ``rc_context``."""
+    fig.suptitle(
+        title_lines(title),
+        x=0.01,
+        ha="left",
+        fontsize=_title_size(),
+        fontweight=mpl.rcParams["axes.titleweight"],
+    )
+
+
+def title_lines(title: str) -> str:
+    """The title wrapped to the figure's width: a title longer than the plot is never cut off
+    at the edge. Call inside ``rc_context``."""
+    # A display column (half a CJK character) of bold text is about 0.55 em wide.
+    columns = int((WIDTH_IN - 0.2) * 72 / (0.55 * _title_size()))
+    return wrap(title, columns, max_lines=None)
+
+
+def _title_size() -> float:
+    return FontProperties(size=mpl.rcParams["axes.titlesize"]).get_size_in_points()
 
 
 VALUE_FONTSIZE = 9
@@ -287,8 +239,8 @@ def _annotate(ax, bars: list[Bar], labels: list[str]) -> None:
         bar = min(candidates, key=lambda b: abs(b.value - patch.get_width()))
         unused.remove(bar)
         if bar.derived:
-            patch.set_hatch("///")
-            patch.set_alpha(0.75)
+            patch.set_hatch(HATCH)
+            patch.set_alpha(DERIVED_ALPHA)
         x = patch.get_x() + patch.get_width()
         offset = 0.01 * span if bar.value >= 0 else -0.01 * span
         ax.text(
@@ -323,8 +275,8 @@ def line_chart(
     ``invert`` puts the lowest value on top (a rank: better is up)."""
     with mpl.rc_context(house_rc(fonts)):
         fig = draw_lines(points, title, axis_label, palette, invert)
-        png, w, h = _render(fig)
-    return Chart(png, alt, w, h, fig)
+        svg, w, h = _render(fig)
+    return Chart(svg, alt, w, h, fig)
 
 
 def draw_lines(
@@ -342,7 +294,8 @@ def draw_lines(
     rows = pd.DataFrame(
         [{"x": order.index(p.x), "value": p.value, "group": p.group} for p in points]
     )
-    fig = MplFigure(figsize=(WIDTH_IN, 3.2 + 0.25 * len(groups)), layout="constrained")
+    extra = 0.25 * title_lines(title).count("\n")
+    fig = MplFigure(figsize=(WIDTH_IN, 3.2 + 0.25 * len(groups) + extra), layout="constrained")
     ax = fig.subplots()
     missing = [g for g in groups if g not in (palette or {})]
     spare = sns.color_palette("husl", len(missing)).as_hex() if missing else []
@@ -374,67 +327,20 @@ def draw_lines(
     ax.set_ylim(min(0.0, low - pad), high + pad)
     if invert:  # a rank: the best (lowest) on top
         ax.set_ylim(high + pad, max(0.0, low - pad))
-    ax.set_title(title)
+    _title(fig, title)
     ax.set_xlabel("")
     ax.set_ylabel(axis_label)
     _legend_below(fig, ax, len(groups))
     return fig
 
 
-def _legend_below(fig: MplFigure, ax, groups: int) -> None:
-    """One legend entry per group, below the chart, where it hides no bar, label or title."""
+def _legend_below(fig: MplFigure, ax, groups: int, swatches: list[Patch] | None = None) -> None:
+    """One legend entry per group, below the chart, where it hides no bar, label or title
+    (``swatches``: the entries, else the axes' own)."""
     if groups > 1:
         handles, names = ax.get_legend_handles_labels()
+        if swatches is not None:
+            handles, names = swatches, [str(p.get_label()) for p in swatches]
         ax.get_legend().remove()
         # at most three entries a row: five long names side by side are wider than the page
         fig.legend(handles, names, loc="outside lower center", ncols=min(groups, 3), frameon=False)
-
-
-@dataclass(frozen=True)
-class Moment:
-    start: date
-    end: date
-    label: str
-
-
-def timeline_chart(
-    moments: list[Moment],
-    year: int,
-    month_labels: list[str],
-    title: str,
-    alt: str,
-    wrap_width: int = 44,
-    fonts: tuple[str, ...] | None = None,
-) -> Chart:
-    """Events as dots (ranges as bars) on a one-year axis, titles as row labels.
-
-    A row is as tall as its label's lines, so long titles do not run into their neighbours.
-    """
-    labels = [wrap(m.label, wrap_width, max_lines=None) for m in moments]  # never cut
-    heights = [max(1.0, 0.55 * (label.count("\n") + 1)) for label in labels]
-    tops = [sum(heights[:i]) for i in range(len(heights))]
-    centres = [top + h / 2 for top, h in zip(tops, heights, strict=True)]
-    rows = pd.DataFrame(
-        [
-            {"label": label, "x": date2num(m.start), "row": y}
-            for label, m, y in zip(labels, moments, centres, strict=True)
-        ]
-    )
-    height = 1.0 + 0.42 * sum(heights)
-    with mpl.rc_context(house_rc(fonts)):
-        fig = MplFigure(figsize=(WIDTH_IN, height), layout="constrained")
-        ax = fig.subplots()
-        sns.scatterplot(data=rows, x="x", y="row", ax=ax, color=HOME, s=60, legend=False)
-        for y, m in zip(centres, moments, strict=True):
-            if m.end != m.start:
-                ax.hlines(y, date2num(m.start), date2num(m.end), color=HOME, linewidth=5)
-        ax.set_yticks(centres, labels, fontsize=8.5)
-        ax.set_ylim(sum(heights), 0)
-        starts = [date2num(date(year, m, 1)) for m in range(1, 13)]
-        ax.set_xticks(starts, month_labels)
-        ax.set_xlim(date2num(date(year, 1, 1)), date2num(date(year, 12, 31)))
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        ax.set_title(title)
-        png, w, h = _render(fig)
-    return Chart(png, alt, w, h, fig)

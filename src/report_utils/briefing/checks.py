@@ -18,6 +18,7 @@ from typing import Any
 
 from report_utils.briefing import catalogues
 from report_utils.briefing.catalogue_checks import BRIEFING_VALUES, catalogue_problems
+from report_utils.briefing.figure_charts import mixed_measure
 from report_utils.briefing.kinds import KINDS
 from report_utils.briefing.phrasing import TEMPLATE_GLOBALS
 from report_utils.briefing.spec import (
@@ -197,17 +198,10 @@ def _spec_problems(spec: Spec, located: Located, dataset: Any, shown: str) -> li
                         )
                     )
                     at(where, "chart", f"no slot {bar!r} in figures{suggest(bar, slots)}")
-            units = {
-                str(dataset.indicators.at[slots[bar].indicator, "unit"])
-                for bar in chart.bars
-                if bar in slots and slots[bar].indicator in indicators
-            }
-            if len(units) > 1:  # bars of 亿元 beside bars of 万人 share no axis
-                shown_units = ", ".join(sorted(units))
-                message = f"the chart's bars are in different units ({shown_units})"
-                problems.append(
-                    Problem(shown, located.line((*path, "chart")), "chart", message, "warning")
-                )
+            drawn = [slots[bar].indicator for bar in chart.bars if bar in slots]
+            mixed = mixed_measure(drawn, dataset.indicators)
+            if mixed is not None:
+                at((*path, "chart"), "chart", mixed)
     return problems
 
 

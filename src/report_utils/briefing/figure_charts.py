@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import pandas as pd
 import seaborn as sns
 
 from report_utils.briefing import charts
@@ -111,6 +112,26 @@ def series_lines(ctx: Context, indicators: list[str], least: int) -> Lines | Non
     alt = book.text("series.alt", title=title, items=items)
     figures = [f for s in long for f in s]
     return Lines(points, title, axis, alt, palette, invert, figures, book.fonts)
+
+
+def mixed_measure(indicators: list[str], metadata: pd.DataFrame) -> str | None:
+    """Why a chart of ``indicators`` would draw more than one measure, or None. A chart's bars
+    share their kind, unit and ``concept`` (meta/indicators.csv: what the figure measures,
+    comparably; empty says nothing more than kind and unit): a growth chart that also plots tax
+    revenue, or a share of investment among shares of GDP, mixes what its axis says is one."""
+    known = [i for i in dict.fromkeys(indicators) if i in metadata.index]
+    if len(known) < 2:
+        return None
+    for column in ("kind", "unit", "concept"):
+        if column not in metadata:
+            continue
+        values = {i: str(metadata.at[i, column]) for i in known}
+        if column == "concept":
+            values = {i: v for i, v in values.items() if v}
+        if len(set(values.values())) > 1:
+            pairs = ", ".join(f"{i} ({v})" for i, v in values.items())
+            return f"a chart draws one measure, but its indicators differ in {column}: {pairs}"
+    return None
 
 
 def _colours(n: int) -> list[str]:

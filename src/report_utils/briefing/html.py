@@ -128,11 +128,11 @@ def source_note(text: str) -> Markup:
 
 
 def figure(chart: Chart, kind: str, caption: Markup) -> Markup:
-    """A chart with its alt text, shown at half its pixel size (sharp on a dense screen)."""
+    """A chart with its alt text, vector (SVG), shown at its size in CSS pixels."""
     return Markup(
         '<figure class="{}"><img src="{}" alt="{}" width="{}" height="{}">'
         "<figcaption>{}</figcaption></figure>"
-    ).format(kind, chart.data_uri(), chart.alt, chart.width_px // 2, chart.height_px // 2, caption)
+    ).format(kind, chart.data_uri(), chart.alt, chart.width_px, chart.height_px, caption)
 
 
 def section(
@@ -183,21 +183,27 @@ def appendix_row(number: int, what: str, value: Markup, status: str, quotes: Mar
 
 def sources(
     heading: str,
-    intro: str,
     entries: Markup,
+    derived_note: str,
+    appendix_heading: str,
+    intro: str,
     columns: Iterable[str],
     rows: Markup,
     left_out: Iterable[Markup] = (),
 ) -> Markup:
-    """The sources block: the sources cited, the appendix table (one row per figure), then what
-    the briefing left out and why (a change its figures' precision does not support)."""
+    """The sources note (the sources cited, what "derived" means), then the appendix, a
+    section of its own (one row per figure) and what the briefing left out and why (a change
+    its figures' precision does not support): the leader's PDF ends with the note, the
+    analyst's record (the HTML) has both."""
     head = joined(Markup("<th>{}</th>").format(c) for c in columns)
+    note = Markup('<p class="derived-note">{}</p>').format(derived_note) if derived_note else ""
     notes = joined(Markup("<p>{}</p>").format(n) for n in left_out)
     return Markup(
-        '<section class="sources" id="sources"><h2>{}</h2><p>{}</p><ul>{}</ul>'
+        '<section class="sources" id="sources"><h2>{}</h2><ul>{}</ul>{}</section>'
+        '<section class="appendix" id="appendix"><h2>{}</h2><p>{}</p>'
         '<table class="appendix"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>'
         "{}</section>"
-    ).format(heading, intro, entries, head, rows, notes)
+    ).format(heading, entries, note, appendix_heading, intro, head, rows, notes)
 
 
 def analyst(heading: str, note: str, table_: Table | None) -> Markup:

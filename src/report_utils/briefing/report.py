@@ -297,8 +297,12 @@ class Briefing:
         return Block(
             html.sources(
                 p.text("briefing.sources_title"),
-                p.text("briefing.sources_intro"),
                 html.joined(entries),
+                p.text("briefing.derived_note")
+                if any(f.derived for f in self.lineage.figures)
+                else "",
+                p.text("briefing.appendix_title"),
+                p.text("briefing.sources_intro"),
                 p.message("briefing.appendix_columns"),
                 html.joined(rows),
                 [p.render("briefing.left_out", note=n) for n in self.left_out],

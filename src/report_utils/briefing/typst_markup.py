@@ -34,10 +34,10 @@ CHARTS_DIR = "charts"  # where the exporter writes the chart images, inside the 
 # (tooltips, data-refs for the lineage tests) are allowed and dropped.
 ALLOWED: dict[str, set[str]] = {
     "header": {"briefing-title"},
-    "section": {"headlines", "section", "section omitted", "sources", "analyst"},
+    "section": {"headlines", "section", "section omitted", "sources", "appendix", "analyst"},
     "h1": {""},
     "h2": {""},
-    "p": {"", "subtitle", "narrative", "omitted-note", "source-note"},
+    "p": {"", "subtitle", "narrative", "omitted-note", "source-note", "derived-note"},
     "div": {"cards", "card", "big", "label", "period", "period older", "comparison"},
     "ul": {"", "key-messages"},
     "li": {"", "key"},

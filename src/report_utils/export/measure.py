@@ -101,3 +101,34 @@ def _next_line(line: Line, lines: list[Line]) -> Line | None:
         if abs(other[0] - left) < 1.0 and -0.5 < other[1] - bottom < 0.8 * height
     ]
     return min(below, key=lambda other: other[1], default=None)
+
+
+def figure_pages(pdf: Path) -> list[tuple[int, str]]:
+    """Each tagged figure (a chart) of the PDF in reading order: the page (1-based) it starts on
+    and its alt text. Charts are vector drawings, not images, so the tag tree is what finds them."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        numbers = {page.objgen: i for i, page in enumerate(document.pages, start=1)}
+        found: list[tuple[int, str]] = []
+
+        def page_of(node: object) -> int | None:
+            if isinstance(node, pikepdf.Dictionary):
+                if "/Pg" in node:
+                    return numbers.get(node.Pg.objgen)
+                return page_of(node.get("/K"))
+            if isinstance(node, pikepdf.Array):
+                return next((n for n in map(page_of, node) if n is not None), None)
+            return None
+
+        def walk(node: object) -> None:
+            if isinstance(node, pikepdf.Dictionary):
+                if node.get("/S") == "/Figure":
+                    found.append((page_of(node) or 0, str(node.get("/Alt", ""))))
+                walk(node.get("/K"))
+            elif isinstance(node, pikepdf.Array):
+                for child in node:
+                    walk(child)
+
+        walk(document.Root.get("/StructTreeRoot"))
+    return found

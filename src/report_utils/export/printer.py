@@ -100,21 +100,13 @@ def write_files(root: Path, files: dict[str, bytes]) -> None:
 
 def typeset_in(root: Path, source: str, when: datetime | None = None) -> bytes:
     """``typeset`` with the files already in ``root``."""
-    pdf, warnings = _compile(root, source, when, {})
-    if warnings and _did_not_converge(warnings):
-        # The template's measured page rule (the appendix starts a page unless that leaves a
-        # thin one) can flip between two layouts; then the appendix simply starts a page.
-        pdf, warnings = _compile(root, source, when, {APPENDIX_INPUT: "own-page"})
+    pdf, warnings = _compile(root, source, when)
     if warnings:  # e.g. a font family that is not there: the PDF would not be the briefing's
         raise ReportError(f"Typst warned while typesetting the briefing: {_said(warnings[0])}")
     return pdf
 
 
-# sys.inputs key of the template (briefing.typ): how the appendix starts.
-APPENDIX_INPUT = "appendix"
-
-
-def _compile(root: Path, source: str, when: datetime | None, inputs: dict[str, str]):
+def _compile(root: Path, source: str, when: datetime | None):
     import typst
 
     try:
@@ -124,14 +116,9 @@ def _compile(root: Path, source: str, when: datetime | None, inputs: dict[str, s
             format="pdf",
             pdf_standards=list(PDF_STANDARDS),
             timestamp=when.replace(microsecond=0) if when else None,  # Typst: whole seconds
-            sys_inputs=inputs,
         )
     except typst.TypstError as exc:
         raise ReportError(f"Typst could not typeset the briefing: {_said(exc)}") from None
-
-
-def _did_not_converge(warnings) -> bool:
-    return any("did not converge" in (getattr(w, "message", "") or "") for w in warnings)
 
 
 def _said(problem) -> str:

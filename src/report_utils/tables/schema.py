@@ -99,6 +99,8 @@ INDICATORS = table_schema(
         ),
         "among": optional(),  # a rank: the region it places its region in (default: parent)
         "colour": optional(regex(re.compile(r"^#[0-9a-fA-F]{6}$"), "expected a colour as #rrggbb")),
+        # The concept a figure measures, comparably: a chart draws one (briefing.figure_charts).
+        "concept": optional(IDENT),
     },
     checks=[
         row_check(
