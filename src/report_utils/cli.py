@@ -404,11 +404,7 @@ def reconcile(data: Path, fmt: str) -> None:
             table.add_column(header, overflow="fold", justify="right" if right else "left")
         for r in results:
             table.add_row(
-                r.id,
-                Text("ok") if r.ok else Text("mismatch", style="bold red"),
-                f"{r.reported:.{r.decimals}f}",
-                f"{r.recomputed:.6g}",
-                f"±{r.tolerance:g}",
+                r.id, Text("ok") if r.ok else Text("mismatch", style="bold red"), *r.shown()
             )
         out.print(table)
         mismatches = [r for r in results if not r.ok]

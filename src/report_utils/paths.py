@@ -27,10 +27,36 @@ MESSAGES_DIR = PACKAGE_DIR / "briefing" / "messages"
 NBCONVERT_TEMPLATES_DIR = PACKAGE_DIR / "export" / "templates" / "nbconvert"
 INDEX_TEMPLATES_DIR = PACKAGE_DIR / "batch" / "templates"
 
-# Layout of a data folder, relative to it.
-META_SUBDIR = "meta"
-FACT_TABLES = ("figures", "events", "projects", "cases")
+# The layout of a data folder, relative to it: every reader of a data folder asks here where its
+# parts are (as OWID's etl builds every directory in one paths module). Which files of a folder
+# are inputs, and how they are read, is ``tables.files``'.
+META_SUBDIR = "meta"  # meta/<table>.csv
 META_TABLES = ("indicators", "regions", "sources")
+FACT_TABLES = ("figures", "events", "projects", "cases")  # <table>/*.csv|xlsx
+RULES_SUBDIR = "rules"  # rules/*.csv|xlsx
+SPEC_FILE = "briefing.yml"  # what a briefing shows
+MESSAGES_SUBDIR = "messages"  # messages/<lang>.yml: the analyst's sentences
+MESSAGES_SUFFIX = ".yml"
+
+
+def meta_file(data_dir: Path, table: str) -> Path:
+    """A metadata table of a data folder: ``meta/<table>.csv``."""
+    return Path(data_dir) / META_SUBDIR / f"{table}.csv"
+
+
+def spec_file(data_dir: Path) -> Path:
+    """The data folder's spec (``briefing.yml``)."""
+    return Path(data_dir) / SPEC_FILE
+
+
+def messages_dir(data_dir: Path) -> Path:
+    """The folder of the analyst's sentences, one catalogue a language."""
+    return Path(data_dir) / MESSAGES_SUBDIR
+
+
+def messages_file(data_dir: Path, lang: str) -> Path:
+    """The analyst's sentences in ``lang``: ``messages/<lang>.yml``."""
+    return messages_dir(data_dir) / f"{lang}{MESSAGES_SUFFIX}"
 
 
 # --- paths computed from data --------------------------------------------------------------------

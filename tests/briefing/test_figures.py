@@ -15,14 +15,6 @@ def dataset():
     return load_dataset(DATA_DIR)
 
 
-def test_default_is_the_latest_month(dataset):
-    assert (
-        AsOf(dataset).month
-        == dataset.latest_month()
-        == max(dataset.figures["period_end"].max(), dataset.events["date_end"].max()[:7])
-    )
-
-
 def test_latest_figure_at_or_before_the_month(dataset):
     rows = dataset.figures[dataset.figures["indicator"] == "ten_ind_va_growth"]
     by_end = {r.period_end: r.value for r in rows.itertuples()}
@@ -42,14 +34,6 @@ def test_related_figures_need_the_same_period(dataset):
     a = AsOf(dataset, "2021-12")
     assert a.at("ind_va_growth_rank", Period("2021-01", "2021-09")).value == 12
     assert a.at("ind_va_growth_rank", Period("2021-01", "2021-11")) is None
-
-
-def test_events_up_to_the_end_of_the_month(dataset):
-    ids = list(AsOf(dataset, "2021-07").events()["id"])
-    assert all(d <= "2021-07-31" for d in dataset.events.set_index("id").loc[ids, "date_end"])
-    later = dataset.events[dataset.events["date_end"] > "2021-07-31"]
-    assert not set(later["id"]) & set(ids)
-    assert len(ids) == (dataset.events["date_end"] <= "2021-07-31").sum()
 
 
 def test_period_before_the_data_is_rejected(dataset):

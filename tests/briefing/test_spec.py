@@ -1,4 +1,4 @@
-"""The spec and the catalogues are read strictly (``spec.StrictLoader``): a duplicate key, a
+"""The spec and the catalogues are read strictly (``strict_yaml.StrictLoader``): a duplicate key, a
 YAML 1.1 boolean, deep nesting and a spec too large are each one line at the file's line, never
 a silent loss, a wrong type or a traceback (SYNTHETIC edits of copies of data/)."""
 
@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from test_checks import line_of, problems_of, replace_once
 
-from report_utils.briefing.spec import MAX_NESTING, MAX_SECTIONS, load_yaml
+from report_utils.briefing.spec import MAX_SECTIONS
+from report_utils.strict_yaml import MAX_NESTING
 
 
 def test_a_duplicate_key_names_both_lines(data_copy: Path):
@@ -34,15 +35,6 @@ def test_a_duplicate_key_in_a_catalogue_names_both_lines(data_copy: Path):
     [problem] = problems_of(data_copy, ["zh"])
     line = line_of(zh, 'title: "x"')
     assert f"zh.yml:{line}: -: YAML: duplicate key 'title' (lines {line - 1} and {line})" in problem
-
-
-def test_keys_and_ids_are_text_as_written():
-    data, _ = load_yaml("no: off\ny: [yes, on, n, 1_000, 007, 2021-09-01, 1:20]\n1: true\n")
-    assert data == {
-        "no": "off",
-        "y": ["yes", "on", "n", "1_000", "007", "2021-09-01", "1:20"],
-        "1": True,
-    }
 
 
 def test_a_section_called_no_stays_no(data_copy: Path):
@@ -118,3 +110,22 @@ def test_a_slot_cannot_take_a_name_every_sentence_has(data_copy: Path):
     assert f"briefing.yml:{line}: region: slot name 'region' is a name every sentence has" in (
         "\n".join(found)
     )
+
+
+def test_the_data_language_is_declared_once_in_the_spec(data_copy: Path):
+    from report_utils.briefing.spec import source_language
+    from report_utils.paths import DATA_DIR
+
+    assert source_language(DATA_DIR) == "zh"  # data/briefing.yml says so
+    spec = data_copy / "briefing.yml"
+    replace_once(spec, "\nlanguage: zh\n", "\nlanguage: en\n")
+    assert source_language(data_copy) == "en"
+    replace_once(spec, "\nlanguage: en\n", "\n")
+    assert source_language(data_copy) == "zh"  # the default where the spec does not say
+
+
+def test_a_data_language_that_is_no_language_code_is_a_line(data_copy: Path):
+    spec = data_copy / "briefing.yml"
+    replace_once(spec, "\nlanguage: zh\n", "\nlanguage: Chinese\n")
+    [problem] = problems_of(data_copy)
+    assert f"briefing.yml:{line_of(spec, 'language: Chinese')}: language: " in problem

@@ -35,3 +35,12 @@ def test_arithmetic():
 def test_bad_formulas(formula, message):
     with pytest.raises(FormulaError, match=message):
         evaluate(formula, VALUES.get)
+
+
+def test_a_reference_is_written_as_references_reads_it():
+    from report_utils.tables.formula import reference
+
+    key = ("ind_va_growth", "贵州省", Period("2021-01", "2021-09"))
+    written = reference(*key)
+    assert written == "ind_va_growth[贵州省,2021-01..2021-09]"
+    assert references(f"{written} - {written}") == [key, key]

@@ -497,3 +497,32 @@ def test_cli_reconcile_reports_data_errors(tmp_path: Path) -> None:
     result = run("reconcile", "--data", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert result.returncode == 1
     assert "nowhere:0: -: data folder is missing" in result.stderr
+
+
+def test_an_explanation_falls_back_to_the_data_language():
+    import dataclasses
+
+    result = reconcile(load_dataset(DATA))[0]
+    assert result.explanation_zh and result.explanation_en
+    assert result.explanation("en", "zh") == result.explanation_en
+    assert result.explanation("zh", "zh") == result.explanation_zh
+    assert result.explanation("fr", "zh") == result.explanation_zh  # no column of its own
+    untranslated = dataclasses.replace(result, explanation_en="")
+    assert untranslated.explanation("en", "zh") == result.explanation_zh
+    assert result.explanation("zh", "en") == result.explanation_zh
+
+
+def test_a_written_value_rounds_to_the_exact_one_within_half_its_last_decimal():
+    from report_utils.tables.reconcile import rounds_to
+
+    assert rounds_to(0.7, 1, 7.1 - 6.4)  # float noise never decides
+    assert rounds_to(1.9, 1, 1.949) and not rounds_to(1.9, 1, 1.951)
+    assert rounds_to(12, 0, 12.5) and not rounds_to(12, 0, 12.6)
+
+
+def test_a_rule_result_is_shown_one_way():
+    result = reconcile(load_dataset(DATA))[0]
+    reported, recomputed, allowed = result.shown()
+    assert reported == f"{result.reported:.{result.decimals}f}"
+    assert len(recomputed.split(".")[-1]) == result.decimals + 2
+    assert allowed == f"±{tolerance(result.decimals):g}"

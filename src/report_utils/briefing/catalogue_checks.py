@@ -15,8 +15,10 @@ from jinja2 import meta
 from report_utils.briefing import catalogues, sandbox, trials
 from report_utils.briefing.kinds import KINDS
 from report_utils.briefing.phrasing import TEMPLATE_GLOBALS
-from report_utils.briefing.spec import Located, Slot, Spec
+from report_utils.briefing.spec import Slot, Spec
 from report_utils.errors import Problem, display_path, suggest
+from report_utils.paths import messages_file
+from report_utils.strict_yaml import Located
 
 # What every template of a briefing is given besides the functions (``Phrasebook.context``).
 BRIEFING_VALUES = frozenset({"region", "scope", "as_of"})
@@ -25,7 +27,7 @@ OPTIONAL_KEYS = frozenset({"chart_title", "axis", "title", "text"})
 
 
 def catalogue_problems(spec: Spec, data_dir: Path, lang: str, dataset: Any) -> list[Problem]:
-    shown = display_path(catalogues.data_path(data_dir, lang))
+    shown = display_path(messages_file(data_dir, lang))
     try:
         package = catalogues.package(lang)
     except Exception as exc:  # an unknown language: the package cannot phrase it

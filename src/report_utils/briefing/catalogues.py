@@ -17,10 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from report_utils.errors import ParameterError, Problem, display_path
-from report_utils.paths import MESSAGES_DIR
-
-DATA_MESSAGES = "messages"
-DATA_SUFFIX = ".yml"
+from report_utils.paths import MESSAGES_DIR, MESSAGES_SUFFIX, messages_dir, messages_file
+from report_utils.strict_yaml import load_yaml, read_yaml
 
 
 def languages() -> list[str]:
@@ -35,8 +33,6 @@ def package(lang: str) -> dict[str, Any]:
 
     check(Request(lang=lang), Facts(languages=tuple(languages())))  # a language it phrases
     path = MESSAGES_DIR / f"{lang}.yaml"
-    from report_utils.briefing.spec import load_yaml
-
     return load_yaml(path.read_text(encoding="utf-8"))[0]
 
 
@@ -50,24 +46,18 @@ def lookup(messages: dict[str, Any], key: str, lang: str) -> Any:
     return node
 
 
-def data_path(data_dir: Path, lang: str) -> Path:
-    return Path(data_dir) / DATA_MESSAGES / f"{lang}{DATA_SUFFIX}"
-
-
 def data_languages(data_dir: Path) -> list[str]:
     """Languages the data folder has sentences for (and the package can phrase)."""
-    folder = Path(data_dir) / DATA_MESSAGES
-    written = {p.stem for p in folder.glob(f"*{DATA_SUFFIX}")} if folder.is_dir() else set()
+    folder = messages_dir(data_dir)
+    written = {p.stem for p in folder.glob(f"*{MESSAGES_SUFFIX}")} if folder.is_dir() else set()
     return [lang for lang in languages() if lang in written]
 
 
 def read_data(data_dir: Path, lang: str):
-    """The analyst's catalogue of a language, with its node lines (``spec.Located``) and the
+    """The analyst's catalogue of a language, with its node lines (``strict_yaml.Located``) and the
     problems reading it; the catalogue is None when it cannot be read."""
-    from report_utils.briefing.spec import read_yaml
-
-    data, located, problems = read_yaml(data_path(data_dir, lang))
-    shown = display_path(data_path(data_dir, lang))
+    data, located, problems = read_yaml(messages_file(data_dir, lang))
+    shown = display_path(messages_file(data_dir, lang))
     if not problems and not isinstance(data, dict):
         problems = [Problem(shown, 1, "-", "expected keys: briefing, headlines, sections")]
     elif not problems:

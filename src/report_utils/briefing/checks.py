@@ -23,14 +23,20 @@ from report_utils.briefing.phrasing import TEMPLATE_GLOBALS
 from report_utils.briefing.spec import (
     COMPARED,
     SELF,
-    Located,
-    Section,
+    SectionSpec,
     Slot,
     Spec,
     read_spec,
-    spec_path,
 )
 from report_utils.errors import DataValidationError, Problem, display_path, suggest
+from report_utils.paths import (
+    MESSAGES_SUBDIR,
+    MESSAGES_SUFFIX,
+    messages_dir,
+    messages_file,
+    spec_file,
+)
+from report_utils.strict_yaml import Located
 
 
 def check_briefing(
@@ -41,23 +47,23 @@ def check_briefing(
     spec, located, problems = read_spec(data_dir)
     if spec is None:
         return None, problems
-    problems += _spec_problems(spec, located, dataset, display_path(spec_path(data_dir)))
+    problems += _spec_problems(spec, located, dataset, display_path(spec_file(data_dir)))
     written = catalogues.data_languages(data_dir)
     if not written:
-        folder = display_path(Path(data_dir) / catalogues.DATA_MESSAGES)
+        folder = display_path(messages_dir(data_dir))
         problems.append(
             Problem(
                 folder,
                 0,
                 "-",
-                f"no sentences in any language: add {catalogues.DATA_MESSAGES}/<lang>"
-                f"{catalogues.DATA_SUFFIX} for one of {', '.join(catalogues.languages())} "
+                f"no sentences in any language: add {MESSAGES_SUBDIR}/<lang>"
+                f"{MESSAGES_SUFFIX} for one of {', '.join(catalogues.languages())} "
                 "(see data/README.md)",
             )
         )
     for lang in langs if langs is not None else written:
         if lang not in written and lang in catalogues.languages():
-            path = display_path(catalogues.data_path(data_dir, lang))
+            path = display_path(messages_file(data_dir, lang))
             problems.append(Problem(path, 0, "-", f"no sentences for language {lang!r}"))
             continue
         problems += catalogue_problems(spec, data_dir, lang, dataset)
@@ -160,7 +166,7 @@ def _spec_problems(spec: Spec, located: Located, dataset: Any, shown: str) -> li
     return problems
 
 
-def _section_needs(section: Section, options: frozenset[str], path, at) -> list[Problem]:
+def _section_needs(section: SectionSpec, options: frozenset[str], path, at) -> list[Problem]:
     """A section of a kind that shows figures or indicators names some."""
     if "figures" in options and not section.figures:
         at(path, "figures", f"section {section.id!r} needs figures: slot name → indicator id")

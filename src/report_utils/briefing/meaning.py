@@ -23,11 +23,13 @@ from markupsafe import Markup
 
 from report_utils.briefing.figures import AsOf, Figure, direction
 from report_utils.briefing.names import Names
-from report_utils.tables.periods import Period
+from report_utils.tables.formula import reference
+from report_utils.tables.reconcile import rounds_to
+from report_utils.tables.schema import CODES
 
 CHANGE, GAP, RANK, GROWTH, SHARE = "change", "gap", "rank", "growth", "share"
 YEAR_EARLIER, PREVIOUS = "year_earlier", "previous"
-APPROXIMATE = "约"  # the qualifier of a change worked out from an approximate figure
+APPROXIMATE = CODES["approximate"]  # the qualifier of a change worked out from an approximate one
 PERCENT = "%"
 # The phrase that states a figure of each kind (``Meaning.stated``; other kinds: ``amount``),
 # and the kinds the phrases of one kind can state: a sentence's ``phrase('rank', slot)`` is held
@@ -309,8 +311,8 @@ def comparable(old: Figure, new: Figure, view: AsOf) -> str | None:
 
 def _agrees(change: Figure, difference: float) -> bool:
     """Whether a change as written (rounded to its decimals) is this difference."""
-    return abs(change.value - difference) <= 0.5 * 10.0**-change.decimals + 1e-9
+    return rounds_to(change.value, change.decimals, difference)
 
 
 def _reference(f: Figure) -> str:
-    return f"{f.indicator}[{f.region},{Period(f.period.start, f.period.end)}]"
+    return reference(f.indicator, f.region, f.period)

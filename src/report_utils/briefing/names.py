@@ -8,31 +8,36 @@ import pandas as pd
 
 from report_utils.tables.load import Dataset
 
-# The language of the data's free-text columns (date_text, status_text, expected, company, place,
-# subject, quote): a briefing in this language shows them as written; another language shows
-# their ``<column>_<lang>`` form where the data gives one (quotes always stay as written).
-SOURCE_LANG = "zh"
-
 
 class Names:
-    def __init__(self, dataset: Dataset, lang: str):
+    """``source`` is the language the data is written in (the spec's ``language``): a briefing
+    in it shows the free-text columns (date_text, status_text, expected, company, place,
+    subject, quote) as written; another language shows their ``<column>_<lang>`` form where the
+    data gives one (quotes always stay as written)."""
+
+    def __init__(self, dataset: Dataset, lang: str, source: str):
         self.dataset = dataset
         self.lang = lang
+        self.source = source
         self._events = dataset.events.set_index("id")
         self._cases = dataset.cases.set_index("id")
         self._projects = dataset.projects.set_index("id")
 
     @property
     def in_source_language(self) -> bool:
-        return self.lang == SOURCE_LANG
+        return self.lang == self.source
 
     def localized(self, row: pd.Series, stem: str) -> str:
-        """``row[stem_<lang>]`` when given, else the Chinese form ``row[stem_zh]``; a column
+        """``row[stem_<lang>]`` when given, else the data's own form (``original``); a column
         without language forms (``company``, ``place``) is shown as written."""
-        for column in (f"{stem}_{self.lang}", f"{stem}_{SOURCE_LANG}", stem):
+        for column in (f"{stem}_{self.lang}", f"{stem}_{self.source}", stem):
             if column in row.index and row[column]:
                 return str(row[column])
         return ""
+
+    def original(self, row: pd.Series, stem: str) -> str:
+        """A name as the data writes it, in its own language: ``row[stem_<source>]``."""
+        return str(row[f"{stem}_{self.source}"])
 
     def own(self, row: pd.Series, stem: str) -> str:
         """A free-text column in this language only: ``row[stem]`` in the data's language,
@@ -57,7 +62,7 @@ class Names:
             return self.localized(self._events.loc[case["subject"]], "title")
         if case["subject_kind"] == "project":
             projects = self.dataset.projects
-            match = projects[projects["name_zh"] == case["subject"]]
+            match = projects[projects[f"name_{self.source}"] == case["subject"]]
             if not match.empty:
                 return self.localized(match.iloc[0], "name")
         return self.localized(case, "subject")

@@ -36,6 +36,7 @@ from report_utils.briefing.phrasing import (
     template_values,
 )
 from report_utils.briefing.request import Request
+from report_utils.briefing.spec import source_language
 from report_utils.errors import DataValidationError, ParameterError, ReportError
 from report_utils.fonts import cjk_font
 from report_utils.limits import TimeLimitExceeded, briefing_time_limit, section_time_limit
@@ -54,12 +55,13 @@ class Briefing:
         self,
         data_dir: str | Path | None = None,
         period: str | None = None,
-        lang: str = "zh",
+        lang: str | None = None,
         compare: str | None = None,
         region: str | None = None,
     ):
         cjk_font()  # no CJK font: MissingFontError naming the package, before any work
         self.data_dir = Path(data_dir) if data_dir else DATA_DIR
+        lang = lang or source_language(self.data_dir)  # by default, the data's own language
         # The checks `briefing build` ran before starting this kernel, run again for a notebook
         # opened by hand: a problem is reported at its file and line, not halfway through.
         asked = request.check(
@@ -70,7 +72,7 @@ class Briefing:
         self.dataset, self.spec = checked_data(self.data_dir, lang)
         self.asof = AsOf(self.dataset, asked.period, asked.region)
         self.compare = compare  # the month "since the last briefing" compares with
-        self.names = Names(self.dataset, lang)
+        self.names = Names(self.dataset, lang, self.spec.language)
         self.lineage = Lineage()
         self.phrases = Phrasebook(
             lang,
@@ -250,14 +252,14 @@ class Briefing:
         cited = {c.source for f in self.lineage.figures for c in (f, *f.inputs)}
         for sid in sorted(self.shown_sources | cited):
             s = self.dataset.sources.loc[sid]
-            title = self.names.localized(s, "title")
+            title, original = self.names.localized(s, "title"), self.names.original(s, "title")
             entries.append(
                 html.source_entry(
                     p.render(
                         "briefing.source_entry",
                         publisher=self.names.localized(s, "publisher"),
                         title=title,
-                        original=s["title_zh"] if s["title_zh"] != title else "",
+                        original=original if original != title else "",
                         authors=self.names.localized(s, "authors"),
                         published=p.date_text(s["published"]) if s["published"] else "",
                     )
@@ -288,10 +290,8 @@ class Briefing:
         results = reconcile(self.dataset)
         rows = [
             [
-                r.explanation_zh if self.lang == "zh" else r.explanation_en,
-                f"{r.reported:.{r.decimals}f}",
-                f"{r.recomputed:.{r.decimals + 2}f}",
-                f"±{r.tolerance:g}",
+                r.explanation(self.lang, self.spec.language),
+                *r.shown(),
                 p.text(f"analyst.{'ok' if r.ok else 'mismatch'}"),
             ]
             for r in results

@@ -24,16 +24,15 @@ refer to is checked in ``checks``, against the data and the kinds.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from report_utils.errors import Problem, display_path
+from report_utils.paths import SPEC_FILE, spec_file
+from report_utils.strict_yaml import Located, read_yaml
 
-SPEC_FILE = "briefing.yml"
 SLOT_NAME = r"^[a-z][a-z0-9_]*$"
 SECTION_ID = r"^[a-z][a-z0-9_]*$"
 # Where a slot's figure comes from, besides a region id of meta/regions.csv.
@@ -62,19 +61,19 @@ class Slot(_Model):
     with_: str | None = Field(default=None, alias="with", pattern=SLOT_NAME)
 
 
-class Chart(_Model):
+class ChartSpec(_Model):
     """A bar chart of some of the section's slots; bars side by side per ``groups``."""
 
     bars: list[str]
     groups: Literal["region", "period"] = "region"
 
 
-class Section(_Model):
+class SectionSpec(_Model):
     id: str = Field(pattern=SECTION_ID)
     kind: str
     figures: dict[str, str | Slot] | None = Field(default=None, max_length=MAX_SLOTS)
     indicators: list[str] | None = Field(default=None, max_length=MAX_SLOTS)
-    chart: list[str] | Chart | None = None
+    chart: list[str] | ChartSpec | None = None
     series: bool | None = None
     subjects: list[Literal["company", "project", "park", "event"]] | None = None
 
@@ -83,10 +82,10 @@ class Section(_Model):
         is the latest figure of its indicator."""
         return _slots(self.figures)
 
-    def chart_spec(self) -> Chart | None:
-        if self.chart is None or isinstance(self.chart, Chart):
+    def chart_spec(self) -> ChartSpec | None:
+        if self.chart is None or isinstance(self.chart, ChartSpec):
             return self.chart
-        return Chart(bars=list(self.chart))
+        return ChartSpec(bars=list(self.chart))
 
     def options(self) -> set[str]:
         """The keys the spec gives this section (besides id and kind)."""
@@ -104,11 +103,15 @@ class Headline(_Model):
 
 
 class Spec(_Model):
+    # The language the data is written in (its free text, its quotes, the ``<column>_<lang>``
+    # columns other languages fall back to); the one place it is declared: the spec's
+    # ``language``, this default where the spec does not say.
+    language: str = Field(default="zh", pattern=r"^[a-z]{2,3}$")
     headlines: list[Headline] = Field(default=[], max_length=MAX_HEADLINES)
     # Key messages on page 1, under the cards: for each section named here, the one-sentence
     # ``sections.<id>.summary`` of the catalogues, given that section's slots.
     summary: list[str] = Field(default=[], max_length=MAX_SECTIONS)
-    sections: list[Section] = Field(max_length=MAX_SECTIONS)
+    sections: list[SectionSpec] = Field(max_length=MAX_SECTIONS)
 
 
 def _slots(figures: dict[str, str | Slot] | None) -> dict[str, Slot]:
@@ -121,177 +124,10 @@ def _slots(figures: dict[str, str | Slot] | None) -> dict[str, Slot]:
     return slots
 
 
-# --- reading, with the line of every node ----------------------------------------------------
-
-
-class Located:
-    """A YAML document with the line (1-based) of each of its nodes, by path."""
-
-    def __init__(self, node: yaml.Node | None, text: str = ""):
-        self.node = node
-        self.lines = text.splitlines()
-
-    def line(self, path: tuple[Any, ...]) -> int:
-        """The line of the node at ``path`` (keys and list indices), or of its nearest parent."""
-        return self._find(path)[0]
-
-    def raw(self, path: tuple[Any, ...]) -> tuple[int, list[str]]:
-        """The first line and the lines of the file a scalar at ``path`` is written on (a block
-        scalar, ``>-``, starts on the line after its key)."""
-        line, node = self._find(path)
-        if not isinstance(node, yaml.ScalarNode):
-            return line, []
-        start, end = node.start_mark.line, node.end_mark.line
-        if node.style in (">", "|"):
-            start += 1
-        return start + 1, self.lines[start : max(end, start + 1)]
-
-    def _find(self, path: tuple[Any, ...]) -> tuple[int, yaml.Node | None]:
-        node = self.node
-        line = node.start_mark.line + 1 if node is not None else 1
-        for step in path:
-            child = None
-            if isinstance(node, yaml.MappingNode):
-                for key, value in node.value:
-                    if key.value == step:
-                        child = value
-                        line = key.start_mark.line + 1
-                        break
-            elif (
-                isinstance(node, yaml.SequenceNode)
-                and isinstance(step, int)
-                and 0 <= step < len(node.value)
-            ):
-                child = node.value[step]
-                line = child.start_mark.line + 1
-            if child is None:
-                return line, None
-            node = child
-        return line, node
-
-
-# How deeply a spec or catalogue may nest (the shipped ones nest 6 deep); deeper is refused at
-# its line before PyYAML's composer, which recurses, runs out of stack.
-MAX_NESTING = 40
-MAX_YAML_BYTES = 2_000_000  # the shipped catalogues are 10 KB: a larger file is not one
-_CORE_SCALARS = (
-    # YAML 1.2's core schema, which PyYAML (YAML 1.1) does not have: yes/no/on/off/y/n stay
-    # text, as do 1_000, 0777-looking numbers, 1:20 and dates; keys are strings as written.
-    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
-    ("tag:yaml.org,2002:int", r"^(?:[-+]?(?:0|[1-9][0-9]*)|0x[0-9a-fA-F]+)$", list("-+0123456789")),
-    (
-        "tag:yaml.org,2002:float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        list("-+.0123456789"),
-    ),
-)
-
-
-class StrictLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, strict: YAML 1.2 core scalars only, no anchors or aliases (a
-    handful of aliases can stand for billions of nodes), a duplicate key is an error naming
-    both lines, and nesting is bounded. Hand-written on PyYAML because no maintained library
-    gives all four with node lines (ruamel.yaml's round-trip loader would, as a new
-    dependency)."""
-
-    yaml_implicit_resolvers: ClassVar[dict[str, list[Any]]] = {}
-
-    def __init__(self, stream: str):
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise yaml.composer.ComposerError(
-                None, None, "anchors and aliases (&name, *name) are not supported", event.start_mark
-            )
-        self._depth += 1
-        try:
-            if self._depth > MAX_NESTING:
-                raise yaml.composer.ComposerError(
-                    None, None, f"nested more than {MAX_NESTING} levels deep", event.start_mark
-                )
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        """A mapping whose keys are text as written (``no:`` is the key "no", ``1:`` the key
-        "1"), each key once."""
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[str, int] = {}
-            for key, _ in node.value:
-                if not isinstance(key, yaml.ScalarNode):
-                    raise yaml.constructor.ConstructorError(
-                        None, None, "a key must be text", key.start_mark
-                    )
-                key.tag = "tag:yaml.org,2002:str"
-                line = key.start_mark.line + 1
-                if key.value in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None,
-                        None,
-                        f"duplicate key {key.value!r} (lines {seen[key.value]} and {line}): "
-                        "only one would be kept",
-                        key.start_mark,
-                    )
-                seen[key.value] = line
-        return super().construct_mapping(node, deep)
-
-
-for _tag, _pattern, _first in _CORE_SCALARS:
-    StrictLoader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
-
-
-def load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
-    """A YAML document read strictly (``StrictLoader``), with its node tree."""
-    loader = StrictLoader(text)
-    try:
-        node = loader.get_single_node()
-        return (loader.construct_document(node) if node is not None else None), node
-    finally:
-        loader.dispose()
-
-
-def read_yaml(path: Path) -> tuple[Any, Located, list[Problem]]:
-    """A YAML file's content and node lines, read strictly (``StrictLoader``); a syntax error,
-    a duplicate key or too deep a nesting is a problem at its line."""
-    shown = display_path(path)
-    try:
-        if path.stat().st_size > MAX_YAML_BYTES:
-            message = f"the file is larger than {MAX_YAML_BYTES // 1_000_000} MB"
-            return None, Located(None), [Problem(shown, 0, "-", message)]
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, Located(None), [Problem(shown, 0, "-", "file is missing")]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, Located(None), [Problem(shown, 0, "-", f"cannot read the file: {exc}")]
-    try:
-        data, node = load_yaml(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        return None, Located(None), [Problem(shown, line, "-", f"YAML: {exc.problem}")]
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ESC ...)
-        line = text[: exc.position].count("\n") + 1
-        message = f"YAML: character U+{exc.character:04X} is not allowed in a YAML file"
-        return None, Located(None), [Problem(shown, line, "-", message)]
-    except yaml.YAMLError as exc:
-        return None, Located(None), [Problem(shown, 0, "-", f"YAML: {exc}")]
-    return data, Located(node, text), []
-
-
-def spec_path(data_dir: Path) -> Path:
-    return Path(data_dir) / SPEC_FILE
-
-
 def read_spec(data_dir: Path) -> tuple[Spec | None, Located, list[Problem]]:
     """The spec of a data folder, with its node lines; None when it cannot be read or its
     structure is wrong (every problem at its line)."""
-    path = spec_path(data_dir)
+    path = spec_file(data_dir)
     shown = display_path(path)
     data, located, problems = read_yaml(path)
     if problems:
@@ -314,6 +150,13 @@ def read_spec(data_dir: Path) -> tuple[Spec | None, Located, list[Problem]]:
     except ValidationError as exc:
         errors = [e for e in exc.errors() if _relevant(e)] or exc.errors()
         return None, located, [_problem(shown, located, e) for e in errors]
+
+
+def source_language(data_dir: Path) -> str:
+    """The language the data folder is written in (``Spec.language``), for a reader that has no
+    spec at hand; the default when the spec cannot be read (reading it reports why)."""
+    spec = read_spec(data_dir)[0]
+    return (spec or Spec.model_construct()).language
 
 
 def _problem(shown: str, located: Located, error: dict[str, Any]) -> Problem:
@@ -349,4 +192,6 @@ def _relevant(error: dict[str, Any]) -> bool:
 
 def _is_union_tag(step: Any) -> bool:
     """pydantic names the union member it tried (``str``, ``Slot``) in an error's path."""
-    return isinstance(step, str) and (step in ("str", "Slot", "Chart") or step.startswith("list["))
+    return isinstance(step, str) and (
+        step in ("str", "Slot", "ChartSpec") or step.startswith("list[")
+    )

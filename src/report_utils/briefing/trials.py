@@ -29,8 +29,9 @@ from report_utils.briefing.amounts import indicator_units
 from report_utils.briefing.figures import Figure, Lineage, direction
 from report_utils.briefing.meaning import KINDS_OF_PHRASE
 from report_utils.briefing.phrasing import TEMPLATE_GLOBALS, Missing, Phrasebook
-from report_utils.briefing.spec import Located, Slot
+from report_utils.briefing.spec import Slot
 from report_utils.errors import Problem
+from report_utils.strict_yaml import Located
 from report_utils.tables.periods import Period
 
 # Groups of a catalogue whose text leaves are templates (the others are words, units, regexes).

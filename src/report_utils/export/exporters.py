@@ -10,6 +10,7 @@ briefing_html``, ``--to briefing_typst`` and ``--to briefing_pdf`` work too.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -17,10 +18,11 @@ from nbconvert.exporters import HTMLExporter, TemplateExporter
 from traitlets import default
 
 from report_utils.briefing import typst_markup
+from report_utils.briefing.spec import source_language
 from report_utils.errors import ReportError
 from report_utils.export.attachments import attachments, files_date
 from report_utils.export.printer import typeset
-from report_utils.paths import NBCONVERT_TEMPLATES_DIR
+from report_utils.paths import DATA_DIR, NBCONVERT_TEMPLATES_DIR
 
 TEMPLATE = "briefing"
 TYPST_TEMPLATE = "briefing_typst"
@@ -64,10 +66,13 @@ class BriefingHTMLExporter(HTMLExporter):
 
 
 def _briefing_resources(nb, resources: dict[str, Any] | None) -> dict[str, Any]:
-    """The language and the title of the briefing, for both templates."""
+    """The language and the title of the briefing, for both templates: the language it was
+    run in, by default the data's own (as ``Briefing`` does)."""
     resources = dict(resources or {})
     params = nb.metadata.get("papermill", {}).get("parameters", {})
-    resources.setdefault("briefing_lang", params.get("lang") or "zh")
+    if "briefing_lang" not in resources:
+        data_dir = Path(params.get("data_dir") or DATA_DIR)
+        resources["briefing_lang"] = params.get("lang") or source_language(data_dir)
     resources.setdefault("briefing_title", _first_heading(nb))
     return resources
 

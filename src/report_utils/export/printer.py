@@ -238,13 +238,14 @@ class Printer:
 
 
 def _warm_page(lang: str) -> str:
-    """A page with words from the catalogues of its language and of Chinese (quotes stay
-    Chinese in every language), bold and regular, in the language's faces: the real page's
-    fonts, loaded before the real page comes."""
-    import yaml
-
+    """A page with words from the catalogues of its language and of the package's other
+    languages (quotes stay in the data's language, one of them, whatever the briefing's), bold
+    and regular, in the language's faces: the real page's fonts, loaded before the real page
+    comes."""
+    from report_utils.briefing.catalogues import languages
     from report_utils.briefing.typst_markup import string
     from report_utils.fonts import text_faces
+    from report_utils.strict_yaml import load_yaml
 
     def strings(value) -> list[str]:
         if isinstance(value, dict):
@@ -252,10 +253,10 @@ def _warm_page(lang: str) -> str:
         return [value] if isinstance(value, str) else []
 
     words, roles = [], ["cjk"]
-    for code in dict.fromkeys((lang, "zh")):
+    for code in dict.fromkeys((lang, *languages())):
         path = MESSAGES_DIR / f"{code}.yaml"
         if path.is_file():
-            catalogue = yaml.safe_load(path.read_text("utf-8"))
+            catalogue = load_yaml(path.read_text("utf-8"))[0]
             roles += catalogue.get("fonts", []) if code == lang else []
             words.append(" ".join(strings(catalogue))[:300])
     fonts = ", ".join(string(family) for family, _ in text_faces(tuple(dict.fromkeys(roles))))

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from report_utils.paths import FACT_TABLES
+
 if TYPE_CHECKING:  # planning a no-op build imports this module, and must not import pandas
     import pandas as pd
 
-FACT_TABLES = ("figures", "events", "projects", "cases")
 # The month a figure became known (load.py adds it): its period's end, or for a derived figure
 # the latest month of the figures its formula uses.
 KNOWN = "_known"

@@ -22,9 +22,16 @@ import json
 import os
 from pathlib import Path
 
-from report_utils.paths import FACT_TABLES, META_SUBDIR, META_TABLES
+from report_utils.paths import (
+    FACT_TABLES,
+    MESSAGES_SUFFIX,
+    META_TABLES,
+    RULES_SUBDIR,
+    messages_dir,
+    meta_file,
+    spec_file,
+)
 
-RULES_SUBDIR = "rules"
 TABLE_SUFFIXES = (".csv", ".xlsx")
 # Spreadsheet files that look like tables but cannot be read: inputs all the same, so that
 # reading reports them rather than skipping them silently.
@@ -39,7 +46,7 @@ def table_files(data_dir: Path, table: str) -> list[Path]:
     rules the table files directly inside its folder, as listed in this module's docstring."""
     data_dir = Path(data_dir)
     if table in META_TABLES:
-        return [data_dir / META_SUBDIR / f"{table}.csv"]
+        return [meta_file(data_dir, table)]
     folder = data_dir / table
     if not folder.is_dir():
         return []
@@ -51,23 +58,18 @@ def table_files(data_dir: Path, table: str) -> list[Path]:
     )
 
 
-SPEC = "briefing.yml"
-MESSAGES_SUBDIR = "messages"
-MESSAGES_SUFFIX = ".yml"
-
-
 def input_files(data_dir: Path) -> list[Path]:
     """Every input file of the data folder (metadata, facts, rules, the spec, its sentences,
     the source texts), sorted by path."""
     data_dir = Path(data_dir)
     tables = (*META_TABLES, *FACT_TABLES, RULES_SUBDIR)
     files = [p for table in tables for p in table_files(data_dir, table)]
-    if (data_dir / SPEC).exists():
-        files.append(data_dir / SPEC)
-    messages = data_dir / MESSAGES_SUBDIR
+    if spec_file(data_dir).exists():
+        files.append(spec_file(data_dir))
+    messages = messages_dir(data_dir)
     if messages.is_dir():
         files += [p for p in messages.glob(f"*{MESSAGES_SUFFIX}") if not p.name.startswith(".")]
-    files += source_texts(data_dir)
+    files += source_text_files(data_dir)
     return sorted(set(files))
 
 
@@ -101,14 +103,14 @@ def content_key(data_dir: Path) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def source_texts(data_dir: Path) -> list[Path]:
+def source_text_files(data_dir: Path) -> list[Path]:
     """The source texts ``meta/sources.csv`` locates inside the data folder (read with the csv
     module: planning a no-op build imports no pandas)."""
     import csv
 
     found = []
     try:
-        with (Path(data_dir) / META_SUBDIR / "sources.csv").open(encoding="utf-8-sig") as handle:
+        with meta_file(data_dir, "sources").open(encoding="utf-8-sig") as handle:
             for row in csv.DictReader(handle):
                 locator = (row.get("locator") or "").strip()
                 if locator:

@@ -28,6 +28,11 @@ _OPS: dict[type, Callable[[float, float], float]] = {
 }
 
 
+def reference(indicator: str, region: str, period: Period) -> str:
+    """A figure in formula syntax, as ``REF_RE`` reads it: ``ind[region,YYYY-MM..YYYY-MM]``."""
+    return f"{indicator}[{region},{period}]"
+
+
 class FormulaError(ValueError):
     """A formula that cannot be read or evaluated."""
 

@@ -17,11 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from report_utils.errors import Problem, display_path
-from report_utils.paths import MESSAGES_DIR
-from report_utils.tables.asof import FACT_TABLES
+from report_utils.paths import FACT_TABLES, MESSAGES_DIR
+from report_utils.strict_yaml import load_yaml
 
 LOCATOR = "locator"
 
@@ -102,7 +100,7 @@ def written_magnitudes() -> dict[str, Decimal]:
     package's catalogues: how sources in each language write large numbers), longest first."""
     words: dict[str, int] = {}
     for path in sorted(MESSAGES_DIR.glob("*.yaml")):
-        number = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("number", {})
+        number = (load_yaml(path.read_text(encoding="utf-8"))[0] or {}).get("number", {})
         words.update(number.get("written_magnitudes") or {})
     return {w: Decimal(10) ** int(p) for w, p in sorted(words.items(), key=lambda i: -len(i[0]))}
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from report_utils.errors import DataValidationError, Problem
-from report_utils.tables import files, schema
-from report_utils.tables.files import RULES_SUBDIR
+from report_utils.paths import RULES_SUBDIR
+from report_utils.tables import files, formula, schema
 from report_utils.tables.formula import FigureKey, FormulaError, evaluate, references
 from report_utils.tables.load import FILE, LINE, Dataset, check_frame, read_input
 from report_utils.tables.periods import Period
@@ -29,7 +29,7 @@ Figures = dict[FigureKey, tuple[float, int]]
 
 
 @dataclass(frozen=True)
-class Figure:
+class RuleFigure:
     """One figure a rule involves, as the figures table has it."""
 
     indicator: str
@@ -39,8 +39,8 @@ class Figure:
 
     @property
     def reference(self) -> str:
-        """The figure in formula syntax: ``indicator[region,YYYY-MM..YYYY-MM]``."""
-        return f"{self.indicator}[{self.region},{self.period}]"
+        """The figure in formula syntax (``formula.reference``)."""
+        return formula.reference(self.indicator, self.region, self.period)
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,8 @@ class RuleResult:
 
     id: str
     kind: str
-    checked: Figure
-    inputs: tuple[Figure, ...]  # the figures of the expression, in order of appearance
+    checked: RuleFigure
+    inputs: tuple[RuleFigure, ...]  # the figures of the expression, in order of appearance
     expression: str
     reported: float
     recomputed: float
@@ -86,12 +86,23 @@ class RuleResult:
         return self.reported - self.recomputed
 
     @property
-    def figures(self) -> tuple[Figure, ...]:
+    def figures(self) -> tuple[RuleFigure, ...]:
         """Every figure involved: the checked one first, then the expression's."""
         return (self.checked, *self.inputs)
 
-    def explanation(self, lang: str = "zh") -> str:
-        return self.explanation_zh if lang == "zh" else self.explanation_en
+    def explanation(self, lang: str, source: str) -> str:
+        """The rule's explanation in ``lang``, else in the data's language ``source``."""
+        return getattr(self, f"explanation_{lang}", "") or getattr(self, f"explanation_{source}")
+
+    def shown(self) -> tuple[str, str, str]:
+        """(reported, recomputed, tolerance) as a reader is shown them: the reported value at
+        its table's decimals, the recomputed one with two more (enough to see how far off),
+        the tolerance as ±. The briefing's analyst notes and ``briefing reconcile`` both."""
+        return (
+            f"{self.reported:.{self.decimals}f}",
+            f"{self.recomputed:.{self.decimals + 2}f}",
+            f"±{self.tolerance:g}",
+        )
 
     def warning(self) -> Problem:
         """A mismatch as a warning located at the rule's line."""
@@ -128,6 +139,13 @@ class RuleResult:
 def tolerance(decimals: int) -> float:
     """Half a unit of the last decimal: 2 decimals → 0.005, none → 0.5."""
     return 0.5 * 10.0**-decimals
+
+
+def rounds_to(written: float, decimals: int, exact: float) -> bool:
+    """Whether ``written``, a value with ``decimals``, is ``exact`` rounded: within the
+    ``tolerance``, with a hair of slack so that float noise (7.1 - 6.4 = 0.6999…93) never
+    decides. The one rule for a written value against a worked-out one (rules, changes)."""
+    return abs(written - exact) <= tolerance(decimals) + 1e-9 * max(1.0, abs(written))
 
 
 def rule_files(data_dir: Path) -> list[Path]:
@@ -234,8 +252,7 @@ def _evaluate(
         return None, [Problem(rule.path, rule.line, "expression", str(exc))]
     reported, decimals = figures[checked_key]
     allowed = tolerance(decimals)
-    # A hair of slack so that float noise (7.1 - 6.4 = 0.6999…93) never decides the status.
-    holds = abs(reported - recomputed) <= allowed + 1e-9 * max(1.0, abs(reported))
+    holds = rounds_to(reported, decimals, recomputed)
     result = RuleResult(
         id=rule.id,
         kind=rule.kind,
@@ -255,9 +272,9 @@ def _evaluate(
     return result, []
 
 
-def _figure(key: FigureKey, figures: Figures) -> Figure:
+def _figure(key: FigureKey, figures: Figures) -> RuleFigure:
     indicator, region, period = key
-    return Figure(indicator, region, period, figures[key][0])
+    return RuleFigure(indicator, region, period, figures[key][0])
 
 
 def _missing(key: FigureKey, figures: Figures, dataset: Dataset) -> str:
@@ -265,9 +282,9 @@ def _missing(key: FigureKey, figures: Figures, dataset: Dataset) -> str:
     if key in figures:
         return ""
     indicator, region, period = key
-    reference = f"{indicator}[{region},{period}]"
+    written = formula.reference(indicator, region, period)
     if indicator not in dataset.indicators.index:
-        return f"unknown indicator {indicator!r} in {reference} (see meta/indicators.csv)"
+        return f"unknown indicator {indicator!r} in {written} (see meta/indicators.csv)"
     if region not in dataset.regions.index:
-        return f"unknown region {region!r} in {reference} (see meta/regions.csv)"
-    return f"no figure {reference} in figures/"
+        return f"unknown region {region!r} in {written} (see meta/regions.csv)"
+    return f"no figure {written} in figures/"

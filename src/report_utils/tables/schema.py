@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 import pandas as pd
 
 from report_utils.paths import name_problem
+from report_utils.strict_yaml import load_yaml
 from report_utils.tables.cells import (
     DATE,
     IDENT,
@@ -48,8 +50,10 @@ BETTER = ("higher", "lower")
 # the same kind (1—6月 for 1—9月).
 CHANGE_BASES = ("year_earlier", "previous")
 FIGURE_STATUSES = ("reported", "derived")
-QUALIFIERS = ("", "约", "近", "超过", "左右", "以上")
-PROJECT_STATUSES = ("筹建", "开工", "在建", "投产")
+# Codes the tables write in the data's language: package data (codes.yaml), read strictly.
+CODES = load_yaml((Path(__file__).parent / "codes.yaml").read_text(encoding="utf-8"))[0]
+QUALIFIERS = ("", *CODES["qualifiers"])
+PROJECT_STATUSES = tuple(CODES["project_statuses"])
 SUBJECT_KINDS = ("company", "project", "park", "event")
 
 # value and the decimals it is written with, and the message when it fails. Checked in

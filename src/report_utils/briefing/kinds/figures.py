@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from report_utils.briefing.figure_charts import bar_chart, series_lines
 from report_utils.briefing.kinds.registry import Context, Section, register
-from report_utils.briefing.spec import Section as SectionSpec
+from report_utils.briefing.spec import SectionSpec
 
 SERIES_LEAST = 3  # periods an indicator needs before its line chart is added
 

@@ -25,8 +25,7 @@ from report_utils.briefing.figures import AsOf, Figure
 from report_utils.briefing.meaning import Meaning
 from report_utils.briefing.names import Names
 from report_utils.briefing.phrasing import Paragraph, Phrasebook, template_values
-from report_utils.briefing.spec import COMPARED, SELF, Slot
-from report_utils.briefing.spec import Section as SectionSpec
+from report_utils.briefing.spec import COMPARED, SELF, SectionSpec, Slot
 
 
 @dataclass
