@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import append_rows
+from conftest import append_rows, validate_command
 
 from report_utils.briefing.checks import check_briefing
 from report_utils.tables.load import load_dataset
@@ -152,13 +152,9 @@ def test_an_indicator_no_section_shows_is_a_warning(data_copy: Path):
 def test_validate_and_build_stop_before_any_kernel(data_copy: Path, tmp_path: Path):
     en = data_copy / "messages" / "en.yml"
     replace_once(en, '    chart_title: "Investment growth (%)"\n', "")
-    validate = subprocess.run(
-        [sys.executable, "-m", "report_utils", "validate", "--data", str(data_copy)],
-        capture_output=True,
-        text=True,
-    )
-    assert validate.returncode == 1
-    assert "message 'sections.investment.chart_title' is missing in en" in validate.stdout
+    checked = validate_command(data_copy)
+    assert checked.returncode == 1
+    assert "message 'sections.investment.chart_title' is missing in en" in checked.stdout
     out = tmp_path / "out"
     build = subprocess.run(
         [
