@@ -49,7 +49,7 @@ test: setup $(LAB_VENV)/.installed ## Run the whole test suite (lint and format 
 	$(BIN)/pytest
 
 # pytest exits 5 when it collected no test (a wrong path or marker): make stops on it, so it fails.
-test-fast: setup ## The fast lane: lint, format check, every test but the end-to-end builds (< 1 min)
+test-fast: setup ## The fast lane: lint, format check, every test but the end-to-end builds (~3 min on 2 cores)
 	$(BIN)/ruff check
 	$(BIN)/ruff format --check
 	$(BIN)/pytest -m "not e2e" --hypothesis-profile=fast -n auto

@@ -7,6 +7,8 @@ import csv
 import io
 import re
 import shutil
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +23,19 @@ from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 
 SYNTHETIC_NOTE = "SYNTHETIC TEST DATA"
 HOME = home_facts(DATA_DIR).homes[0]  # the region the shipped briefings are about
+
+
+def validate_command(data: Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """``briefing validate --data DATA`` run as a user runs it, in a process of its own (in
+    ``cwd``: the folder problems' paths are shown relative to)."""
+    return subprocess.run(
+        [sys.executable, "-m", "report_utils", "validate", "--data", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=cwd,
+    )
 
 
 @cache

@@ -5,11 +5,9 @@ indicators row had 11 cells for 12 columns)."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import append_rows, synthetic_figure
+from conftest import append_rows, synthetic_figure, validate_command
 from markupsafe import Markup
 
 from report_utils.paths import DATA_DIR
@@ -46,13 +44,7 @@ def test_the_worked_example_validates_and_shows_its_section(data_copy: Path) -> 
     for lang in ("zh", "en"):  # sections: is the last mapping of both catalogues
         with (data_copy / "messages" / f"{lang}.yml").open("a", encoding="utf-8") as handle:
             handle.write(messages)
-    result = subprocess.run(
-        [sys.executable, "-m", "report_utils", "validate", "--data", str(data_copy)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = validate_command(data_copy)
     assert result.returncode == 0, result.stdout + result.stderr
 
     from report_utils.briefing.report import Briefing
@@ -106,13 +98,7 @@ def test_the_communique_example_validates_and_reads_as_the_release(data_copy: Pa
     for lang, messages in (("zh", zh), ("en", en)):
         with (data_copy / "messages" / f"{lang}.yml").open("a", encoding="utf-8") as handle:
             handle.write(messages)
-    result = subprocess.run(
-        [sys.executable, "-m", "report_utils", "validate", "--data", str(data_copy)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = validate_command(data_copy)
     assert result.returncode == 0, result.stdout + result.stderr
 
     from report_utils.briefing.report import Briefing

@@ -211,7 +211,7 @@ def build(
     Briefings whose inputs are unchanged are skipped; a summary table lists every briefing."""
     from report_utils.batch import cleanup, runner
     from report_utils.batch.tools import tools
-    from report_utils.briefing.request import OWNED
+    from report_utils.briefing.request import OWNED, read_parameters, several
 
     source = click.get_current_context().get_parameter_source
 
@@ -226,13 +226,13 @@ def build(
     cleanup.exit_on_signals()
     try:
         cleanup.open_scratch()
-        given = _read_parameters(parameters_file) if parameters_file else {}
+        given = read_parameters(parameters_file) if parameters_file else {}
         # What the command line does not set, the file does (null: the default).
         if given.get("data_dir") is not None and source("data") == ParameterSource.DEFAULT:
             data = Path(str(given["data_dir"]))
-        period = period or _several(given.get("period"))
-        lang = lang or _several(given.get("lang"))
-        region = region or _several(given.get("region"))
+        period = period or several(given.get("period"))
+        lang = lang or several(given.get("lang"))
+        region = region or several(given.get("region"))
         compare = compare or given.get("compare")
         given = {name: value for name, value in given.items() if name not in OWNED}
         extra = {**given, **dict(_parse_param(item) for item in param)}
@@ -304,50 +304,15 @@ def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
     return value
 
 
-def _several(value: object) -> tuple:
-    """A parameter a file gives as one value or a list of them (``period``, ``lang``,
-    ``region``, which the command line repeats); null for the default."""
-    return tuple(v for v in (value if isinstance(value, list) else [value]) if v is not None)
-
-
-def _read_parameters(path: Path) -> dict[str, object]:
-    """The notebook parameters of a YAML file (read by the strict loader: duplicate keys and
-    syntax errors are problems at their line): a mapping of names to values, each a number, a
-    text, true/false or null, or a list of them."""
-    from report_utils.briefing.spec import read_yaml
-    from report_utils.errors import Problem, display_path
-
-    data, located, problems = read_yaml(path)
-    shown = display_path(path)
-    if not problems and not isinstance(data, dict):
-        problems = [Problem(shown, 1, "-", "a parameters file is a mapping of NAME: VALUE")]
-    for name, value in (data or {}).items() if not problems else ():
-        values = value if isinstance(value, list) else [value]
-        if not isinstance(name, str) or not name.isidentifier():
-            message = f"{name!r} is not a parameter name"
-        elif any(isinstance(v, dict | list) for v in values):
-            message = f"{name}: a value is a number, a text, true/false or null (or a list)"
-        else:
-            continue
-        problems.append(Problem(shown, located.line((name,)), "-", message))
-    if problems:
-        raise DataValidationError(problems)
-    return dict(data)
-
-
 def _help_notebook(ctx: click.Context, value: bool) -> None:
-    """``--help-notebook``: the notebook's parameters (papermill's ``--help-notebook``), with
-    the option that sets each one the build owns."""
+    """``--help-notebook``: the notebook's parameters (papermill's ``--help-notebook``)."""
     if not value or ctx.resilient_parsing:
         return
-    from report_utils.briefing.request import OWNED, declared, option
+    from report_utils.briefing.request import listing
     from report_utils.paths import BRIEFING_NOTEBOOK
 
-    out.print(f"Parameters of {BRIEFING_NOTEBOOK.name}:", markup=False)
-    for name, spec in declared(BRIEFING_NOTEBOOK).items():
-        how = option(name) if name in OWNED else f"-p {name}=VALUE"
-        out.print(f"  {name} ({how}; default {spec['default']}): {spec['help']}", markup=False)
-    out.print("Each can also be set in a file: -f FILE.yml (NAME: VALUE).", markup=False)
+    for line in listing(BRIEFING_NOTEBOOK):
+        out.print(line, markup=False)
     ctx.exit(0)
 
 

@@ -13,7 +13,7 @@ import pytest
 from conftest import HOME
 
 from report_utils.batch import execute as build
-from report_utils.batch.job import FAILED, Job, read_manifest
+from report_utils.batch.job import FAILED, Job
 from report_utils.paths import BRIEFING_NOTEBOOK, DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -268,49 +268,3 @@ def test_the_pdf_time_limit_stops_the_run_and_keeps_the_last_briefing(
     assert "the PDF took longer than 3 s to lay out and was stopped" in result.error
     assert result.seconds < 30  # the kernel's run, then at most the limit
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before
-
-
-# --- the data changing under a build ------------------------------------------------------------
-
-
-# Code of a last notebook cell that changes the data the run read (its folder as ``{data}``).
-REMOVE_DATA = "import shutil\nshutil.rmtree({data!r})"
-EDIT_A_TABLE = (
-    "from pathlib import Path\n"
-    "path = Path({data!r}) / {table!r}\n"
-    "path.write_text(path.read_text(encoding='utf-8').replace(',11.7,', ',11.8,', 1), 'utf-8')"
-)
-
-
-@pytest.mark.e2e
-@pytest.mark.parametrize("change", [REMOVE_DATA, EDIT_A_TABLE], ids=["removed", "edited"])
-def test_data_that_changes_during_the_run_fails_it(data_copy: Path, tmp_path: Path, change):
-    """Deleting the data folder during the PDF step gave "built", with an empty list of inputs
-    in the manifest. The change is made by the notebook's last cell (after the briefing read
-    the data, before its outputs are complete): at a known point of the run, not by a thread
-    racing the PDF step."""
-    nb = nbformat.read(BRIEFING_NOTEBOOK, as_version=4)
-    code = change.format(data=str(data_copy), table=str(FIGURES))
-    nb.cells.append(nbformat.v4.new_code_cell(code))
-    notebook = tmp_path / "briefing.ipynb"
-    nbformat.write(nb, notebook)
-    out = tmp_path / "out"
-    job = Job(data_copy, out, "2021-12", "zh", notebook=notebook, region=HOME)
-
-    result = build.build_one(job)
-
-    assert result.status == "failed", result
-    assert result.error.startswith("the data changed while the briefing was built"), result.error
-    assert "figures/guizhou-industry-2021.csv" in result.error
-    assert not (job.folder / "manifest.json").exists()
-    assert not (job.folder / "briefing.pdf").exists()
-    assert not [p for p in job.folder.iterdir() if p.name.startswith(".staging")]
-
-
-@pytest.mark.e2e
-def test_the_manifest_records_the_inputs_the_plan_hashed(default_build: Path):
-    from report_utils.batch import digests
-
-    manifest = read_manifest(default_build)
-    assert manifest["inputs"]["files"] == digests.file_hashes(DATA_DIR)
-    assert manifest["inputs"]["data_dir"] == str(DATA_DIR.resolve())

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from conftest import HOME
 
-from report_utils.batch import runner
+from report_utils.batch import index
 
 FOLDERS = [
     ("2021-12", "zh"),
@@ -40,7 +40,7 @@ def test_index_links_are_relative_paths_to_the_files(tmp_path):
     out = tmp_path / "out"
     for period, lang in FOLDERS:
         _fake_briefing(out, period, lang)
-    html = runner.write_index(out).read_text(encoding="utf-8")
+    html = index.write(out).read_text(encoding="utf-8")
     hrefs = [unescape(h) for h in re.findall(r'href="([^"]*)"', html)]
     assert len(hrefs) == 2 * len(FOLDERS)  # HTML and PDF of each
     targets = set()
@@ -80,7 +80,7 @@ def test_index_shows_hostile_names_as_text(tmp_path):
         (folder / name).write_text("x", encoding="utf-8")
         manifest = {"outputs": {name: {}}, "built_at": HOSTILE[1], "timings_seconds": {}}
         (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    html = runner.write_index(out).read_text(encoding="utf-8")
+    html = index.write(out).read_text(encoding="utf-8")
 
     page = _Page()
     page.feed(html)

@@ -6,7 +6,6 @@ kernels."""
 from __future__ import annotations
 
 import asyncio
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -116,24 +115,6 @@ def test_a_notebook_that_changes_folder_does_not_move_the_next_briefing(tmp_path
         assert warm.started == 1  # the same kernel, reset
     finally:
         warm.close()
-
-
-def test_a_forked_child_does_not_take_its_parents_kernel_or_printer():
-    import multiprocessing
-
-    tools.end()  # as after a build: the fork handlers must still see the dictionaries
-    kernel = tools.kernel()  # this thread's (not started: nothing to close)
-    tools._printers[threading.get_ident()] = None  # stands for this thread's printer
-    context = multiprocessing.get_context("fork")
-    with context.Pool(1) as pool:
-        inherited = pool.apply(_what_a_child_inherits)
-    assert inherited == (0, 0)
-    assert tools.kernel() is kernel  # the parent keeps its own
-    tools._printers.clear()
-
-
-def _what_a_child_inherits() -> tuple[int, int]:
-    return len(tools._kernels), len(tools._printers)
 
 
 def test_the_processs_signal_handlers_outlive_a_notebook_run(tmp_path):

@@ -23,15 +23,21 @@ import nbformat
 import pytest
 from conftest import HOME, worker_killing_notebook
 
-from report_utils.batch import runner
+from report_utils.batch import digests, planner, remote, runner
 from report_utils.batch.job import read_manifest
+from report_utils.errors import BuildError
 from report_utils.paths import DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
 from report_utils.tables.load import load_dataset
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(os.geteuid() != 0, reason="mount namespaces (unshare -m) need root"),
-]
+
+def on_a_cluster(test):
+    """A case on a real cluster (the Dask path's own checks, at the end, need none)."""
+    need_root = pytest.mark.skipif(
+        os.geteuid() != 0, reason="mount namespaces (unshare -m) need root"
+    )
+    return pytest.mark.e2e(need_root(test))
+
+
 BIN = Path(sys.executable).parent
 MONTHS = load_dataset(DATA_DIR).months()
 START_SECONDS = 120
@@ -130,6 +136,7 @@ def _files(out: Path) -> dict[str, bytes]:
     }
 
 
+@on_a_cluster
 def test_the_scheduler_builds_the_same_bytes_as_the_local_pool(cluster, tmp_path):
     remote_out, local_out = tmp_path / "remote", tmp_path / "local"
     command = [BIN / "briefing", "build", "--lang", "zh", "--lang", "en"]
@@ -175,6 +182,7 @@ def test_the_scheduler_builds_the_same_bytes_as_the_local_pool(cluster, tmp_path
     assert again.returncode == 0 and "0 built, 2 skipped" in again.stdout, again.stdout
 
 
+@on_a_cluster
 def test_a_killed_worker_costs_only_its_briefing(cluster, tmp_path):
     once, always, fine = MONTHS[-3], MONTHS[-2], MONTHS[-1]
     marker = cluster.base / "killed-once"  # where the workers can write
@@ -207,3 +215,45 @@ def test_a_killed_worker_costs_only_its_briefing(cluster, tmp_path):
     assert {p.name: p.read_bytes() for p in kept.iterdir()} == before  # nothing replaced
     assert (out / HOME / once / "zh" / "briefing.html").read_text().startswith("<!DOCTYPE html>")
     assert not list(out.rglob(".staging-*"))
+
+
+# --- the Dask path's own checks, without a cluster ----------------------------------------
+
+
+def _here() -> dict:
+    return {"code_sha256": digests.code_digest(), "libraries": digests.library_versions()}
+
+
+def test_a_worker_with_the_planned_code_builds():
+    remote._check_code(_here())
+    remote._check_code(None)  # a task made by hand, without the plan's stamp
+
+
+def test_a_worker_with_other_versions_refuses_and_names_them():
+    planned = _here()
+    planned["libraries"] = {**planned["libraries"], "pandas": "0.0.1"}
+    with pytest.raises(BuildError, match=r"other versions.*\(pandas\)"):
+        remote._check_code(planned)
+    planned = {**_here(), "code_sha256": "0" * 64}
+    with pytest.raises(BuildError, match="report_utils's code"):
+        remote._check_code(planned)
+
+
+class _GoneScheduler:
+    """A client whose scheduler went away (what distributed raises: CommClosedError, an
+    OSError)."""
+
+    def scatter(self, *args, **kwargs):
+        raise OSError("in <TCP (closed)>: Stream is closed")
+
+
+def test_a_cluster_that_fails_under_the_build_fails_its_briefings_with_a_message(tmp_path):
+    month = load_dataset(DATA_DIR).months()[-1]
+    plan = planner.plan(DATA_DIR, tmp_path, [month], ["zh", "en"], ["html", "pdf"], force=True)
+    assert len(plan.jobs) == 2
+    seen = []
+    results = remote.run_jobs(plan.jobs, plan.stamps, _GoneScheduler(), seen.append)
+    assert [r.status for r in results.values()] == ["failed", "failed"]
+    assert all("the Dask cluster failed (OSError" in r.error for r in results.values())
+    assert seen == list(results.values())  # each reported as it failed
+    assert not any(tmp_path.rglob("briefing.*"))  # nothing written

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import append_rows
+from conftest import append_rows, validate_command
 
 from report_utils.briefing.checks import check_briefing
 from report_utils.tables.load import load_dataset
@@ -152,13 +152,9 @@ def test_an_indicator_no_section_shows_is_a_warning(data_copy: Path):
 def test_validate_and_build_stop_before_any_kernel(data_copy: Path, tmp_path: Path):
     en = data_copy / "messages" / "en.yml"
     replace_once(en, '    chart_title: "Growth of industrial value added (%)"\n', "")
-    validate = subprocess.run(
-        [sys.executable, "-m", "report_utils", "validate", "--data", str(data_copy)],
-        capture_output=True,
-        text=True,
-    )
-    assert validate.returncode == 1
-    assert "message 'sections.growth.chart_title' is missing in en" in validate.stdout
+    checked = validate_command(data_copy)
+    assert checked.returncode == 1
+    assert "message 'sections.growth.chart_title' is missing in en" in checked.stdout
     out = tmp_path / "out"
     build = subprocess.run(
         [
@@ -317,13 +313,6 @@ def test_every_region_builds_but_the_ones_without_figures_yet(data_copy: Path, t
 # --- issue 21: one run of validate reports every problem; names come with "did you mean" ------
 
 
-def _validate(data: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "report_utils", "validate", "--data", str(data)],
-        capture_output=True, text=True, cwd=data.parent,
-    )  # fmt: skip
-
-
 def test_a_misspelt_template_variable_gets_did_you_mean(data_copy: Path):
     zh = data_copy / "messages" / "zh.yml"
     replace_once(zh, 'title: "{{ region }}工业经济简报"', 'title: "{{ regoin }}工业经济简报"')
@@ -347,7 +336,7 @@ def test_validate_reports_a_table_a_quote_a_template_and_a_yaml_error_in_one_run
     replace_once(zh, 'title: "{{ region }}工业经济简报"', 'title: "{{ regoin }}工业经济简报"')
     en = data_copy / "messages" / "en.yml"
     replace_once(en, "\nheadlines:\n", "\nheadlines: [unclosed\n")
-    result = _validate(data_copy)
+    result = validate_command(data_copy, cwd=data_copy.parent)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     found = {line.split(":")[0]: line for line in lines}
@@ -363,7 +352,7 @@ def test_a_misspelt_indicator_in_a_table_gets_did_you_mean(data_copy: Path):
     replace_once(
         figures, "\nind_va_growth,贵州省,2021-01,2021-09,", "\nind_va_grwth,贵州省,2021-01,2021-09,"
     )
-    result = _validate(data_copy)
+    result = validate_command(data_copy, cwd=data_copy.parent)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
         "data/figures/guizhou-industry-2021.csv:2: indicator: unknown indicator id (see "

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import Watched
 
-from report_utils.batch import runner
+from report_utils.batch import index
 from report_utils.briefing.phrasing import languages
 
 pytestmark = pytest.mark.e2e
@@ -21,8 +21,8 @@ pytestmark = pytest.mark.e2e
 def pages(briefing_for, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """Every language's default briefing, and an index page listing them."""
     folders = [briefing_for(lang) for lang in languages()]
-    index = runner.write_index(folders[0].parents[2])
-    return [*(folder / "briefing.html" for folder in folders), index]
+    page = index.write(folders[0].parents[2])
+    return [*(folder / "briefing.html" for folder in folders), page]
 
 
 def test_the_nu_html_checker_finds_no_error(pages: list[Path]):

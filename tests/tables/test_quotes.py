@@ -4,11 +4,10 @@ shown is traced to its source rests on it."""
 from __future__ import annotations
 
 import csv
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import validate_command
 
 from report_utils.paths import DATA_DIR
 from report_utils.tables.load import validate
@@ -85,13 +84,7 @@ def change_value(data: Path, indicator: str, value: str) -> int:
 
 def test_validate_refuses_a_value_its_quote_does_not_hold(data_copy: Path) -> None:
     line = change_value(data_copy, "ind_va_growth", "12.7")  # the quote says 11.7%
-    result = subprocess.run(
-        [sys.executable, "-m", "report_utils", "validate", "--data", str(data_copy)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = validate_command(data_copy)
     assert result.returncode == 1, result.stdout + result.stderr
     errors = [x for x in result.stdout.splitlines() if ": value: " in x]
     assert len(errors) == 1, result.stdout

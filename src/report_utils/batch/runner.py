@@ -16,15 +16,13 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from report_utils import environment
-from report_utils.batch import cleanup
+from report_utils.batch import cleanup, index
 from report_utils.batch.execute import build_one
-from report_utils.batch.job import MANIFEST, BuildResult, read_manifest
+from report_utils.batch.job import MANIFEST, BuildResult, atomic_write, read_manifest
 from report_utils.batch.planner import Plan, default_workers, in_process, plan, visible_rows
 from report_utils.errors import BuildError, ReportError
-from report_utils.paths import INDEX_TEMPLATES_DIR
 
 LOCK = ".briefing.lock"
 __all__ = ["Plan", "build", "default_workers", "orchestrate", "plan", "run", "visible_rows"]
@@ -78,7 +76,7 @@ def run(
     return [by_name[job.name] for job in p.jobs]
 
 
-# --- lock and index -----------------------------------------------------------------------------
+# --- lock -----------------------------------------------------------------------------
 
 
 def output_lock(out_dir: Path, wait: float, notice: Callable[[str], None]):
@@ -109,63 +107,6 @@ def output_lock(out_dir: Path, wait: float, notice: Callable[[str], None]):
         ) from None
 
 
-def write_index(out_dir: Path) -> Path:
-    """``OUT/index.html``: every briefing in the folder with region, period, language, formats
-    and build time, newest period first."""
-    from jinja2 import FileSystemLoader
-    from jinja2.sandbox import SandboxedEnvironment
-
-    rows = []
-    for manifest_path in sorted(out_dir.glob("*/*/*/manifest.json")):
-        manifest = read_manifest(manifest_path.parent)
-        if not manifest:
-            continue
-        folder = manifest_path.parent
-        region, period, lang = folder.relative_to(out_dir).parts
-        rows.append(
-            {
-                "region": region,
-                "period": period,
-                "lang": lang,
-                "files": [
-                    {"href": _relative_url(region, period, lang, name), "name": name}
-                    for name in sorted(manifest["outputs"])
-                    if not name.endswith(".ipynb")
-                ],
-                "built_at": manifest.get("built_at", ""),
-                "seconds": manifest.get("timings_seconds", {}).get("total", ""),
-            }
-        )
-    rows.sort(key=lambda r: (r["region"], r["period"], r["lang"]), reverse=True)
-    # Escaped whatever the template's name ends in (select_autoescape went by it, and left
-    # ``index.html.j2`` unescaped): every value in the page is data, folder names included.
-    # The package's own template, but the values it shows come from data (region ids, names):
-    # sandboxed and escaped, like every template the package renders.
-    env = SandboxedEnvironment(loader=FileSystemLoader(INDEX_TEMPLATES_DIR), autoescape=True)
-    html = env.get_template("index.html.j2").render(rows=rows)
-    try:
-        _atomic_write(out_dir / "index.html", html)
-    except OSError as exc:
-        raise ReportError(f"cannot write {out_dir / 'index.html'}: {exc.strerror or exc}") from None
-    return out_dir / "index.html"
-
-
-def _relative_url(*segments: str) -> str:
-    """A link to a path below the index's folder, whatever its folders are called: every
-    segment percent-encoded (a folder named ``javascript:…`` or ``a#b`` stays a path) and the
-    whole prefixed with ``./`` so that it never reads as a scheme or a host."""
-    return "./" + "/".join(quote(segment, safe="") for segment in segments)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text + "\n", encoding="utf-8")
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)  # only left when the write failed
-
-
 def restamp(p: Plan) -> None:
     """Record in the manifests of briefings skipped by their content digest the fingerprint
     (and data facts) the plan worked out, so that the next plan need not look at the rows.
@@ -177,7 +118,7 @@ def restamp(p: Plan) -> None:
             continue
         text = json.dumps({**manifest, **fields}, ensure_ascii=False, indent=2)
         with contextlib.suppress(OSError):  # only saves the next plan a look at the rows
-            _atomic_write(folder / MANIFEST, text)
+            atomic_write(folder / MANIFEST, text)
 
 
 @dataclass
@@ -248,7 +189,7 @@ def orchestrate(
         outcome.left_out = p.left_out
         if p.jobs or (p.skipped and not (out_dir / "index.html").exists()):
             try:
-                write_index(out_dir)
+                index.write(out_dir)
             except ReportError as exc:
                 outcome.index_error = str(exc)
     return outcome

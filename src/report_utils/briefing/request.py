@@ -218,3 +218,44 @@ def _near(name: str, names: Iterable[str]) -> str:
 def option(name: str) -> str:
     """The option of ``briefing build`` that sets an owned parameter."""
     return OPTION_OF.get(name, "--" + name)
+
+
+def listing(notebook: Path) -> list[str]:
+    """Lines that list ``notebook``'s parameters (``briefing build --help-notebook``, papermill's
+    ``--help-notebook``): each with the option that sets it, its default and its comment."""
+    lines = [f"Parameters of {notebook.name}:"]
+    for name, spec in declared(notebook).items():
+        how = option(name) if name in OWNED else f"-p {name}=VALUE"
+        lines.append(f"  {name} ({how}; default {spec['default']}): {spec['help']}")
+    return [*lines, "Each can also be set in a file: -f FILE.yml (NAME: VALUE)."]
+
+
+def read_parameters(path: Path) -> dict[str, Any]:
+    """The notebook parameters of a YAML file (``-f FILE.yml``), read by the strict loader
+    (duplicate keys and syntax errors are problems at their line): a mapping of names to
+    values, each a number, a text, true/false or null, or a list of them."""
+    from report_utils.briefing.spec import read_yaml
+    from report_utils.errors import DataValidationError, Problem, display_path
+
+    data, located, problems = read_yaml(path)
+    shown = display_path(path)
+    if not problems and not isinstance(data, dict):
+        problems = [Problem(shown, 1, "-", "a parameters file is a mapping of NAME: VALUE")]
+    for name, value in (data or {}).items() if not problems else ():
+        values = value if isinstance(value, list) else [value]
+        if not isinstance(name, str) or not name.isidentifier():
+            message = f"{name!r} is not a parameter name"
+        elif any(isinstance(v, dict | list) for v in values):
+            message = f"{name}: a value is a number, a text, true/false or null (or a list)"
+        else:
+            continue
+        problems.append(Problem(shown, located.line((name,)), "-", message))
+    if problems:
+        raise DataValidationError(problems)
+    return dict(data)
+
+
+def several(value: Any) -> tuple[Any, ...]:
+    """A parameter a file gives as one value or a list of them (``period``, ``lang``,
+    ``region``, which the command line repeats); null for the default."""
+    return tuple(v for v in (value if isinstance(value, list) else [value]) if v is not None)

@@ -109,20 +109,6 @@ def test_loose_options_are_refused(tmp_path, kernel_tripwire, args, message):
     assert not list(out.rglob("*.ipynb"))
 
 
-def test_a_jobs_paths_are_resolved_where_it_is_made(tmp_path, monkeypatch):
-    """A job travels to other processes and machines (a Dask worker works in a folder of its
-    own): a relative --data names this machine's folder wherever the job is read."""
-    from report_utils.batch.job import Job
-
-    monkeypatch.chdir(DATA_DIR.parent)
-    month = load_dataset(DATA_DIR).months()[-1]
-    job = Job(Path(DATA_DIR.name), Path("out"), month, "zh", region=HOME)
-    monkeypatch.chdir(tmp_path)
-    assert job.data_dir == DATA_DIR
-    assert job.parameters()["data_dir"] == str(DATA_DIR)
-    assert job.folder.is_relative_to(DATA_DIR.parent / "out")
-
-
 def test_a_notebook_saved_with_outputs_plans_the_same_fingerprint(tmp_path):
     """Saving the notebook from Jupyter with its outputs changes nothing a briefing depends on:
     the plan's fingerprint is over the notebook's code (issue 21); a changed cell is not."""
