@@ -26,6 +26,7 @@ from markupsafe import Markup, escape
 from report_utils.briefing import catalogues, sandbox
 from report_utils.briefing.amounts import Amount, Amounts
 from report_utils.briefing.figures import Figure, Lineage, direction
+from report_utils.briefing.slot_values import present as _present
 from report_utils.errors import ParameterError
 from report_utils.tables.periods import Period
 
@@ -44,39 +45,6 @@ def catalogue(lang: str) -> dict[str, Any]:
 TEMPLATE_GLOBALS = frozenset(
     {"amt", "val", "mark", "ordinal", "period", "phrase", "month_names", "month_abbrs", "where"}
 )
-
-
-class Missing:
-    """A slot with no figure as of the month, as its sentence sees it: false in ``{% if %}``,
-    silent in ``phrase()``, and an error that names the slot where its number is asked for."""
-
-    def __init__(self, slot: str):
-        self.slot = slot
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __str__(self) -> str:
-        raise ParameterError(self.message())
-
-    def message(self) -> str:
-        return (
-            f"the sentence shows the figure of slot {self.slot!r}, which has none as of the "
-            f"month: put it inside {{% if {self.slot} %}} ... {{% endif %}}"
-        )
-
-
-def template_values(slots: Mapping[str, Figure | None]) -> dict[str, Figure | Missing]:
-    """Slots for a template: a missing figure becomes a ``Missing`` that names its slot."""
-    return {name: f if f is not None else Missing(name) for name, f in slots.items()}
-
-
-def _present(figure: Figure | Missing | None) -> Figure:
-    if isinstance(figure, Missing):
-        raise ParameterError(figure.message())
-    if figure is None:
-        raise ParameterError("a sentence shows a figure that has no value as of the month")
-    return figure
 
 
 @dataclass

@@ -17,12 +17,12 @@ of a folder for the next briefing of a warm kernel.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from markupsafe import Markup
 
 from report_utils.briefing import (
+    appendix,
     catalogues,
     frames,
     html,
@@ -39,12 +39,9 @@ from report_utils.briefing.html import Block, Blocks
 from report_utils.briefing.kinds import Context, Section, Table
 from report_utils.briefing.meaning import Meaning
 from report_utils.briefing.names import Names
-from report_utils.briefing.phrasing import (
-    Paragraph,
-    Phrasebook,
-    template_values,
-)
+from report_utils.briefing.phrasing import Paragraph, Phrasebook
 from report_utils.briefing.request import Request
+from report_utils.briefing.slot_values import template_values
 from report_utils.briefing.spec import source_language
 from report_utils.errors import DataValidationError, ParameterError, ReportError
 from report_utils.fonts import cjk_font
@@ -52,8 +49,6 @@ from report_utils.limits import TimeLimitExceeded, briefing_time_limit, section_
 from report_utils.paths import DATA_DIR
 from report_utils.tables import units as unit_table
 from report_utils.tables.asof import fresh, known_by
-from report_utils.tables.formula import REF_RE
-from report_utils.tables.periods import Period
 
 
 class SectionError(ReportError):
@@ -358,70 +353,19 @@ class Briefing:
 
     def describe(self, f: Figure) -> str:
         """What a figure is, for the appendix: indicator (region, period), or subject: measure."""
-        p, names = self.phrases, self.names
-        if f.table in ("figures", "computed"):
-            # a rate is named as a rate (规模以上工业增加值增速), not as the level it grows
-            return p.text(
-                "briefing.appendix_change" if f.table == "computed" else "briefing.appendix_what",
-                name=self.meaning.subject(f.indicator).striptags()
-                if f.table == "figures"
-                else names.indicator(f.indicator),
-                region=names.region(f.region),
-                when=p.period_text(f),
-            )
-        # A project's capacity or a case's figure: the source gives it no period of its own.
-        if f.table == "projects":
-            return p.text(
-                "briefing.appendix_case",
-                subject=names.localized(names.project(f.indicator), "name"),
-                measure=p.text("briefing.capacity"),
-            )
-        row = names.case(f.indicator)
-        return p.text(
-            "briefing.appendix_case",
-            subject=names.subject(row),
-            measure=names.localized(row, "measure"),
-        )
+        return appendix.describe(f, self.phrases, self.names, self.meaning)
 
     def _appendix_row(self, number: int, f: Figure) -> Markup:
-        p = self.phrases
-        status = (
-            p.text("briefing.derived_formula", formula=self._readable(f.formula))
-            if f.derived
-            else p.text("briefing.reported")
+        return appendix.row(
+            number, f, self.describe(f), self.phrases, self._readable, self._relative
         )
-        value = html.appendix_value(p.amount(f), f.number())
-        # A figure worked out here cites the rows it is worked out from.
-        cited = f.inputs or (f,)
-        quotes = Markup("<br>").join(
-            html.appendix_quote(
-                p.text("briefing.appendix_quote", quote=html.display_quote(c.quote)),
-                f"{self._relative(c.file)}:{c.line}",
-            )
-            for c in cited
-        )
-        return html.appendix_row(number, self.describe(f), value, status, quotes)
 
     def _readable(self, formula: str) -> str:
         """A formula with each reference spelled as name (region, period)."""
-        p = self.phrases
-
-        def spell(match: re.Match[str]) -> str:
-            return p.text(
-                "briefing.formula_ref",
-                name=self.names.indicator(match.group(1)),
-                region=self.names.region(match.group(2).strip()),
-                when=p.period_text(Period.parse(match.group(3))),
-            )
-
-        return REF_RE.sub(spell, formula).replace(" - ", " − ")
+        return appendix.readable(formula, self.phrases, self.names)
 
     def _relative(self, file: str) -> str:
-        path = Path(file).resolve()
-        try:
-            return str(path.relative_to(self.data_dir.resolve()))
-        except ValueError:
-            return path.name
+        return appendix.relative(file, self.data_dir)
 
 
 __all__ = ["Block", "Blocks", "Briefing", "DataValidationError", "SectionError"]

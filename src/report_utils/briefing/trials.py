@@ -28,7 +28,8 @@ from report_utils.briefing import sandbox
 from report_utils.briefing.amounts import indicator_units
 from report_utils.briefing.figures import Figure, Lineage, direction
 from report_utils.briefing.meaning import KINDS_OF_PHRASE
-from report_utils.briefing.phrasing import TEMPLATE_GLOBALS, Missing, Phrasebook
+from report_utils.briefing.phrasing import TEMPLATE_GLOBALS, Phrasebook
+from report_utils.briefing.slot_values import Missing
 from report_utils.briefing.spec import Slot
 from report_utils.errors import Problem
 from report_utils.strict_yaml import Located

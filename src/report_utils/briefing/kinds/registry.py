@@ -24,7 +24,8 @@ from report_utils.briefing import charts
 from report_utils.briefing.figures import AsOf, Figure
 from report_utils.briefing.meaning import Meaning
 from report_utils.briefing.names import Names
-from report_utils.briefing.phrasing import Paragraph, Phrasebook, template_values
+from report_utils.briefing.phrasing import Paragraph, Phrasebook
+from report_utils.briefing.slot_values import template_values
 from report_utils.briefing.spec import COMPARED, SELF, SectionSpec, Slot
 
 
@@ -95,7 +96,7 @@ class Context:
         return resolve(self.spec.slots(), self.view, self.spec.max_age)
 
     def values(self) -> dict[str, Any]:
-        """The slots as its sentences see them (``phrasing.Missing`` where there is none)."""
+        """The slots as its sentences see them (``slot_values.Missing`` where there is none)."""
         return template_values(self.slots())
 
 
