@@ -6,7 +6,7 @@ shipped data, zh and en, into a temporary folder first).
 
 Prints a Markdown table for the README; the appendix (sources and analyst notes) is counted from
 the page its heading is on. The measure is report_utils.export.measure, the one the
-tests use (tests/export/test_layout.py).
+tests use (tests/export/test_measure.py).
 """
 
 from __future__ import annotations
