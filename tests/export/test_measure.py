@@ -1,6 +1,6 @@
-"""The pages a leader reads, measured on the built PDFs (report_utils.export.measure): page 1 is
-the summary, no page but the last is less than a third full, no word is split across lines
-without a hyphen, and a chart is on the page of its section's heading. The figures for the
+"""The pages a leader reads, measured on the built PDFs (report_utils.export.measure): page 1
+opens with the summary, no page but the last is less than half full, no word is split across
+lines without a hyphen, and a chart is on the page of its section's heading. The figures for the
 README come from ``bench/layout.py``, which runs the same measure."""
 
 from __future__ import annotations
@@ -63,19 +63,23 @@ def test_the_measure_would_see_a_split_word(tmp_path: Path):
     assert measure(pdf, "<p>September</p>").split_words == ["Septembe|r"]
 
 
-def test_page_one_is_the_summary(built):
-    """Page 1 holds the headline cards and the key messages; the sections start on page 2."""
+def test_page_one_opens_with_the_summary_and_runs_on(built):
+    """Page 1 holds the headline cards and the key messages, then the first section (the
+    main-indicators table, as a release has it) starts on it rather than leaving it half empty."""
     _, folder = built
     html = (folder / "briefing.html").read_text("utf-8")
     headline = re.search(r'<section class="headlines">(.*?)</section>', html, re.S).group(1)
     points = re.findall(r'<li class="key"[^>]*>(.*?)</li>', headline, re.S)
     assert len(points) == len(shipped_spec().summary)
-    first, second = pages_text(folder / "briefing.pdf")[:2]
+    first = pages_text(folder / "briefing.pdf")[0]
     for point in points:
         assert re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", point)) in first
     first_section = re.search(r'<section class="section" id="sec-[^"]+"><h2>(.*?)</h2>', html)
     title = re.sub(r"\s+", "", first_section.group(1))
-    assert title not in first and second.startswith(title)
+    assert title in first
+    assert first.index(title) > max(
+        first.index(re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", p))) for p in points
+    )
 
 
 def test_a_chart_is_on_the_page_where_its_paragraph_ends(built):
@@ -141,4 +145,4 @@ def test_the_leaders_pages_say_the_source_once_and_hold_no_placeholder(built):
     assert text.count(heading) >= 1
     assert "本节从略" not in text and "leftout" not in text
     layout = measure(folder / "briefing.pdf", (folder / "briefing.html").read_text("utf-8"))
-    assert [p for p in layout.thin_pages(0.5) if p > 1] == [], layout.fill
+    assert layout.thin_pages(0.5) == [], layout.fill
