@@ -199,7 +199,8 @@ def _spec_problems(spec: Spec, located: Located, dataset: Any, shown: str) -> li
                     )
                     at(where, "chart", f"no slot {bar!r} in figures{suggest(bar, slots)}")
             drawn = [slots[bar].indicator for bar in chart.bars if bar in slots]
-            mixed = mixed_measure(drawn, dataset.indicators)
+            # without the tables (they have errors) there is no metadata to compare
+            mixed = mixed_measure(drawn, dataset.indicators) if dataset is not None else None
             if mixed is not None:
                 at((*path, "chart"), "chart", mixed)
     return problems
