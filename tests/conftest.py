@@ -158,6 +158,18 @@ def append_rows(path: Path, *rows: str) -> None:
             handle.write(row + "\n")
 
 
+def kind_context(period: str, lang: str = "zh", data_dir: Path | None = None, **section):
+    """The ``Context`` a section kind builds with, for a section given as the spec writes it
+    (``id``, ``kind`` and the kind's keys), in the briefing of ``period`` over ``data_dir``."""
+    from report_utils.briefing.kinds import Context
+    from report_utils.briefing.report import Briefing
+    from report_utils.briefing.spec import SectionSpec
+
+    brief = Briefing(data_dir=data_dir, period=period, lang=lang)
+    spec = SectionSpec(**section)
+    return Context(spec, brief.asof, brief.phrases, brief.names, brief.meaning, brief.compare)
+
+
 @pytest.fixture(scope="session")
 def default_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default briefing (latest month, zh, HTML and PDF), built once with the real kernel,
