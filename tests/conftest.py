@@ -307,3 +307,25 @@ def kernel_tripwire(tmp_path: Path):
     )
     env = {**os.environ, "JUPYTER_PATH": str(tmp_path / "jupyter")}
     return env, marker.exists
+
+
+def problems_of(data: Path, langs: list[str] | None = None) -> list[str]:
+    """The problems ``check_briefing`` finds in the spec and catalogues of ``data``, as shown."""
+    from report_utils.briefing.checks import check_briefing
+    from report_utils.tables.load import load_dataset
+
+    _, found = check_briefing(load_dataset(data), data, langs)
+    return [str(p) for p in found]
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    """SYNTHETIC: an edit of a copied file, of text that is in it exactly once."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The first line of ``path`` (from 1) that holds ``needle``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if needle in line)
