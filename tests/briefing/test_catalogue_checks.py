@@ -8,6 +8,12 @@ from pathlib import Path
 
 from conftest import line_of, problems_of, replace_once
 
+from report_utils.briefing.catalogue_checks import catalogue_problems
+from report_utils.briefing.spec import read_spec
+from report_utils.errors import display_path
+from report_utils.paths import DATA_DIR, messages_file
+from report_utils.tables.load import load_dataset
+
 
 def test_a_missing_message_key_names_the_language(data_copy: Path):
     en = data_copy / "messages" / "en.yml"
@@ -88,3 +94,41 @@ def test_a_misspelt_template_variable_gets_did_you_mean(data_copy: Path):
         "and the functions amt, mark, month_abbrs, month_names, ordinal, period, phrase, val, "
         "where"
     )
+
+
+def catalogue_of(data: Path, lang: str) -> list[str]:
+    """The problems ``catalogue_problems`` alone finds in the ``lang`` catalogue of ``data``."""
+    spec, _, problems = read_spec(data)
+    assert spec is not None, problems
+    return [str(p) for p in catalogue_problems(spec, data, lang, load_dataset(data))]
+
+
+def test_the_shipped_catalogues_have_no_problem():
+    assert catalogue_of(DATA_DIR, "zh") == [] and catalogue_of(DATA_DIR, "en") == []
+
+
+def test_a_language_the_package_cannot_phrase_is_one_problem_for_its_file():
+    [problem] = catalogue_of(DATA_DIR, "fr")
+    assert problem.startswith(f"{display_path(messages_file(DATA_DIR, 'fr'))}:0: -: ")
+
+
+def test_a_misspelt_headline_is_a_warning_naming_the_near_one(data_copy: Path):
+    zh = data_copy / "messages" / "zh.yml"
+    replace_once(zh, "  va_gdp_share:\n    label:", "  va_gdp_shar:\n    label:")
+    found = catalogue_of(data_copy, "zh")
+    assert (
+        f"{display_path(zh)}:{line_of(zh, 'va_gdp_shar:')}: headlines.va_gdp_shar: warning: "
+        "no headline 'va_gdp_shar' in the spec (did you mean 'va_gdp_share'?)"
+    ) in found
+    # the headline itself then has the package's wording or none: its label is missing
+    assert any("message 'headlines.va_gdp_share.label' is missing in zh" in p for p in found)
+
+
+def test_a_message_that_is_not_text_is_named(data_copy: Path):
+    zh = data_copy / "messages" / "zh.yml"
+    replace_once(zh, '    label: "工业投资增速"', "    label: 42")
+    found = catalogue_of(data_copy, "zh")
+    assert any(
+        f":{line_of(zh, 'label: 42')}: headlines.inv_growth.label: expected text, found int" in p
+        for p in found
+    ), found
