@@ -127,6 +127,13 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def data_dir(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``data_copy`` with its parent as the working folder: problems show ``data/...``."""
+    monkeypatch.chdir(data_copy.parent)
+    return data_copy
+
+
 def worker_killing_notebook(folder: Path, marker: Path, once: str, always: str) -> Path:
     """The briefing notebook, written into ``folder``, with a cell that kills the worker running
     it (the kernel's parent: a pool worker or a Dask worker) with SIGKILL: for the period

@@ -37,13 +37,6 @@ PROJECTS = "data/projects/guizhou-industry-2021.csv"
 CASES = "data/cases/guizhou-industry-2021.csv"
 
 
-@pytest.fixture
-def data_dir(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A synthetic copy of data/ (see conftest), shown as ``data/...`` in problems."""
-    monkeypatch.chdir(data_copy.parent)
-    return data_copy
-
-
 def edit(data: Path, shown: str, match: dict[str, str], **cells: str) -> int:
     """SYNTHETIC: change cells of the one row matching ``match``; returns its line."""
     path = data.parent / shown

@@ -12,14 +12,6 @@ from report_utils.errors import display_path
 from report_utils.tables.load import validate
 from report_utils.tables.reading import FILE, LINE, decode, read_table, rows_as_written
 
-
-@pytest.fixture
-def data_dir(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A synthetic copy of data/ (see conftest), shown as ``data/...`` in problems."""
-    monkeypatch.chdir(data_copy.parent)
-    return data_copy
-
-
 CP1252_CASE = (
     "case-synthetic-cp1252,company,Générale Réunion,Générale Réunion,"
     "Output,Output,12,%,,2021-07,gzrb-industry-2021,"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -31,13 +30,6 @@ BLANK_ROWS = 1  # blank rows above the header in the written workbooks
 IND_VA_GROWTH, TAX, PROJECTS_INTRODUCED, FAI = 2, 11, 22, 41
 
 Override = dict[tuple[int, str], tuple[Any, str]]  # (csv line, column) -> (cell value, format)
-
-
-@pytest.fixture
-def data_dir(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A synthetic copy of data/ (see conftest), shown as ``data/...`` in problems."""
-    monkeypatch.chdir(data_copy.parent)
-    return data_copy
 
 
 def _typed(column: str, text: str) -> tuple[Any, str]:
@@ -274,16 +266,6 @@ def test_shipped_csv_and_copied_xlsx_together_are_duplicates(data_dir: Path) -> 
         p.path == f"{FIGURES}.xlsx" and p.message.startswith(f"duplicate of {FIGURES}.csv:")
         for p in problems
     )
-
-
-def test_tables_are_only_read_from_csv_and_xlsx(data_dir: Path) -> None:
-    """Other files in a table folder (a README, a backup) are not tables."""
-    for name in ("README.md", "guizhou.csv.bak", "notes.txt"):
-        (data_dir / "figures" / name).write_text("not a table\n", encoding="utf-8")
-    shutil.copy(data_dir / "meta" / "regions.csv", data_dir / "figures" / "regions.tsv")
-    dataset, problems = validate(data_dir)
-    assert problems == []
-    assert dataset is not None
 
 
 def errors(data: Path) -> list[str]:
