@@ -526,3 +526,22 @@ def test_a_rule_result_is_shown_one_way():
     assert reported == f"{result.reported:.{result.decimals}f}"
     assert len(recomputed.split(".")[-1]) == result.decimals + 2
     assert allowed == f"±{tolerance(result.decimals):g}"
+
+
+def test_a_mismatch_warning_shows_the_figure_with_every_digit_of_its_table():
+    """SYNTHETIC values: a level written with two decimals (19586.42) is not cut to six
+    significant digits (19586.4) in validate's warning; the recomputed value and the difference
+    carry two decimals more, as ``briefing reconcile`` shows them."""
+    from report_utils.tables.periods import Period
+    from report_utils.tables.reconcile import RuleFigure
+
+    year = Period.parse("2021-01..2021-12")
+    checked = RuleFigure("gdp", "R", year, 19586.42)
+    parts = RuleFigure("gdp_parts", "R", year, 19586.3)
+    result = RuleResult(
+        "sum", "sum", checked, (parts,), "gdp_parts[R,2021-01..2021-12]", 19586.42, 19586.3,
+        2, 0.005, "mismatch", "", "", "rules/r.csv", 3,
+    )  # fmt: skip
+    message = result.warning().message
+    assert "is reported as 19586.42," in message
+    assert "recomputes to 19586.3000 (difference +0.1200, tolerance ±0.005)" in message

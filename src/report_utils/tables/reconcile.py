@@ -105,14 +105,16 @@ class RuleResult:
         )
 
     def warning(self) -> Problem:
-        """A mismatch as a warning located at the rule's line."""
+        """A mismatch as a warning located at the rule's line, its numbers as ``shown`` (never
+        fewer digits than the table writes: 19586.42 stays 19586.42)."""
+        reported, recomputed, tolerance = self.shown()
         return Problem(
             self.path,
             self.line,
             "checked",
             f"rule {self.id} does not hold: {self.checked.reference} is reported as "
-            f"{self.reported:g}, its {self.kind} recomputes to {self.recomputed:.6g} "
-            f"(difference {self.difference:+.4g}, tolerance {self.tolerance:g})",
+            f"{reported}, its {self.kind} recomputes to {recomputed} "
+            f"(difference {self.difference:+.{self.decimals + 2}f}, tolerance {tolerance})",
             severity="warning",
         )
 
