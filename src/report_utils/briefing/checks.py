@@ -199,7 +199,8 @@ def _spec_problems(spec: Spec, located: Located, dataset: Any, shown: str) -> li
                     )
                     at(where, "chart", f"no slot {bar!r} in figures{suggest(bar, slots)}")
             drawn = [slots[bar].indicator for bar in chart.bars if bar in slots]
-            mixed = mixed_measure(drawn, dataset.indicators)
+            # without the tables (they have errors) the measures are not known: checked later
+            mixed = None if dataset is None else mixed_measure(drawn, dataset.indicators)
             if mixed is not None:
                 at((*path, "chart"), "chart", mixed)
     return problems
