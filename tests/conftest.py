@@ -127,6 +127,13 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def data_dir(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``data_copy`` with its parent as the working folder: problems show ``data/...``."""
+    monkeypatch.chdir(data_copy.parent)
+    return data_copy
+
+
 def worker_killing_notebook(folder: Path, marker: Path, once: str, always: str) -> Path:
     """The briefing notebook, written into ``folder``, with a cell that kills the worker running
     it (the kernel's parent: a pool worker or a Dask worker) with SIGKILL: for the period
@@ -156,6 +163,18 @@ def append_rows(path: Path, *rows: str) -> None:
     with path.open("a", encoding="utf-8", newline="") as handle:
         for row in rows:
             handle.write(row + "\n")
+
+
+def kind_context(period: str, lang: str = "zh", data_dir: Path | None = None, **section):
+    """The ``Context`` a section kind builds with, for a section given as the spec writes it
+    (``id``, ``kind`` and the kind's keys), in the briefing of ``period`` over ``data_dir``."""
+    from report_utils.briefing.kinds import Context
+    from report_utils.briefing.report import Briefing
+    from report_utils.briefing.spec import SectionSpec
+
+    brief = Briefing(data_dir=data_dir, period=period, lang=lang)
+    spec = SectionSpec(**section)
+    return Context(spec, brief.asof, brief.phrases, brief.names, brief.meaning, brief.compare)
 
 
 @pytest.fixture(scope="session")
@@ -295,3 +314,25 @@ def kernel_tripwire(tmp_path: Path):
     )
     env = {**os.environ, "JUPYTER_PATH": str(tmp_path / "jupyter")}
     return env, marker.exists
+
+
+def problems_of(data: Path, langs: list[str] | None = None) -> list[str]:
+    """The problems ``check_briefing`` finds in the spec and catalogues of ``data``, as shown."""
+    from report_utils.briefing.checks import check_briefing
+    from report_utils.tables.load import load_dataset
+
+    _, found = check_briefing(load_dataset(data), data, langs)
+    return [str(p) for p in found]
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    """SYNTHETIC: an edit of a copied file, of text that is in it exactly once."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The first line of ``path`` (from 1) that holds ``needle``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if needle in line)

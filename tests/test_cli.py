@@ -240,21 +240,6 @@ def test_a_log_gets_a_line_per_briefing_and_the_section_limit_is_an_option(tmp_p
     assert "1 built, 0 skipped, 0 failed" in fine.stdout
 
 
-def test_the_summary_says_which_briefings_were_retried(capsys):
-    from report_utils.batch.job import BuildResult
-    from report_utils.console import summary
-
-    results = [
-        BuildResult("r/2021-11/zh", Path("a"), "built", attempts=2),
-        BuildResult("r/2021-12/zh", Path("b"), "built"),
-    ]
-    summary(results)
-    printed = capsys.readouterr().out.splitlines()
-    assert "2 built, 0 skipped, 0 failed, 1 retried" in printed
-    assert "r/2021-11/zh retried: its kernel or worker died; built after 2 attempts" in printed
-    assert not any(line.startswith("r/2021-12/zh retried") for line in printed)
-
-
 # dask and distributed as absent as in an install without the cluster extra (an import of them
 # fails), then the command
 WITHOUT_DASK = """

@@ -14,8 +14,6 @@ from conftest import (
 )
 from markupsafe import Markup
 
-from report_utils.briefing.figure_charts import series_lines
-from report_utils.briefing.kinds import Context
 from report_utils.briefing.report import Briefing
 from report_utils.errors import DataValidationError
 
@@ -91,27 +89,6 @@ def test_an_autonomous_prefecture_is_in_its_own_words(data_copy: Path):
     assert "2021年1—9月，全州规模以上工业增加值同比增长10.2%" in zh
     en = text(Briefing(data_dir=data_copy, region="黔南州", lang="en").section("growth"))
     assert "in Qiannan Prefecture was up 10.2%" in en
-
-
-def test_a_growth_rate_better_when_lower_is_not_drawn_upside_down(data_copy: Path):
-    append_rows(
-        data_copy / "meta" / "indicators.csv",
-        "energy_use_growth,能源消费量,Energy use,growth,lower,,,,%,%,1,SYNTHETIC,",
-    )
-    add_figures(
-        data_copy,
-        *(
-            f"energy_use_growth,贵州省,2021-01,{end},{v},%,,reported,"
-            for end, v in (("2021-06", "3.1"), ("2021-09", "2.5"), ("2021-11", "2.0"))
-        ),
-    )
-    brief = Briefing(data_dir=data_copy, period="2021-11")
-    spec = brief.spec.sections[1]
-    ctx = Context(spec, brief.asof, brief.phrases, brief.names, brief.meaning)
-    energy = series_lines(ctx, ["energy_use_growth"], 3)
-    ranks = series_lines(ctx, ["ind_va_growth_rank"], 2)
-    assert energy is not None and not energy.invert
-    assert ranks is not None and ranks.invert
 
 
 def test_a_sentence_that_shows_a_missing_figure_names_its_slot(data_copy: Path):

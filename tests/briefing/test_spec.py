@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_checks import line_of, problems_of, replace_once
+from conftest import line_of, problems_of, replace_once
 
 from report_utils.briefing.spec import MAX_SECTIONS
 from report_utils.strict_yaml import MAX_NESTING

@@ -20,12 +20,6 @@ from report_utils.tables.load import validate
 EVENTS = "data/events/guizhou-industry-2021.csv"
 
 
-@pytest.fixture
-def data_dir(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(data_copy.parent)
-    return data_copy
-
-
 def _edit_first(data: Path, shown: str, **cells: str) -> None:
     """SYNTHETIC: change cells of the first row of a table (line 2)."""
     path = data.parent / shown

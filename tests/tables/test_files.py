@@ -4,10 +4,12 @@ folder once by, and the hashes a build compares."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from report_utils.batch import digests
 from report_utils.paths import DATA_DIR
 from report_utils.tables.files import content_key, file_hashes
+from report_utils.tables.load import validate
 
 
 def test_the_key_follows_the_content_not_the_folder(tmp_path):
@@ -32,3 +34,13 @@ def test_the_hashes_cover_exactly_the_files_reading_reads():
     assert set(file_hashes(DATA_DIR)) == {
         str(p.relative_to(DATA_DIR)) for p in digests.data_files(DATA_DIR)
     }
+
+
+def test_tables_are_only_read_from_csv_and_xlsx(data_dir: Path) -> None:
+    """Other files in a table folder (a README, a backup) are not tables."""
+    for name in ("README.md", "guizhou.csv.bak", "notes.txt"):
+        (data_dir / "figures" / name).write_text("not a table\n", encoding="utf-8")
+    shutil.copy(data_dir / "meta" / "regions.csv", data_dir / "figures" / "regions.tsv")
+    dataset, problems = validate(data_dir)
+    assert problems == []
+    assert dataset is not None

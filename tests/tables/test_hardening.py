@@ -4,6 +4,8 @@ synthetic copy of data/ (see conftest's ``data_copy``) in a temporary folder.
 Whatever reaches a sentence or a chart is checked where the data is read, and reported as
 ``path:line: column: message`` before any kernel starts: text lengths, workbook sizes, links out
 of the data folder, real dates, finite numbers in a sane range for their kind, encodings.
+The findings on workbooks are tested in test_spreadsheets.py, the refused encoding in
+test_reading.py and the one-line problem in tests/test_errors.py, beside their modules.
 """
 
 from __future__ import annotations
@@ -13,24 +15,19 @@ import math
 import os
 import subprocess
 import sys
-import time
-import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import (
-    SYNTHETIC_NOTE,
     SYNTHETIC_SOURCE,
     append_rows,
     synthetic_figure,
     synthetic_quote,
 )
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
 
 from report_utils.batch import digests, runner
-from report_utils.errors import DataValidationError, Problem
-from report_utils.tables import cells, schema, spreadsheets
+from report_utils.errors import DataValidationError
+from report_utils.tables import cells, schema
 from report_utils.tables.load import FILE, LINE, validate
 from report_utils.tables.reconcile import read_rules
 
@@ -38,13 +35,6 @@ FIGURES = "data/figures/guizhou-industry-2021.csv"
 EVENTS = "data/events/guizhou-industry-2021.csv"
 PROJECTS = "data/projects/guizhou-industry-2021.csv"
 CASES = "data/cases/guizhou-industry-2021.csv"
-
-
-@pytest.fixture
-def data_dir(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A synthetic copy of data/ (see conftest), shown as ``data/...`` in problems."""
-    monkeypatch.chdir(data_copy.parent)
-    return data_copy
 
 
 def edit(data: Path, shown: str, match: dict[str, str], **cells: str) -> int:
@@ -175,87 +165,6 @@ def test_every_text_column_of_every_schema_has_a_limit() -> None:
                 assert any("at most 15 digits" in n for n in names), (table.name, name)
             else:
                 assert any(n.startswith("longer than") for n in names), (table.name, name)
-
-
-# --- 3: a workbook that declares a million rows ---------------------------------------------------
-
-
-def _figures_workbook(data: Path) -> Path:
-    """SYNTHETIC: the figures table as a workbook (text cells), replacing the CSV."""
-    csv_path = data / "figures" / "guizhou-industry-2021.csv"
-    with csv_path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    path = csv_path.with_suffix(".xlsx")
-    workbook.save(path)
-    csv_path.unlink()
-    return path
-
-
-def test_a_small_workbook_styled_at_k1048576_validates_quickly(data_dir: Path) -> None:
-    path = _figures_workbook(data_dir)
-    workbook = load_workbook(path)
-    workbook.active["K1048576"].font = Font(bold=True)  # styled, empty: the declared dimension
-    workbook.save(path)
-    assert path.stat().st_size < 16_000
-    assert load_workbook(path, read_only=True).active.max_row == 1048576
-
-    code = (
-        "import resource, sys\n"
-        "from report_utils.tables.load import validate\n"
-        "dataset, problems = validate(sys.argv[1])\n"
-        "print(dataset is not None, len(problems), len(dataset.figures) if dataset else 0)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
-    )
-    started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(data_dir)],
-        capture_output=True,
-        text=True,
-        timeout=30,  # was 54 s and 4.2 GB
-        check=False,
-    )
-    seconds = time.monotonic() - started
-    assert result.returncode == 0, result.stderr
-    verdict, peak_kb = result.stdout.splitlines()
-    assert verdict == "True 0 42"  # the real table still reads in full
-    assert seconds < 15
-    assert int(peak_kb) < 600_000  # kB
-
-
-def test_a_workbook_that_unpacks_too_large_is_refused_unread(data_dir: Path) -> None:
-    """A zip bomb: a few kB on disk, more XML than the bound once unpacked (it never is)."""
-    path = _figures_workbook(data_dir)
-    with zipfile.ZipFile(path) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
-    sheet = "xl/worksheets/sheet1.xml"
-    padding = b"<!--" + b" " * (spreadsheets.MAX_UNPACKED_MB + 10) * 1_000_000 + b"-->"
-    parts[sheet] = parts[sheet].replace(b"<sheetData>", padding + b"<sheetData>", 1)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
-    assert path.stat().st_size < 2_000_000
-    started = time.monotonic()
-    shown = errors(data_dir)
-    assert time.monotonic() - started < 10
-    assert len(shown) == 1, shown
-    assert shown[0].startswith("data/figures/guizhou-industry-2021.xlsx:0: -: ")
-    assert "MB" in shown[0] and "CSV" in shown[0]
-
-
-def test_a_workbook_with_values_far_right_on_many_rows_is_refused(data_dir: Path) -> None:
-    """Values in column XFD of 100 rows: 1.6 million cells to lay out as a table."""
-    path = _figures_workbook(data_dir)
-    workbook = load_workbook(path)
-    for row in range(100, 200):
-        workbook.active.cell(row, 16384, "x")
-    workbook.save(path)
-    started = time.monotonic()
-    shown = errors(data_dir)
-    assert time.monotonic() - started < 10
-    assert any("cells" in s and "CSV" in s for s in shown), shown
 
 
 # --- 4: links out of the data folder --------------------------------------------------------------
@@ -420,21 +329,6 @@ def test_a_number_that_is_not_finite_in_a_double_is_refused(
     refused_before_any_kernel(data_dir)
 
 
-@pytest.mark.parametrize("stored", ["1e308", "1.7976931348623157E+308", "1E+20"])
-def test_a_huge_number_in_a_workbook_is_refused(data_dir: Path, stored: str) -> None:
-    path = _figures_workbook(data_dir)
-    workbook = load_workbook(path)
-    sheet = workbook.active
-    header = [c.value for c in sheet[1]]
-    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "ind_tax_growth")
-    row[header.index("value")].value = float(stored)
-    workbook.save(path)
-    shown = errors(data_dir)
-    assert [s.split(": ")[:2] for s in shown] == [
-        [f"data/figures/guizhou-industry-2021.xlsx:{row[0].row}", "value"]
-    ]
-
-
 # --- 7: values in a sane range for their kind -----------------------------------------------------
 
 
@@ -479,26 +373,6 @@ def test_negative_zero_reads_as_zero(data_dir: Path, shown: str, match, written:
 
 
 # --- 12: encodings other than UTF-8 and GB18030 are rejected, not guessed -------------------------
-
-CP1252_CASE = (
-    "case-synthetic-cp1252,company,Générale Réunion,Générale Réunion,"
-    "Output,Output,12,%,,2021-07,gzrb-industry-2021,"
-    f"{SYNTHETIC_NOTE}: Générale Réunion"
-)
-
-
-def test_a_cp1252_file_is_rejected_not_read_as_mojibake(data_dir: Path) -> None:
-    cases = data_dir / "cases" / "guizhou-industry-2021.csv"
-    header = cases.read_text(encoding="utf-8").splitlines()[0]
-    extra = data_dir / "cases" / "western.csv"
-    extra.write_bytes(f"{header}\n{CP1252_CASE}\n".encode("cp1252"))
-    assert extra.read_bytes().decode("gb18030")  # it would decode: "G閚閞ale R閡nion"
-    dataset, problems = validate(data_dir)
-    assert dataset is None
-    assert [str(p) for p in problems] == [
-        "data/cases/western.csv:0: -: cannot read the file as UTF-8, or as GB18030/GBK Chinese "
-        "text; save it as 'CSV UTF-8 (comma delimited)'"
-    ]
 
 
 def test_a_gbk_file_with_a_rare_name_still_reads(data_dir: Path) -> None:
@@ -551,14 +425,3 @@ def test_quoted_cells_are_printed_as_written(data_dir: Path, cell: str) -> None:
     assert result.returncode == 1
     expected = f"{FIGURES}:{line}: value: expected a number: {cell!r}"
     assert result.stdout.splitlines() == [expected]
-
-
-def test_a_problem_is_one_printable_line_whatever_it_quotes() -> None:
-    header = "col\x1b[2J\u202e" + "x" * 100
-    problem = Problem("data/a\x1b.csv", 1, header, "unknown \x07 column\n")
-    assert str(problem) == (
-        "data/a\\x1b.csv:1: col\\x1b[2J\\u202e" + "x" * 44 + "…: unknown \\x07 column\\n"
-    )
-    assert str(problem).isprintable()
-    chinese = Problem("data/表.csv", 2, "title_zh", "expected a number: '十一　万'")
-    assert str(chinese) == "data/表.csv:2: title_zh: expected a number: '十一\\u3000万'"

@@ -17,12 +17,6 @@ INDICATORS = "data/meta/indicators.csv"
 REGIONS = "data/meta/regions.csv"
 
 
-@pytest.fixture
-def data_dir(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(data_copy.parent)
-    return data_copy
-
-
 def _rewrite(data: Path, shown: str, change) -> list[dict[str, str]]:
     """SYNTHETIC: rewrite a metadata table row by row (``change`` edits the list in place)."""
     path = data.parent / shown

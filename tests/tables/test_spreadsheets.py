@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
+import subprocess
+import sys
+import time
 import zipfile
 from collections.abc import Callable
 from datetime import datetime
@@ -15,9 +17,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from report_utils.tables import spreadsheets
 from report_utils.tables.load import LINE, validate
 
 FIGURES = "data/figures/guizhou-industry-2021"
@@ -26,13 +30,6 @@ BLANK_ROWS = 1  # blank rows above the header in the written workbooks
 IND_VA_GROWTH, TAX, PROJECTS_INTRODUCED, FAI = 2, 11, 22, 41
 
 Override = dict[tuple[int, str], tuple[Any, str]]  # (csv line, column) -> (cell value, format)
-
-
-@pytest.fixture
-def data_dir(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A synthetic copy of data/ (see conftest), shown as ``data/...`` in problems."""
-    monkeypatch.chdir(data_copy.parent)
-    return data_copy
 
 
 def _typed(column: str, text: str) -> tuple[Any, str]:
@@ -271,11 +268,105 @@ def test_shipped_csv_and_copied_xlsx_together_are_duplicates(data_dir: Path) -> 
     )
 
 
-def test_tables_are_only_read_from_csv_and_xlsx(data_dir: Path) -> None:
-    """Other files in a table folder (a README, a backup) are not tables."""
-    for name in ("README.md", "guizhou.csv.bak", "notes.txt"):
-        (data_dir / "figures" / name).write_text("not a table\n", encoding="utf-8")
-    shutil.copy(data_dir / "meta" / "regions.csv", data_dir / "figures" / "regions.tsv")
-    dataset, problems = validate(data_dir)
-    assert problems == []
-    assert dataset is not None
+def errors(data: Path) -> list[str]:
+    """The errors validate reports for ``data`` (none exactly when it returns a dataset)."""
+    dataset, problems = validate(data)
+    shown = [str(p) for p in problems if p.severity == "error"]
+    assert (dataset is None) == bool(shown)
+    return shown
+
+
+# --- issue 10 (moved from test_hardening.py): workbooks too large to read, huge numbers
+
+
+def _figures_workbook(data: Path) -> Path:
+    """SYNTHETIC: the figures table as a workbook (text cells), replacing the CSV."""
+    csv_path = data / "figures" / "guizhou-industry-2021.csv"
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    path = csv_path.with_suffix(".xlsx")
+    workbook.save(path)
+    csv_path.unlink()
+    return path
+
+
+def test_a_small_workbook_styled_at_k1048576_validates_quickly(data_dir: Path) -> None:
+    path = _figures_workbook(data_dir)
+    workbook = load_workbook(path)
+    workbook.active["K1048576"].font = Font(bold=True)  # styled, empty: the declared dimension
+    workbook.save(path)
+    assert path.stat().st_size < 16_000
+    assert load_workbook(path, read_only=True).active.max_row == 1048576
+
+    code = (
+        "import resource, sys\n"
+        "from report_utils.tables.load import validate\n"
+        "dataset, problems = validate(sys.argv[1])\n"
+        "print(dataset is not None, len(problems), len(dataset.figures) if dataset else 0)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=30,  # was 54 s and 4.2 GB
+        check=False,
+    )
+    seconds = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    verdict, peak_kb = result.stdout.splitlines()
+    assert verdict == "True 0 42"  # the real table still reads in full
+    assert seconds < 15
+    assert int(peak_kb) < 600_000  # kB
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_unread(data_dir: Path) -> None:
+    """A zip bomb: a few kB on disk, more XML than the bound once unpacked (it never is)."""
+    path = _figures_workbook(data_dir)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    padding = b"<!--" + b" " * (spreadsheets.MAX_UNPACKED_MB + 10) * 1_000_000 + b"-->"
+    parts[sheet] = parts[sheet].replace(b"<sheetData>", padding + b"<sheetData>", 1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    assert path.stat().st_size < 2_000_000
+    started = time.monotonic()
+    shown = errors(data_dir)
+    assert time.monotonic() - started < 10
+    assert len(shown) == 1, shown
+    assert shown[0].startswith("data/figures/guizhou-industry-2021.xlsx:0: -: ")
+    assert "MB" in shown[0] and "CSV" in shown[0]
+
+
+def test_a_workbook_with_values_far_right_on_many_rows_is_refused(data_dir: Path) -> None:
+    """Values in column XFD of 100 rows: 1.6 million cells to lay out as a table."""
+    path = _figures_workbook(data_dir)
+    workbook = load_workbook(path)
+    for row in range(100, 200):
+        workbook.active.cell(row, 16384, "x")
+    workbook.save(path)
+    started = time.monotonic()
+    shown = errors(data_dir)
+    assert time.monotonic() - started < 10
+    assert any("cells" in s and "CSV" in s for s in shown), shown
+
+
+@pytest.mark.parametrize("stored", ["1e308", "1.7976931348623157E+308", "1E+20"])
+def test_a_huge_number_in_a_workbook_is_refused(data_dir: Path, stored: str) -> None:
+    path = _figures_workbook(data_dir)
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "ind_tax_growth")
+    row[header.index("value")].value = float(stored)
+    workbook.save(path)
+    shown = errors(data_dir)
+    assert [s.split(": ")[:2] for s in shown] == [
+        [f"data/figures/guizhou-industry-2021.xlsx:{row[0].row}", "value"]
+    ]
