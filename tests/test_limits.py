@@ -52,7 +52,8 @@ def test_the_limit_leaves_no_alarm_behind():
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
-        (SECTION_ENV, "0.001", "section 'changes' (kind changes) took longer than 0.001 s"),
+        # the first section of the shipped spec is the first to run out of time
+        (SECTION_ENV, "0.001", "section 'main_indicators' (kind indicators) took longer than"),
         (CELL_ENV, "0.2", f"took longer than 1 s (the limit is {CELL_ENV}, in seconds)"),
     ],
 )

@@ -11,12 +11,15 @@ from report_utils.briefing import release
 from report_utils.briefing.report import Briefing
 
 
-def test_the_shipped_data_says_what_its_figures_are_and_gives_no_date_or_contact():
+def test_the_shipped_data_says_what_its_figures_are_and_gives_no_issuer_date_or_contact():
+    """The example data set has no issuer, release date or contact: page 1 says so rather than
+    naming a stand-in (or the package) as the issuer."""
     found = release.facts(Briefing().phrases)
-    assert "不是统计部门的正式发布" in found["nature"] and found["issuer"]
-    assert found["date"] == found["contact"] == ""
-    assert release.metadata(found) == {"author": found["issuer"], "description": found["nature"]}
+    assert "不是统计部门的正式发布" in found["nature"]
+    assert found["issuer"] == found["date"] == found["contact"] == ""
+    assert release.metadata(found) == {"author": "", "description": found["nature"]}
     title = Markup(Briefing().title().html).striptags()
+    assert "编制：数据中未给出" in title
     assert "发布日期：数据中未给出" in title and "联系方式：数据中未给出" in title
 
 

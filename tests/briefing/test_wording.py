@@ -173,7 +173,7 @@ def test_release_facts_and_notes_on_the_indicators(built: Path, period: str, lan
         assert "不是统计部门的正式发布" in page_one and "编制：" in page_one
         assert "指标解释" in html and "分析人员注" in html and "并非原文的说法" in html
     else:
-        assert "not an official statistical release" in page_one and "Issued by" in page_one
+        assert "not an official statistical release" in page_one and "Issuer:" in page_one
         assert "Notes on the indicators" in html and "Analyst's note" in html
     info = subprocess.run(
         ["pdfinfo", str(built / HOME / period / lang / "briefing.pdf")], capture_output=True

@@ -41,16 +41,20 @@ def _flat(text: str) -> str:
 
 
 def _heading_lines(lines: list[str], lang: str) -> dict[str, int]:
-    """Line index of each section's heading (a line of its own), for the sections shown."""
+    """Line index of each section's heading (a line of its own), for the sections shown, each
+    looked for after the one before it: a title can also be a row of the main-indicators table
+    (工业投资), which comes first. Sections out of the spec's order are not all found."""
     p = Phrasebook(lang, Lineage(), {}, messages=briefing_catalogue(DATA_DIR, lang))
-    found = {}
+    found: dict[str, int] = {}
+    start = 0
     for section in shipped_spec().sections:
         name = section.id
         own = f"sections.{name}.title"  # else the kind's default title
         key = own if p.has(own) else f"kinds.{section.kind}.title"
         title = p.text(key, region="", scope="", as_of="")
-        if title in lines:
-            found[name] = lines.index(title)
+        if title in lines[start:]:
+            found[name] = start = lines.index(title, start)
+            start += 1
     return found
 
 
