@@ -146,3 +146,33 @@ def test_the_leaders_pages_say_the_source_once_and_hold_no_placeholder(built):
     assert "本节从略" not in text and "leftout" not in text
     layout = measure(folder / "briefing.pdf", (folder / "briefing.html").read_text("utf-8"))
     assert layout.thin_pages(0.5) == [], layout.fill
+
+
+def _rows_per_page(table: str, tmp_path: Path, space_pt: int) -> list[int]:
+    """Body rows (cells ``rNa``) on each page of a page holding ``space_pt`` of blank space and
+    then a five-row table, typeset with the briefing's template."""
+    from report_utils.export.printer import typeset
+    from report_utils.paths import NBCONVERT_TEMPLATES_DIR
+
+    template = (NBCONVERT_TEMPLATES_DIR / "briefing_typst" / "briefing.typ").read_bytes()
+    rows = ", ".join(f"([r{i}a], [r{i}b])" for i in range(1, 6))
+    source = (
+        '#import "briefing.typ": data-table\n#set document(title: "rows")\n'
+        '#set text(lang: "en", font: "Noto Sans")\n'
+        f"#v({space_pt}pt)\n" + table.replace("ROWS", rows)
+    )
+    pdf = tmp_path / "rows.pdf"
+    pdf.write_bytes(typeset(source, {"briefing.typ": template}))
+    return [len(re.findall(r"r\da", page)) for page in pages_lines(pdf)[:-1]]
+
+
+def test_no_table_row_is_alone_on_a_page(tmp_path: Path):
+    """Issue 19: a table starting at the foot of a page takes at least two rows with it, and
+    leaves at least two for the next page; Typst's own table (the control) leaves one."""
+    ours = '#data-table("data", header: ([A], [B]), rows: (ROWS,))'
+    plain = "#table(columns: 2, table.header([A], [B]), ..(ROWS,).flatten())"
+    alone = []
+    for space in range(560, 700, 6):
+        assert 1 not in _rows_per_page(ours, tmp_path, space), space
+        alone += [space for n in _rows_per_page(plain, tmp_path, space) if n == 1]
+    assert alone  # the control: the layout does leave one row alone without the keeping
