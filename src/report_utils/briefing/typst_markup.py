@@ -237,8 +237,9 @@ def _element(e: Element, following: Element | None) -> str:
     if e.tag in ("h1", "h2"):
         return f"#heading(level: {e.tag[1]})" + _body(e)
     if e.tag == "p":
-        # A paragraph a chart follows stays on the chart's page (CSS: break-before: avoid).
-        sticky = "true" if following is not None and following.tag == "figure" else "false"
+        # A paragraph a chart or a table follows stays on its page (CSS: break-before: avoid).
+        kept = following is not None and following.tag in ("figure", "table")
+        sticky = "true" if kept else "false"
         return f"#para({cls}, sticky: {sticky})" + _body(e)
     if e.tag == "div":
         if e.cls == "cards":
