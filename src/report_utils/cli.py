@@ -28,6 +28,18 @@ data_option = click.option(
 )
 
 
+def out_option(help: str):
+    """``--out``, the output folder (default: the project's outputs/), for each command."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path),
+        default=OUTPUTS_DIR,
+        show_default=True,
+        help=help,
+    )
+
+
 # Time limits a build takes as options: option, the environment variable ``environment`` reads
 # (the one owner: the option sets it for this process, its workers and kernels), what it limits.
 TIMEOUTS = (
@@ -75,14 +87,7 @@ def app() -> None:
     is_flag=True,
     help="Also measure the briefings built in --out: thin pages and split words (warnings).",
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=OUTPUTS_DIR,
-    show_default=True,
-    help="Output folder whose briefings --layout measures.",
-)
+@out_option("Output folder whose briefings --layout measures.")
 def validate(data: Path, layout: bool, out_dir: Path) -> None:
     """Check every table of the data folder; print each problem as path:line: column: message."""
     from report_utils.briefing.checks import validate as check_all
@@ -103,14 +108,7 @@ def validate(data: Path, layout: bool, out_dir: Path) -> None:
 
 @app.command()
 @data_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=OUTPUTS_DIR,
-    show_default=True,
-    help="Output folder.",
-)
+@out_option("Output folder.")
 @click.option(
     "--period",
     multiple=True,
@@ -325,14 +323,7 @@ def _parse_param(item: str) -> tuple[str, str]:
 
 @app.command()
 @data_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=OUTPUTS_DIR,
-    show_default=True,
-    help="Output folder (the briefing goes where build puts it).",
-)
+@out_option("Output folder (the briefing goes where build puts it).")
 @click.option("--region", help="Region the briefing is about; default: the first home region.")
 @click.option("--period", help="As-of month YYYY-MM; default: the region's latest.")
 @click.option("--lang", help="Language; default: the data's own (briefing.yml), else the first.")
