@@ -392,3 +392,28 @@ def test_a_parameters_file_builds_what_it_names(tmp_path):
     parameters = read_manifest(manifest.parent)["parameters"]
     assert (parameters["period"], parameters["lang"]) == (months[-2], "zh")
     assert parameters["compare"] == months[0]
+
+
+def test_help_notebook_lists_the_parameters_of_the_notebook_given(tmp_path):
+    """With --notebook, --help-notebook lists that notebook's parameters, wherever the two
+    options stand on the command line."""
+    import json
+
+    from report_utils.paths import BRIEFING_NOTEBOOK
+
+    nb = json.loads(BRIEFING_NOTEBOOK.read_text(encoding="utf-8"))
+    [cell] = [c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
+    cell["source"] = [
+        *cell["source"],
+        '\nchart_style = "plain"  # SYNTHETIC: a parameter of mine\n',
+    ]
+    mine = tmp_path / "mine.ipynb"
+    mine.write_text(json.dumps(nb), encoding="utf-8")
+    for args in (
+        ("--help-notebook", "--notebook", str(mine)),
+        ("--notebook", str(mine), "--help-notebook"),
+    ):
+        result = _build(*args)
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines()[0] == "Parameters of mine.ipynb:"
+        assert '  chart_style (-p chart_style=VALUE; default "plain"): SYNTHETIC' in result.output

@@ -152,10 +152,7 @@ def validate(data: Path, layout: bool, out_dir: Path) -> None:
 @click.option(
     "--help-notebook",
     is_flag=True,
-    is_eager=True,
-    expose_value=False,
-    callback=lambda ctx, param, value: _help_notebook(ctx, value),
-    help="List the notebook's parameters and exit.",
+    help="List the notebook's parameters (of --notebook's, when given) and exit.",
 )
 @click.option(
     "--scheduler",
@@ -203,10 +200,17 @@ def build(
     local_cluster: int | None,
     wait: float,
     notebook: Path,
+    help_notebook: bool,
 ) -> None:
     """Execute the briefing notebook and export HTML and PDF into OUT/<region>/<period>/<lang>/.
 
     Briefings whose inputs are unchanged are skipped; a summary table lists every briefing."""
+    if help_notebook:  # papermill's --help-notebook: the parameters of the notebook it would run
+        from report_utils.briefing.request import listing
+
+        for line in listing(notebook):
+            out.print(line, markup=False)
+        return
     from report_utils.batch import cleanup, runner
     from report_utils.batch.tools import tools
     from report_utils.briefing.request import OWNED, read_parameters, several
@@ -300,18 +304,6 @@ def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
     if not math.isfinite(value) or value < 0:
         raise click.BadParameter(f"{value} is not a number of seconds, 0 or more", ctx, param)
     return value
-
-
-def _help_notebook(ctx: click.Context, value: bool) -> None:
-    """``--help-notebook``: the notebook's parameters (papermill's ``--help-notebook``)."""
-    if not value or ctx.resilient_parsing:
-        return
-    from report_utils.briefing.request import listing
-    from report_utils.paths import BRIEFING_NOTEBOOK
-
-    for line in listing(BRIEFING_NOTEBOOK):
-        out.print(line, markup=False)
-    ctx.exit(0)
 
 
 def _parse_param(item: str) -> tuple[str, str]:
