@@ -28,6 +28,15 @@ data_option = click.option(
 )
 
 
+notebook_option = click.option(
+    "--notebook",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=BRIEFING_NOTEBOOK,
+    show_default=True,
+    help="The briefing notebook papermill runs.",
+)
+
+
 def out_option(help: str):
     """``--out``, the output folder (default: the project's outputs/), for each command."""
     return click.option(
@@ -174,13 +183,7 @@ def validate(data: Path, layout: bool, out_dir: Path) -> None:
     callback=lambda ctx, param, value: _seconds(ctx, param, value),
     help="Seconds to wait for another build on the same output folder.",
 )
-@click.option(
-    "--notebook",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=BRIEFING_NOTEBOOK,
-    show_default=True,
-    help="The briefing notebook papermill runs.",
-)
+@notebook_option
 @timeout_options
 def build(
     data: Path,
@@ -322,13 +325,7 @@ def _parse_param(item: str) -> tuple[str, str]:
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=4200, show_default=True, help="0: any free."
 )
-@click.option(
-    "--notebook",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=BRIEFING_NOTEBOOK,
-    show_default=True,
-    help="The briefing notebook papermill runs.",
-)
+@notebook_option
 def preview(
     data: Path,
     out_dir: Path,
